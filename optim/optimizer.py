@@ -1,0 +1,259 @@
+"""The Optimizer base class: parameter groups, per-parameter state, saving and loading.
+
+Every optimiser in this package is a subclass that only writes `_update(p, grad, group, state)`,
+the one-parameter update rule. Everything else (validating the parameters, parameter groups with
+their own hyperparameters, skipping parameters without a gradient, `zero_grad`, `state_dict`) lives
+here once, with the same names and meanings as `torch.optim.Optimizer`.
+
+Optimisers read `p.data` and `p.grad.data` and write `p.data` in place with numpy. They never
+write into a gradient array: gradient arrays may be shared between tensors.
+"""
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, MutableMapping
+from typing import Any, Callable
+
+import numpy as np
+
+
+class ParamState(MutableMapping):
+    """A dict keyed by parameter *identity*, so `opt.state[p]` works like PyTorch's.
+
+    Why not a plain dict: a Tensor compares elementwise (`p == q` is a Tensor), so it cannot be a
+    dict key by equality. We key by `id(p)` and keep the parameter alive next to its state.
+    """
+
+    def __init__(self):
+        self._items: dict[int, tuple[Any, dict]] = {}
+
+    def __getitem__(self, param) -> dict:
+        return self._items[id(param)][1]
+
+    def __setitem__(self, param, value: dict) -> None:
+        self._items[id(param)] = (param, value)
+
+    def __delitem__(self, param) -> None:
+        del self._items[id(param)]
+
+    def __contains__(self, param) -> bool:
+        return id(param) in self._items
+
+    def __iter__(self):
+        return (param for param, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def setdefault(self, param, default=None):
+        """Return the state of `param`, creating it as `default` (a new dict) when missing."""
+        if param not in self:
+            self[param] = {} if default is None else default
+        return self[param]
+
+
+def check_nonnegative(owner: str, name: str, value, example: str) -> None:
+    """Raise a ValueError naming the optimiser, the value and the fix for a negative setting.
+
+    Example:
+        >>> check_nonnegative("SGD", "lr", 0.1, "lr=0.01")
+    """
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{owner}: {name} must be a real number, got {value!r} "
+                        f"({type(value).__name__}); pass e.g. {example}")
+    if not value >= 0.0:  # also catches NaN
+        raise ValueError(f"{owner}: invalid {name}={value!r}; {name} must be >= 0 "
+                         f"(pass e.g. {example})")
+
+
+def check_in_unit_interval(owner: str, name: str, value, example: str) -> None:
+    """Raise a ValueError unless 0 <= value < 1 (decay rates, momentum coefficients)."""
+    check_nonnegative(owner, name, value, example)
+    if not value < 1.0:
+        raise ValueError(f"{owner}: invalid {name}={value!r}; {name} must be in [0, 1) "
+                         f"(pass e.g. {example})")
+
+
+class Optimizer:
+    """Base class of all optimisers: holds `param_groups` and per-parameter `state`.
+
+    Args:
+        params: an iterable of Tensors, or of dicts `{"params": [...], "lr": ..., ...}` to give
+            groups of parameters their own hyperparameters (missing keys take `defaults`).
+        defaults: the default hyperparameters of this optimiser.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> from optim import SGD
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = SGD([w], lr=0.1)
+        >>> (w * w).sum().backward(); opt.step(); w.data.tolist()
+        [0.8, 1.6]
+    """
+
+    def __init__(self, params, defaults: dict):
+        self.defaults = dict(defaults)
+        self.state = ParamState()
+        self.param_groups: list[dict] = []
+        name = type(self).__name__
+        if hasattr(params, "data") and hasattr(params, "requires_grad"):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got a "
+                            f"single Tensor; wrap it in a list: {name}([p], ...)")
+        if isinstance(params, dict):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got a "
+                            f"dict; wrap it in a list: {name}([{{'params': ...}}], ...)")
+        if not isinstance(params, Iterable):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got "
+                            f"{type(params).__name__}; pass e.g. model.parameters()")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{name}: got an empty parameter list; pass the parameters to "
+                             f"train, e.g. {name}(model.parameters(), ...)")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ------------------------------------------------------------------ groups
+    def add_param_group(self, group: dict) -> None:
+        """Add a group of parameters with its own hyperparameters (missing ones take defaults).
+
+        Why: fine-tuning and per-layer learning rates need several groups in one optimiser.
+        """
+        name = type(self).__name__
+        if not isinstance(group, dict):
+            raise TypeError(f"{name}: a parameter group must be a dict with a 'params' key, "
+                            f"got {type(group).__name__}")
+        params = group.get("params")
+        if params is None:
+            raise ValueError(f"{name}: parameter group {group!r} has no 'params' key")
+        if hasattr(params, "data") and hasattr(params, "requires_grad"):
+            params = [params]
+        params = list(params)
+        if not params:
+            raise ValueError(f"{name}: parameter group {len(self.param_groups)} is empty; "
+                             f"give every group at least one parameter")
+        gi = len(self.param_groups)
+        for i, p in enumerate(params):
+            if not (hasattr(p, "data") and hasattr(p, "requires_grad")):
+                raise TypeError(f"{name}: parameter {i} of group {gi} is a "
+                                f"{type(p).__name__}, not a Tensor; pass Tensors "
+                                f"(e.g. model.parameters())")
+            if not p.requires_grad:
+                raise ValueError(
+                    f"{name}: parameter {i} of group {gi} (shape {tuple(np.shape(p.data))}) "
+                    f"does not require grad, so it would never be updated; call "
+                    f"p.requires_grad_() or leave it out, e.g. "
+                    f"[p for p in model.parameters() if p.requires_grad]")
+            if not np.issubdtype(np.asarray(p.data).dtype, np.floating):
+                raise TypeError(f"{name}: parameter {i} of group {gi} has dtype "
+                                f"{np.asarray(p.data).dtype}; only floating tensors can be trained")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if len({id(p) for p in params}) != len(params) or seen & {id(p) for p in params}:
+            raise ValueError(f"{name}: some parameters appear more than once (in one group or "
+                             f"in several); give each parameter to exactly one group")
+        full = dict(self.defaults)
+        full.update({k: v for k, v in group.items() if k != "params"})
+        full["params"] = params
+        self._check_group(full)
+        self.param_groups.append(full)
+
+    def _check_group(self, group: dict) -> None:
+        """Validate a group's hyperparameters; subclasses extend this (lr >= 0 for all)."""
+        check_nonnegative(type(self).__name__, "lr", group["lr"], "lr=0.01")
+
+    # ------------------------------------------------------------------ training
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients before the next backward (gradients accumulate otherwise).
+
+        Sets `p.grad = None` (the default, as PyTorch). With `set_to_none=False` it assigns a new
+        zero Tensor instead of zeroing the old array in place (gradient arrays may be shared).
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad = type(p.grad)(np.zeros_like(p.grad.data), dtype=p.grad.data.dtype)
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Update every parameter that has a gradient, one group at a time.
+
+        Parameters whose `.grad` is None are skipped (they took no part in the loss), as PyTorch
+        does. `closure`, if given, re-evaluates the model and returns the loss; it is called
+        first, under grad mode, and its result is returned.
+        """
+        loss = None
+        if closure is not None:
+            from tinygrad_edu import enable_grad
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = np.asarray(p.grad.data)
+                if grad.shape != np.shape(p.data):
+                    raise ValueError(f"{type(self).__name__}: gradient of shape {grad.shape} "
+                                     f"for a parameter of shape {np.shape(p.data)}")
+                self._update(p, grad, group, self.state.setdefault(p))
+        return loss
+
+    def _update(self, p, grad: np.ndarray, group: dict, state: dict) -> None:
+        """Apply this optimiser's rule to one parameter (subclasses implement it)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ saving
+    def state_dict(self) -> dict:
+        """A plain dict (numbers, tuples, numpy arrays) that restores this optimiser exactly.
+
+        Why plain: it can be saved with `np.savez(allow_pickle=False)`-friendly tools and read
+        without trusting pickled code. Parameters are referred to by their position, as PyTorch.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {}
+        for p in self.state:
+            if id(p) in index:
+                state[index[id(p)]] = {k: (np.array(v, copy=True) if isinstance(v, np.ndarray)
+                                           else v) for k, v in self.state[p].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore hyperparameters and state saved by `state_dict()` (arrays are copied)."""
+        name = type(self).__name__
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the saved state has {len(groups)} "
+                             f"parameter groups, this optimiser has {len(self.param_groups)}")
+        params = []
+        for gi, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"{name}.load_state_dict: group {gi} has "
+                                 f"{len(saved['params'])} saved parameters but "
+                                 f"{len(group['params'])} here")
+            params.extend(zip(saved["params"], group["params"]))
+        by_index = dict(params)
+        self.state = ParamState()
+        for key, st in state_dict["state"].items():
+            p = by_index[int(key)]
+            self.state[p] = {k: (np.array(v, dtype=np.asarray(p.data).dtype, copy=True)
+                                 if isinstance(v, np.ndarray) else v) for k, v in st.items()}
+        for saved, group in zip(groups, self.param_groups):
+            group.update({k: (tuple(v) if isinstance(v, list) else v)
+                          for k, v in saved.items() if k != "params"})
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"

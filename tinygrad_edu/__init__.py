@@ -1,0 +1,22 @@
+"""tinygrad_edu: a readable reverse-mode autodiff engine on numpy, for learning deep learning.
+
+    >>> from tinygrad_edu import Tensor
+    >>> w = Tensor([[1.0, 2.0]], requires_grad=True)
+    >>> loss = (w @ Tensor([[3.0], [4.0]])).sum()
+    >>> loss.backward()
+    >>> w.grad.tolist()
+    [[3.0, 4.0]]
+"""
+from ._version import __version__
+from .tensor import Tensor
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled
+from .anomaly import detect_anomaly, AnomalyError
+from .checks import grad, gradcheck, gradgradcheck, GradcheckError
+from .dtypes import set_default_dtype, get_default_dtype
+from .function import Function
+
+__all__ = [
+    "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
+    "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
+    "GradcheckError", "set_default_dtype", "get_default_dtype",
+]

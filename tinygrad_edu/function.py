@@ -1,0 +1,82 @@
+"""`Function`: one class per primitive op, forward and backward side by side.
+
+A Function instance is also the graph node: it remembers the input Tensors (never
+its output, so a finished graph is freed by reference counting, without the cyclic
+garbage collector) and whatever arrays its backward formula needs.
+
+Writing an op:
+    forward(self, *arrays, **options) -> ndarray   works on numpy arrays
+    backward(self, grad) -> Tensor | tuple          works on Tensors, so that with
+                                                    create_graph=True the gradient
+                                                    is itself differentiable
+`backward` may return gradients in the broadcast shape of the output: the backward
+walk reduces them to each input's shape in one place (`broadcast.sum_to_shape`).
+"""
+import numpy as np
+
+from . import tensor as _tensor_module
+from .grad_mode import STATE
+from .anomaly import check_forward
+
+
+class Function:
+    """Base class of every primitive op; an instance is one node of the graph."""
+
+    inputs = None            # the input Tensors, dropped after backward unless retain_graph
+    needs_input_grad = ()    # which inputs require grad (skip work for the others)
+    saved = ()               # arrays the backward formula needs
+    hooks = None             # gradient hooks of the output tensor (registered via Tensor.register_hook)
+    retained = None          # weak reference to the output when it called retain_grad()
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on Tensors and, when any input requires grad, record the node.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> from tinygrad_edu.ops.elementwise import Mul
+            >>> Mul.apply(Tensor([2.0]), Tensor([3.0])).item()
+            6.0
+        """
+        node = cls()
+        out = node.forward(*[t.data for t in inputs], **options)
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if STATE.anomaly:
+            check_forward(cls.__name__, inputs, out)
+        if STATE.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    node.inputs = inputs
+                    node.needs_input_grad = tuple([i.requires_grad for i in inputs])
+                    return _tensor_module.Tensor._make(out, node)
+        return _tensor_module.Tensor._make(out, None)
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays for backward; they are released when the graph is freed."""
+        self.saved = arrays
+
+    def output(self, recompute):
+        """The op's forward result as a Tensor, for backward formulas that use it (exp, tanh, ...).
+
+        Normally a constant wrapping the saved array. Under create_graph the result must stay
+        connected to the inputs so that second derivatives exist, so it is recomputed by
+        calling `recompute()` (which applies the same op to `self.inputs`).
+        """
+        if STATE.grad_enabled:
+            return recompute()
+        return _tensor_module.Tensor._make(self.saved[-1], None)
+
+    def forward(self, *arrays, **options):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not written")
+
+    def backward(self, grad):
+        raise NotImplementedError(f"{type(self).__name__} has no backward: it is not differentiable")
+
+    def release(self):
+        """Drop inputs and saved arrays: the graph behind this node can now be freed."""
+        self.inputs = None
+        self.saved = None
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"

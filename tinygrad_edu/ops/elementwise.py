@@ -1,0 +1,443 @@
+"""Elementwise ops: arithmetic with broadcasting, unary math, activations, comparisons.
+
+Binary ops return gradients in the broadcast shape; the backward walk sums them back
+to each input's shape (see `tinygrad_edu.broadcast`).
+"""
+import numpy as np
+
+from ..function import Function
+from ..broadcast import broadcast_shape
+
+
+# ---------------------------------------------------------------- binary ops
+
+class BinaryOp(Function):
+    """A broadcasting binary op; turns numpy's shape error into one naming the op."""
+
+    def forward(self, a, b):
+        try:
+            return self.compute(a, b)
+        except ValueError:
+            broadcast_shape(type(self).__name__, a.shape, b.shape)   # raises the clear error
+            raise
+
+
+class Add(BinaryOp):
+    """Addition f(a, b) = a + b;  df/da = 1, df/db = 1"""
+
+    def compute(self, a, b):
+        return a + b
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(BinaryOp):
+    """Subtraction f(a, b) = a - b;  df/da = 1, df/db = -1"""
+
+    def compute(self, a, b):
+        return a - b
+
+    def backward(self, g):
+        return g, (-g if self.needs_input_grad[1] else None)
+
+
+class Mul(BinaryOp):
+    """Multiplication f(a, b) = a * b;  df/da = b, df/db = a"""
+
+    def compute(self, a, b):
+        return a * b
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (g * b if need_a else None), (g * a if need_b else None)
+
+
+class Div(BinaryOp):
+    """Division f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2"""
+
+    def compute(self, a, b):
+        return a / b
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (g / b if need_a else None), (-(g * a) / (b * b) if need_b else None)
+
+
+class Pow(BinaryOp):
+    """Power f(a, b) = a ** b;  df/da = b * a^(b-1), df/db = a^b * ln(a)"""
+
+    def compute(self, a, b):
+        out = a ** b
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = g * b * a ** (b - 1) if need_a else None
+        gb = g * self.output(lambda: a ** b) * a.log() if need_b else None
+        return ga, gb
+
+
+class Maximum(BinaryOp):
+    """Elementwise max f(a, b) = max(a, b);  df/da = [a > b] + [a == b]/2 (ties split, as PyTorch)"""
+
+    def compute(self, a, b):
+        self.save_for_backward(np.greater(a, b) + 0.5 * np.equal(a, b))
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        share_a = self._make_const(self.saved[0])
+        return g * share_a, g * (1 - share_a)
+
+    def _make_const(self, array):
+        return self.inputs[0]._make(array.astype(self.inputs[0].dtype, copy=False), None)
+
+
+class Minimum(Maximum):
+    """Elementwise min f(a, b) = min(a, b);  df/da = [a < b] + [a == b]/2"""
+
+    def compute(self, a, b):
+        self.save_for_backward(np.less(a, b) + 0.5 * np.equal(a, b))
+        return np.minimum(a, b)
+
+
+class Where(Function):
+    """Selection f(c, a, b) = a where c else b;  df/da = [c], df/db = [not c] (c gets no gradient)"""
+
+    def forward(self, cond, a, b):
+        try:
+            return np.where(cond, a, b)
+        except ValueError:
+            broadcast_shape("where", cond.shape, a.shape, b.shape)
+            raise
+
+    def backward(self, g):
+        cond = self.inputs[0]
+        zero = g._make(np.zeros((), dtype=g.dtype), None)
+        _, need_a, need_b = self.needs_input_grad
+        return (None,
+                Where.apply(cond, g, zero) if need_a else None,
+                Where.apply(cond, zero, g) if need_b else None)
+
+
+# ---------------------------------------------------------------- unary ops
+
+class Neg(Function):
+    """Negation f(x) = -x;  df/dx = -1"""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return -g
+
+
+class Exp(Function):
+    """Exponential f(x) = e^x;  df/dx = e^x"""
+
+    def forward(self, x):
+        out = np.exp(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        return g * self.output(self.inputs[0].exp)
+
+
+class Log(Function):
+    """Natural log f(x) = ln x;  df/dx = 1/x"""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    def backward(self, g):
+        return g / self.inputs[0]
+
+
+class Sqrt(Function):
+    """Square root f(x) = sqrt(x);  df/dx = 1 / (2 sqrt(x))"""
+
+    def forward(self, x):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        return g / (2 * self.output(self.inputs[0].sqrt))
+
+
+class Abs(Function):
+    """Absolute value f(x) = |x|;  df/dx = sign(x) (0 at 0, as PyTorch)"""
+
+    def forward(self, x):
+        self.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    def backward(self, g):
+        return g * g._make(self.saved[0], None)
+
+
+class Sin(Function):
+    """Sine f(x) = sin x;  df/dx = cos x"""
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, g):
+        return g * self.inputs[0].cos()
+
+
+class Cos(Function):
+    """Cosine f(x) = cos x;  df/dx = -sin x"""
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, g):
+        return -(g * self.inputs[0].sin())
+
+
+class Tanh(Function):
+    """Hyperbolic tangent f(x) = tanh x;  df/dx = 1 - tanh(x)^2"""
+
+    def forward(self, x):
+        out = np.tanh(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        y = self.output(self.inputs[0].tanh)
+        return g * (1 - y * y)
+
+
+class Sigmoid(Function):
+    """Logistic sigmoid f(x) = 1 / (1 + e^-x);  df/dx = f(x) (1 - f(x))"""
+
+    def forward(self, x):
+        # 0.5 (1 + tanh(x/2)) equals 1/(1+e^-x) and never overflows
+        out = 0.5 * (1 + np.tanh(0.5 * x))
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        y = self.output(self.inputs[0].sigmoid)
+        return g * y * (1 - y)
+
+
+class Relu(Function):
+    """Rectifier f(x) = max(x, 0);  df/dx = [x > 0]"""
+
+    def forward(self, x):
+        positive = x > 0
+        self.save_for_backward(positive)
+        return x * positive
+
+    def backward(self, g):
+        return g * g._make(self.saved[0], None)
+
+
+class LeakyRelu(Function):
+    """Leaky rectifier f(x) = x if x > 0 else s x;  df/dx = 1 if x > 0 else s (seed 003)"""
+
+    def forward(self, x, slope):
+        slopes = np.where(x > 0, 1.0, slope).astype(x.dtype)
+        self.save_for_backward(slopes)
+        return x * slopes
+
+    def backward(self, g):
+        return g * g._make(self.saved[0], None)
+
+
+class Softplus(Function):
+    """Softplus f(x) = ln(1 + e^(beta x)) / beta;  df/dx = sigmoid(beta x)"""
+
+    def forward(self, x, beta):
+        self.beta = beta
+        return np.logaddexp(0, beta * x) / beta
+
+    def backward(self, g):
+        return g * (self.inputs[0] * self.beta).sigmoid()
+
+
+class Clip(Function):
+    """Clamp f(x) = min(max(x, lo), hi);  df/dx = [lo <= x <= hi]"""
+
+    def forward(self, x, lo, hi):
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        self.save_for_backward(inside)
+        return np.clip(x, lo, hi)
+
+    def backward(self, g):
+        return g * g._make(self.saved[0], None)
+
+
+class Cast(Function):
+    """Change of dtype f(x) = x;  df/dx = 1 (the gradient is cast back)"""
+
+    def forward(self, x, dtype):
+        self.source_dtype = x.dtype
+        return x.astype(dtype)
+
+    def backward(self, g):
+        return Cast.apply(g, dtype=self.source_dtype)
+
+
+# ---------------------------------------------------------------- Tensor methods
+
+class ElementwiseMethods:
+    """Operators and elementwise functions of `Tensor` (mixed into the class)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return Add.apply(self, self._operand(other))
+
+    def __radd__(self, other):
+        return Add.apply(self._operand(other), self)
+
+    def __sub__(self, other):
+        return Sub.apply(self, self._operand(other))
+
+    def __rsub__(self, other):
+        return Sub.apply(self._operand(other), self)
+
+    def __mul__(self, other):
+        return Mul.apply(self, self._operand(other))
+
+    def __rmul__(self, other):
+        return Mul.apply(self._operand(other), self)
+
+    def __truediv__(self, other):
+        return Div.apply(self, self._operand(other))
+
+    def __rtruediv__(self, other):
+        return Div.apply(self._operand(other), self)
+
+    def __pow__(self, other):
+        return Pow.apply(self, self._operand(other))
+
+    def __rpow__(self, other):
+        return Pow.apply(self._operand(other), self)
+
+    def __neg__(self):
+        return Neg.apply(self)
+
+    def exp(self):
+        """e^x elementwise."""
+        return Exp.apply(self)
+
+    def log(self):
+        """Natural logarithm elementwise (-inf at 0, nan below)."""
+        return Log.apply(self)
+
+    def sqrt(self):
+        """Square root elementwise."""
+        return Sqrt.apply(self)
+
+    def abs(self):
+        """|x| elementwise; its gradient at 0 is 0."""
+        return Abs.apply(self)
+
+    def sin(self):
+        """Sine elementwise."""
+        return Sin.apply(self)
+
+    def cos(self):
+        """Cosine elementwise."""
+        return Cos.apply(self)
+
+    def tanh(self):
+        """Hyperbolic tangent elementwise."""
+        return Tanh.apply(self)
+
+    def sigmoid(self):
+        """Logistic sigmoid 1/(1+e^-x), computed without overflow."""
+        return Sigmoid.apply(self)
+
+    def relu(self):
+        """max(x, 0) elementwise; gradient 1 where x > 0, else 0."""
+        return Relu.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        """x where x > 0, negative_slope * x elsewhere (keeps a gradient for negative inputs)."""
+        return LeakyRelu.apply(self, slope=negative_slope)
+
+    def elu(self, alpha: float = 1.0):
+        """x where x > 0, alpha (e^x - 1) elsewhere; built from where/exp so it is twice differentiable."""
+        negative_part = alpha * (self.clip(hi=0.0).exp() - 1)   # min(x, 0) keeps exp from overflowing
+        return self.where_positive(self, negative_part)
+
+    def where_positive(self, if_positive, otherwise):
+        """`if_positive` where self > 0, `otherwise` elsewhere (helper for piecewise activations)."""
+        return Where.apply(self._make(self.data > 0, None), self._operand(if_positive),
+                           self._operand(otherwise))
+
+    def softplus(self, beta: float = 1.0):
+        """ln(1 + e^(beta x)) / beta, a smooth ReLU, computed without overflow."""
+        return Softplus.apply(self, beta=beta)
+
+    def clip(self, lo=None, hi=None):
+        """Clamp into [lo, hi] (either bound may be None); gradient 1 inside, 0 outside."""
+        return Clip.apply(self, lo=lo, hi=hi)
+
+    clamp = clip
+
+    def maximum(self, other):
+        """Elementwise max with a tensor or number (ties share the gradient equally)."""
+        return Maximum.apply(self, self._operand(other))
+
+    def minimum(self, other):
+        """Elementwise min with a tensor or number (ties share the gradient equally)."""
+        return Minimum.apply(self, self._operand(other))
+
+    @staticmethod
+    def where(cond, a, b):
+        """`a` where `cond` is true, else `b`; broadcasts all three; `cond` gets no gradient.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.where(Tensor([True, False]), Tensor([1.0, 2.0]), 0.0).tolist()
+            [1.0, 0.0]
+        """
+        ref = next((t for t in (a, b, cond) if hasattr(t, "_operand")), None)
+        if ref is None:
+            raise TypeError("Tensor.where: at least one of cond, a, b must be a Tensor")
+        cond = ref._make(np.asarray(getattr(cond, "data", cond), dtype=bool), None)
+        floats = [t for t in (a, b) if hasattr(t, "_operand")]
+        ref = floats[0] if floats else ref
+        return Where.apply(cond, ref._operand(a), ref._operand(b))
+
+    # comparisons give boolean tensors that carry no gradient
+    def _compare(self, other, numpy_op):
+        other = other.data if hasattr(other, "_operand") else other
+        return self._make(numpy_op(self.data, other), None)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    __hash__ = object.__hash__

@@ -1,0 +1,265 @@
+"""Shape ops: reshape, permute, expand, indexing, pad, concatenate (and the composites
+built on them: transpose, flatten, squeeze, unsqueeze, stack, split, chunk)."""
+import numpy as np
+
+from ..function import Function
+from .reduce import normalize_axes
+
+
+class Reshape(Function):
+    """Reshape f(x) = x viewed with a new shape;  df/dx = g reshaped back"""
+
+    def forward(self, x, shape):
+        self.in_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot view a tensor of shape {x.shape} ({x.size} elements) "
+                             f"as shape {tuple(shape)}; the number of elements must stay the "
+                             f"same") from None
+
+    def backward(self, g):
+        return g.reshape(*self.in_shape)
+
+
+class Permute(Function):
+    """Axis permutation f(x) = x with axes reordered;  df/dx = g with the inverse order"""
+
+    def forward(self, x, dims):
+        self.dims = dims
+        return np.transpose(x, dims)
+
+    def backward(self, g):
+        return g.permute(*np.argsort(self.dims))
+
+
+class Expand(Function):
+    """Broadcast to a larger shape (no copy);  df/dx = g summed back (done by the walk)"""
+
+    def forward(self, x, shape):
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise ValueError(f"expand: cannot expand shape {x.shape} to {tuple(shape)}; only "
+                             f"dimensions of size 1 can grow") from None
+
+    def backward(self, g):
+        return g
+
+
+def _numpy_index(index):
+    """Turn Tensors inside an index into numpy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_numpy_index(i) for i in index)
+    if hasattr(index, "_operand"):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index):
+    """True when the index has only ints, slices, None and Ellipsis: no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
+
+
+class GetItem(Function):
+    """Indexing f(x) = x[index];  df/dx = g scattered into zeros, summed where indices repeat"""
+
+    def forward(self, x, index):
+        self.in_shape = x.shape
+        self.index = index
+        try:
+            return x[index]
+        except IndexError as error:
+            raise IndexError(f"indexing a tensor of shape {x.shape}: {error}") from None
+
+    def backward(self, g):
+        return ScatterAdd.apply(g, shape=self.in_shape, index=self.index)
+
+
+class ScatterAdd(Function):
+    """The adjoint of indexing: f(g) = zeros(shape) with g added at index;  df/dg = (.)[index]"""
+
+    def forward(self, g, shape, index):
+        self.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    def backward(self, gg):
+        return gg[self.index]
+
+
+class Pad(Function):
+    """Constant padding f(x) = x surrounded by `value`;  df/dx = the centre slice of g"""
+
+    def forward(self, x, widths, value):
+        self.centre = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    def backward(self, g):
+        return g[self.centre]
+
+
+class Cat(Function):
+    """Concatenation along an axis;  df/dx_k = the slice of g that came from x_k"""
+
+    def forward(self, *arrays, axis):
+        self.axis = axis
+        self.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
+        try:
+            return np.concatenate(arrays, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ValueError(f"cat: shapes {shapes} differ outside dim {axis}; all sizes except "
+                             f"along the concatenation dim must match") from None
+
+    def backward(self, g):
+        lead = (slice(None),) * self.axis
+        return tuple(g[lead + (slice(int(lo), int(hi)),)] if need else None
+                     for lo, hi, need in zip(self.bounds[:-1], self.bounds[1:],
+                                             self.needs_input_grad))
+
+
+def _pad_widths(pad_width, ndim):
+    """Accept numpy-style widths: an int, one (before, after) pair, or a pair per dimension."""
+    widths = np.asarray(pad_width, dtype=int)
+    if widths.ndim == 0:
+        return ((int(widths), int(widths)),) * ndim
+    if widths.shape == (2,):
+        return ((int(widths[0]), int(widths[1])),) * ndim
+    if widths.shape == (ndim, 2):
+        return tuple((int(a), int(b)) for a, b in widths)
+    raise ValueError(f"pad: pad_width of shape {widths.shape} does not fit a {ndim}-d tensor; give "
+                     f"an int, a (before, after) pair, or {ndim} such pairs")
+
+
+class MovementMethods:
+    """Shape and indexing methods of `Tensor` (mixed into the class)."""
+
+    __slots__ = ()
+
+    def reshape(self, *shape):
+        """The same elements viewed with a new shape; one dimension may be -1.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.arange(6).reshape(2, 3).shape
+            (2, 3)
+        """
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        if shape == self.shape:
+            return self
+        return Reshape.apply(self, shape=shape)
+
+    view = reshape
+
+    def permute(self, *dims):
+        """Reorder the axes: result axis i is input axis dims[i]."""
+        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        if sorted(normalize_axes("permute", dims, self.ndim)) != list(range(self.ndim)) \
+                or len(dims) != self.ndim:
+            raise ValueError(f"permute: dims {dims} are not a permutation of the {self.ndim} axes "
+                             f"of a tensor of shape {self.shape}")
+        return Permute.apply(self, dims=tuple(int(d) % self.ndim for d in dims))
+
+    def transpose(self, dim0: int = -2, dim1: int = -1):
+        """Swap two axes (by default the last two, the matrix transpose)."""
+        a, b = (normalize_axes("transpose", d, self.ndim)[0] for d in (dim0, dim1))
+        dims = list(range(self.ndim))
+        dims[a], dims[b] = dims[b], dims[a]
+        return Permute.apply(self, dims=tuple(dims))
+
+    @property
+    def T(self):
+        """All axes reversed (the transpose of a matrix)."""
+        return Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
+
+    def expand(self, *shape):
+        """Broadcast to `shape` without copying; -1 keeps a dimension."""
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
+        if shape == self.shape:
+            return self
+        return Expand.apply(self, shape=shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """Merge dims start_dim..end_dim into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = (normalize_axes("flatten", d, self.ndim)[0] for d in (start_dim, end_dim))
+        merged = int(np.prod(self.shape[start:end + 1]))
+        return self.reshape(*self.shape[:start], merged, *self.shape[end + 1:])
+
+    def unsqueeze(self, dim: int):
+        """Insert an axis of size 1 at `dim`."""
+        dim = normalize_axes("unsqueeze", dim, self.ndim + 1)[0]
+        return self.reshape(*self.shape[:dim], 1, *self.shape[dim:])
+
+    def squeeze(self, dim=None):
+        """Remove axes of size 1 (only `dim` when given, and only if its size is 1)."""
+        axes = normalize_axes("squeeze", dim, self.ndim)
+        return self.reshape(*[n for i, n in enumerate(self.shape) if not (i in axes and n == 1)])
+
+    def __getitem__(self, index):
+        """Index like numpy: ints, slices, None, Ellipsis, integer arrays/Tensors, boolean masks.
+
+        Repeated integer indices accumulate their gradients.
+        """
+        return GetItem.apply(self, index=_numpy_index(index))
+
+    def pad(self, pad_width, value=0):
+        """Pad with a constant; `pad_width` as numpy: an int, a pair, or a pair per dimension."""
+        return Pad.apply(self, widths=_pad_widths(pad_width, self.ndim), value=value)
+
+    @staticmethod
+    def cat(tensors, dim: int = 0):
+        """Concatenate tensors along an existing dim."""
+        tensors = list(tensors)
+        if not tensors:
+            raise ValueError("cat: needs at least one tensor")
+        ref = tensors[0]
+        if any(t.ndim != ref.ndim for t in tensors):
+            raise ValueError("cat: tensors have different numbers of dimensions: "
+                             + ", ".join(str(t.shape) for t in tensors))
+        return Cat.apply(*tensors, axis=normalize_axes("cat", dim, ref.ndim)[0])
+
+    @staticmethod
+    def stack(tensors, dim: int = 0):
+        """Stack same-shaped tensors along a new dim."""
+        tensors = list(tensors)
+        if not tensors:
+            raise ValueError("stack: needs at least one tensor")
+        shapes = {t.shape for t in tensors}
+        if len(shapes) > 1:
+            raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
+        dim = normalize_axes("stack", dim, tensors[0].ndim + 1)[0]
+        return MovementMethods.cat([t.unsqueeze(dim) for t in tensors], dim=dim)
+
+    def split(self, split_size, dim: int = 0):
+        """Cut into pieces of `split_size` along `dim` (or of the listed sizes)."""
+        dim = normalize_axes("split", dim, self.ndim)[0]
+        length = self.shape[dim]
+        if isinstance(split_size, (int, np.integer)):
+            if split_size <= 0:
+                raise ValueError(f"split: split_size must be positive, got {split_size}")
+            sizes = [min(split_size, length - s) for s in range(0, length, split_size)]
+        else:
+            sizes = list(split_size)
+            if sum(sizes) != length:
+                raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, but dim {dim} has "
+                                 f"size {length}")
+        lead = (slice(None),) * dim
+        bounds = np.cumsum([0] + sizes)
+        return tuple(self[lead + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+    def chunk(self, chunks: int, dim: int = 0):
+        """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller)."""
+        length = self.shape[normalize_axes("chunk", dim, self.ndim)[0]]
+        return self.split(max(1, -(-length // chunks)), dim)

@@ -1,0 +1,318 @@
+"""`Tensor`: a numpy array that remembers how it was made, so gradients can flow back.
+
+The class holds the data, the autograd attributes and creation helpers; the ops live
+in `tinygrad_edu/ops/`, one module per kind, each wiring its ops to Tensor methods
+through a small mixin. `backward()` hands over to `tinygrad_edu.autograd`.
+"""
+import weakref
+
+import numpy as np
+
+from .dtypes import as_array, get_default_dtype
+from .autograd import run_backward
+from .ops.elementwise import ElementwiseMethods, Cast
+from .ops.reduce import ReduceMethods
+from .ops.movement import MovementMethods
+from .ops.linalg import LinalgMethods
+from .ops.nn import NNMethods
+from .ops.conv import ConvMethods
+
+
+def _check_grad_dtype(op_name, dtype):
+    if np.dtype(dtype).kind not in "fc":
+        raise TypeError(f"{op_name}: only floating-point tensors can require gradients, got dtype "
+                        f"{dtype}; convert first, e.g. Tensor(data, dtype=np.float32)")
+
+
+class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, NNMethods,
+             ConvMethods):
+    """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> x = Tensor([2.0, 3.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad.tolist()
+        [4.0, 6.0]
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    __array_ufunc__ = None      # numpy defers to our operators: ndarray * Tensor -> Tensor
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = as_array(data, dtype)
+        if requires_grad:
+            _check_grad_dtype("Tensor", self.data.dtype)
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self.grad_fn = None
+        self.name = name
+        self._hooks = None
+
+    @staticmethod
+    def _make(data, grad_fn):
+        """Wrap an op's result without the checks of __init__ (the hot path of every op)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = grad_fn is not None
+        t.grad_fn = grad_fn
+        t.name = None
+        t._hooks = None
+        return t
+
+    def _operand(self, other):
+        """`other` as a Tensor; Python numbers take this tensor's floating dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float)) and self.data.dtype.kind == "f":
+            return Tensor._make(np.asarray(other, dtype=self.data.dtype), None)
+        return Tensor._make(as_array(other), None)
+
+    # ------------------------------------------------------------ attributes
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user (not by an op that records a graph)."""
+        return self.grad_fn is None
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                             f"use .any() style reductions on .data")
+        return bool(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
+        extras = []
+        if self.dtype != get_default_dtype():
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"Tensor({body}{''.join(', ' + e for e in extras)})"
+
+    # ------------------------------------------------------------ conversion
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self.size != 1:
+            raise ValueError(f"item: only one-element tensors convert to a Python number, this one "
+                             f"has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        """The data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def detach(self):
+        """The same data as a new leaf that records nothing (cuts the graph here)."""
+        return Tensor._make(self.data, None)
+
+    def to(self, dtype):
+        """A copy with another dtype; gradients are cast back (differentiable)."""
+        if np.dtype(dtype) == self.dtype:
+            return self
+        return Cast.apply(self, dtype=np.dtype(dtype))
+
+    astype = to
+
+    def float(self):
+        """Convert to float32."""
+        return self.to(np.float32)
+
+    def double(self):
+        """Convert to float64 (what gradcheck needs)."""
+        return self.to(np.float64)
+
+    # ------------------------------------------------------------ autograd
+    def requires_grad_(self, flag: bool = True):
+        """Set `requires_grad` on a leaf in place and return it."""
+        if self.grad_fn is not None and not flag:
+            raise RuntimeError("requires_grad_: cannot turn off requires_grad on a non-leaf tensor; "
+                               "use .detach() instead")
+        if flag:
+            _check_grad_dtype("requires_grad_", self.dtype)
+        self.requires_grad = bool(flag)
+        return self
+
+    def zero_grad(self):
+        """Forget the accumulated gradient (sets `.grad` to None)."""
+        self.grad = None
+
+    def retain_grad(self):
+        """Keep `.grad` on this non-leaf tensor after backward (leaves always keep theirs)."""
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
+        elif not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when this tensor's gradient is computed; a non-None return replaces it.
+
+        Example:
+            >>> x = Tensor([1.0], requires_grad=True)
+            >>> _ = x.register_hook(lambda g: g * 2)
+            >>> (x * 3).sum().backward(); x.grad.tolist()
+            [6.0]
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that does not "
+                               "require grad")
+        if self.grad_fn is not None:
+            if self.grad_fn.hooks is None:
+                self.grad_fn.hooks = []
+            hooks = self.grad_fn.hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph: bool = False, create_graph: bool = False):
+        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+
+        Gradients are added into each leaf's `.grad` (call `zero_grad` between steps). A
+        non-scalar tensor needs `gradient` (the vector of the vector-Jacobian product).
+        After the call the graph is freed unless `retain_graph=True`; with
+        `create_graph=True` the gradients are themselves differentiable.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad and has no grad_fn; "
+                               "make an input with requires_grad=True before computing it")
+        if gradient is None:
+            if self.size != 1:
+                raise RuntimeError(f"backward: a gradient can only be created implicitly for a "
+                                   f"scalar; this tensor has shape {self.shape}. Pass gradient= a "
+                                   f"tensor of that shape, or reduce first (e.g. .sum())")
+            gradient = Tensor._make(np.ones(self.shape, dtype=self.dtype), None)
+        else:
+            gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
+            if gradient.shape != self.shape:
+                raise RuntimeError(f"backward: gradient has shape {gradient.shape} but the tensor "
+                                   f"has shape {self.shape}; they must match")
+            if not create_graph:
+                gradient = Tensor._make(np.array(gradient.data, dtype=self.dtype), None)
+        run_backward([self], [gradient], retain_graph or create_graph, create_graph)
+
+    # ------------------------------------------------------------ creation
+    @staticmethod
+    def _creation(data, requires_grad, dtype):
+        t = Tensor(data, dtype=dtype)
+        return t.requires_grad_() if requires_grad else t
+
+    @staticmethod
+    def _shape(shape):
+        return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+
+    @staticmethod
+    def zeros(*shape, requires_grad=False, dtype=None):
+        """A tensor of zeros, e.g. `Tensor.zeros(2, 3)`."""
+        return Tensor._creation(np.zeros(Tensor._shape(shape), dtype or get_default_dtype()),
+                                requires_grad, dtype)
+
+    @staticmethod
+    def ones(*shape, requires_grad=False, dtype=None):
+        """A tensor of ones, e.g. `Tensor.ones(2, 3)`."""
+        return Tensor._creation(np.ones(Tensor._shape(shape), dtype or get_default_dtype()),
+                                requires_grad, dtype)
+
+    @staticmethod
+    def full(shape, value, requires_grad=False, dtype=None):
+        """A tensor filled with `value`."""
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        return Tensor._creation(np.full(shape, value, dtype or get_default_dtype()),
+                                requires_grad, dtype)
+
+    @staticmethod
+    def randn(*shape, seed=None, requires_grad=False, dtype=None):
+        """Standard normal samples; pass `seed` for a reproducible draw."""
+        values = np.random.default_rng(seed).standard_normal(Tensor._shape(shape))
+        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
+
+    @staticmethod
+    def rand(*shape, seed=None, requires_grad=False, dtype=None):
+        """Uniform samples in [0, 1); pass `seed` for a reproducible draw."""
+        values = np.random.default_rng(seed).random(Tensor._shape(shape))
+        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
+
+    @staticmethod
+    def arange(start, stop=None, step=1, requires_grad=False, dtype=None):
+        """Evenly spaced values in [start, stop), like numpy's arange (integers stay integer)."""
+        values = np.arange(start, stop, step) if stop is not None else np.arange(start)
+        if dtype is None and values.dtype.kind == "f":
+            values = values.astype(get_default_dtype())
+        return Tensor._creation(values, requires_grad, dtype)
+
+    @staticmethod
+    def eye(n, m=None, requires_grad=False, dtype=None):
+        """The n x m identity matrix (square by default)."""
+        return Tensor._creation(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad,
+                                dtype)
+
+    def zeros_like(self, requires_grad=False, dtype=None):
+        """Zeros with this tensor's shape and dtype."""
+        return Tensor._creation(np.zeros(self.shape, dtype or self.dtype), requires_grad, dtype)
+
+    def ones_like(self, requires_grad=False, dtype=None):
+        """Ones with this tensor's shape and dtype."""
+        return Tensor._creation(np.ones(self.shape, dtype or self.dtype), requires_grad, dtype)
+
+    def full_like(self, value, requires_grad=False, dtype=None):
+        """`value` everywhere, with this tensor's shape and dtype."""
+        return Tensor._creation(np.full(self.shape, value, dtype or self.dtype), requires_grad,
+                                dtype)
+
+    def randn_like(self, seed=None, requires_grad=False, dtype=None):
+        """Standard normal samples with this tensor's shape and dtype."""
+        return Tensor.randn(*self.shape, seed=seed, requires_grad=requires_grad,
+                            dtype=dtype or self.dtype)
+
+    def rand_like(self, seed=None, requires_grad=False, dtype=None):
+        """Uniform [0, 1) samples with this tensor's shape and dtype."""
+        return Tensor.rand(*self.shape, seed=seed, requires_grad=requires_grad,
+                           dtype=dtype or self.dtype)
+
+
+class _HookHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
