@@ -1,0 +1,14 @@
+"""nn: modules, layers and losses built from tinygrad_edu Tensor ops.
+
+    >>> import nn
+    >>> from tinygrad_edu import Tensor
+    >>> model = nn.MLP([2, 16, 16, 1])
+    >>> model(Tensor.ones(4, 2)).shape
+    (4, 1)
+"""
+from .module import Module, Parameter
+from .linear import Linear, Identity, Flatten, Sequential
+from .activation import ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax
+from .mlp import MLP
+from . import init
+from . import functional

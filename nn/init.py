@@ -1,0 +1,95 @@
+"""Weight initialisation, in place, with PyTorch's names and formulas.
+
+Why it matters: with fan-in scaled weights the variance of activations stays roughly
+constant from layer to layer, so deep networks start trainable.
+"""
+import math
+
+import numpy as np
+
+_rng = {"generator": np.random.default_rng()}
+
+
+def manual_seed(seed: int) -> None:
+    """Make the next initialisations reproducible (seeds the generator used by nn.init)."""
+    _rng["generator"] = np.random.default_rng(seed)
+
+
+def _fill(tensor, values):
+    tensor.data[...] = values.astype(tensor.dtype, copy=False)
+    return tensor
+
+
+def _fans(tensor):
+    if tensor.ndim < 2:
+        raise ValueError(f"nn.init: fan in/out need a tensor with at least 2 dims, got shape "
+                         f"{tensor.shape}")
+    receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def calculate_gain(nonlinearity: str, param=None) -> float:
+    """The gain that keeps activation variance stable for a nonlinearity (as PyTorch)."""
+    gains = {"linear": 1.0, "sigmoid": 1.0, "conv1d": 1.0, "conv2d": 1.0, "tanh": 5.0 / 3,
+             "relu": math.sqrt(2.0), "selu": 0.75}
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity not in gains:
+        raise ValueError(f"calculate_gain: unknown nonlinearity '{nonlinearity}'; use one of "
+                         f"{sorted(gains) + ['leaky_relu']}")
+    return gains[nonlinearity]
+
+
+def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+    """Fill with samples from U(a, b)."""
+    return _fill(tensor, _rng["generator"].uniform(a, b, tensor.shape))
+
+
+def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+    """Fill with samples from N(mean, std^2)."""
+    return _fill(tensor, _rng["generator"].normal(mean, std, tensor.shape))
+
+
+def zeros_(tensor):
+    """Fill with 0."""
+    return _fill(tensor, np.zeros(tensor.shape))
+
+
+def ones_(tensor):
+    """Fill with 1."""
+    return _fill(tensor, np.ones(tensor.shape))
+
+
+def constant_(tensor, value: float):
+    """Fill with `value`."""
+    return _fill(tensor, np.full(tensor.shape, value))
+
+
+def xavier_uniform_(tensor, gain: float = 1.0):
+    """Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), for tanh/sigmoid nets."""
+    fan_in, fan_out = _fans(tensor)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound)
+
+
+def xavier_normal_(tensor, gain: float = 1.0):
+    """Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fans(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+    """He: U(-b, b) with b = gain * sqrt(3 / fan), for ReLU nets (PyTorch's Linear default
+    uses a = sqrt(5), which gives b = 1 / sqrt(fan_in))."""
+    fan_in, fan_out = _fans(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
+    return uniform_(tensor, -bound, bound)
+
+
+def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+    """He normal: N(0, gain^2 / fan)."""
+    fan_in, fan_out = _fans(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))

@@ -1,0 +1,107 @@
+"""Fully connected layers and simple containers: Linear, Identity, Flatten, Sequential."""
+import math
+
+import numpy as np
+
+from tinygrad_edu import Tensor, get_default_dtype
+from .module import Module, Parameter
+from . import init
+
+
+class Linear(Module):
+    """y = x W^T + b, with PyTorch's layout: weight (out_features, in_features), bias (out,).
+
+    Initialised as PyTorch does: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
+
+    Example:
+        >>> layer = Linear(3, 2)
+        >>> layer(Tensor.ones(4, 3)).shape
+        (4, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        dtype = dtype or get_default_dtype()
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        if not bias:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features))."""
+        bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        if x.shape[-1:] != (self.in_features,):
+            raise ValueError(f"Linear({self.in_features}, {self.out_features}): input of shape "
+                             f"{x.shape} has last dim {x.shape[-1] if x.ndim else None}, expected "
+                             f"{self.in_features}")
+        return x.linear(self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. for an optional layer)."""
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Merge dims start_dim..end_dim (by default all but the batch dim), e.g. before a Linear."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Sequential(Module):
+    """Apply modules one after another; children are named '0', '1', ...
+
+    Example:
+        >>> from nn import ReLU
+        >>> net = Sequential(Linear(2, 4), ReLU(), Linear(4, 1))
+        >>> net(Tensor.ones(5, 2)).shape
+        (5, 1)
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        return modules[index]
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        """Add a module at the end."""
+        self.add_module(str(len(self)), module)
+        return self

@@ -1,0 +1,297 @@
+"""`Module` and `Parameter`: the containers every layer is built from.
+
+A Module registers what is assigned to it: a `Parameter` becomes a trainable weight, a
+Module becomes a child, `register_buffer` adds saved-but-not-trained state. Everything
+else (training loops, optimisers, checkpoints) finds weights through
+`named_parameters()` and `state_dict()`, in a deterministic order.
+"""
+from collections import OrderedDict, namedtuple
+import difflib
+
+import numpy as np
+
+from tinygrad_edu import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a trainable weight of a Module (requires grad by default).
+
+    Example:
+        >>> w = Parameter(np.zeros((2, 3), dtype=np.float32))
+        >>> w.requires_grad
+        True
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data, requires_grad: bool = True, dtype=None):
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class _RemovableHandle:
+    """Returned by the hook registration methods; `remove()` unregisters the hook."""
+
+    def __init__(self, registry, key):
+        self._registry, self._key = registry, key
+
+    def remove(self):
+        self._registry.pop(self._key, None)
+
+
+class Module:
+    """Base class of layers and models: subclass it, assign parameters/children in
+    `__init__`, and write `forward`.
+
+    Example:
+        >>> class Affine(Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scale = Parameter(np.ones(3, dtype=np.float32))
+        ...     def forward(self, x):
+        ...         return x * self.scale
+        >>> [name for name, _ in Affine().named_parameters()]
+        ['scale']
+    """
+
+    _hook_counter = 0
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # ------------------------------------------------------------ registration
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning "
+                                 f"attributes in __init__")
+        if isinstance(value, Parameter):
+            self._forget(name)
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            self._modules[name] = value
+        elif name in self._buffers:
+            self._buffers[name] = value if value is None or isinstance(value, Tensor) else Tensor(value)
+        elif name in self._parameters:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign a {type(value).__name__} to "
+                                f"parameter '{name}'; wrap it in nn.Parameter(...) or assign None")
+            self._parameters[name] = None
+        else:
+            self._forget(name)
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name):
+        for registry in (self._parameters, self._buffers, self._modules, self.__dict__):
+            registry.pop(name, None)
+
+    def __getattr__(self, name):
+        # only called when normal lookup fails: look in the registries
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry in d and name in d[registry]:
+                return d[registry][name]
+        known = [k for r in ("_parameters", "_buffers", "_modules") for k in d.get(r, {})]
+        close = difflib.get_close_matches(name, known + list(d), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'{hint}")
+
+    def __delattr__(self, name):
+        for registry in (self._parameters, self._buffers, self._modules):
+            if name in registry:
+                del registry[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True):
+        """Add state that is saved in `state_dict` but not trained (e.g. BatchNorm's running_mean)."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            tensor = Tensor(tensor)
+        self._buffers[name] = tensor
+
+    def register_parameter(self, name: str, param):
+        """Add a parameter under `name` (None reserves the name, e.g. a layer without bias)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: '{name}' must be a Parameter or None, got "
+                            f"{type(param).__name__}")
+        self._parameters[name] = param
+
+    def add_module(self, name: str, module):
+        """Add a child module under `name` (what attribute assignment does)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: '{name}' must be a Module, got {type(module).__name__}")
+        self._modules[name] = module
+
+    # ------------------------------------------------------------ traversal
+    def named_modules(self, prefix: str = "", memo=None):
+        """(name, module) for this module and every descendant, depth first, each once."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self):
+        """This module and all its descendants."""
+        return (m for _, m in self.named_modules())
+
+    def named_children(self):
+        """(name, module) for the direct children, in assignment order."""
+        return ((n, m) for n, m in self._modules.items() if m is not None)
+
+    def children(self):
+        """The direct child modules, in assignment order."""
+        return (m for _, m in self.named_children())
+
+    def _named_members(self, registry_name, recurse=True):
+        seen = set()
+        modules = self.named_modules() if recurse else [("", self)]
+        for prefix, module in modules:
+            for name, value in getattr(module, registry_name).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{prefix}.{name}" if prefix else name), value
+
+    def named_parameters(self, recurse: bool = True):
+        """(dotted name, Parameter) pairs in a deterministic order; shared weights appear once."""
+        return self._named_members("_parameters", recurse)
+
+    def parameters(self, recurse: bool = True):
+        """The trainable parameters (what you pass to an optimiser)."""
+        return (p for _, p in self.named_parameters(recurse))
+
+    def named_buffers(self, recurse: bool = True):
+        """(dotted name, Tensor) pairs of the buffers."""
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse: bool = True):
+        """The buffers: saved, not trained."""
+        return (b for _, b in self.named_buffers(recurse))
+
+    def num_parameters(self) -> int:
+        """The number of trainable scalars."""
+        return int(sum(p.size for p in self.parameters()))
+
+    # ------------------------------------------------------------ modes and grads
+    def train(self, mode: bool = True):
+        """Switch this module and its descendants to training mode (dropout on, batch stats)."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (dropout off, running statistics)."""
+        return self.train(False)
+
+    def zero_grad(self):
+        """Set every parameter's `.grad` to None before the next backward."""
+        for p in self.parameters():
+            p.grad = None
+
+    # ------------------------------------------------------------ calling
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        for hook in list(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def _add_hook(self, registry, hook):
+        Module._hook_counter += 1
+        registry[Module._hook_counter] = hook
+        return _RemovableHandle(registry, Module._hook_counter)
+
+    def register_forward_pre_hook(self, hook):
+        """Call `hook(module, inputs)` before forward; a non-None return replaces the inputs."""
+        return self._add_hook(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook):
+        """Call `hook(module, inputs, output)` after forward; a non-None return replaces the output.
+
+        Optimisers such as RNGD use this to see each layer's input and pre-activation.
+        """
+        return self._add_hook(self._forward_hooks, hook)
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> OrderedDict:
+        """An ordered dict of dotted name -> Tensor, parameters and buffers of every module."""
+        state = OrderedDict()
+        for prefix, module in self.named_modules():
+            for registry in (module._parameters, module._buffers):
+                for name, value in registry.items():
+                    if value is not None:
+                        state[f"{prefix}.{name}" if prefix else name] = value
+        return state
+
+    def load_state_dict(self, state, strict: bool = True):
+        """Copy values (Tensors or numpy arrays) into the parameters and buffers.
+
+        Everything is checked before anything is written: with strict=True any missing or
+        unexpected key, and always any shape mismatch, raises an error that lists them all
+        and leaves the module unchanged.
+        """
+        own = self.state_dict()
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        mismatched, values = [], {}
+        for key, target in own.items():
+            if key in state:
+                value = np.asarray(getattr(state[key], "data", state[key]))
+                if value.dtype.kind not in "biuf":
+                    mismatched.append(f"'{key}': dtype {value.dtype} is not numeric")
+                elif value.shape != target.shape:
+                    mismatched.append(f"'{key}': checkpoint {value.shape} vs model {target.shape}")
+                values[key] = value
+        problems = []
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(unexpected))
+        if mismatched:
+            problems.append("mismatches: " + "; ".join(mismatched))
+        if problems:
+            raise RuntimeError(f"load_state_dict into {type(self).__name__} failed, nothing was "
+                               f"changed; " + " | ".join(problems)
+                               + ". Use strict=False to load only the matching keys.")
+        for key, value in values.items():
+            own[key].data[...] = value.astype(own[key].dtype, copy=False)
+        return IncompatibleKeys(missing, unexpected)
+
+    # ------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr (its settings)."""
+        return ""
+
+    def _repr_body(self):
+        lines = [f"({name}): " + child._repr_body().replace("\n", "\n  ")
+                 for name, child in self.named_children()]
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+    def __repr__(self):
+        return f"{self._repr_body()}  # {self.num_parameters():,} parameters"
