@@ -1,0 +1,8 @@
+"""Small, seeded, numpy-only datasets and batching helpers for examples and tests.
+
+Why: teaching examples and end-to-end tests need data that is tiny, deterministic
+and dependency-free (no sklearn / torchvision downloads). Each submodule adds
+generators; engineers append one import line per submodule below.
+"""
+
+from .toy import make_moons, make_blobs, make_circles, train_test_split, iterate_minibatches
