@@ -82,7 +82,7 @@ def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, 
 
     Example:
         >>> X, y = make_circles(10, factor=0.5, seed=0)
-        >>> sorted(set(np.round(np.hypot(X[:, 0], X[:, 1]), 6)))
+        >>> sorted(set(np.round(np.hypot(X[:, 0], X[:, 1]), 6).tolist()))
         [0.5, 1.0]
     """
     n_samples = _check_count("make_circles", n_samples, minimum=2)
