@@ -220,8 +220,10 @@ class Sigmoid(Function):
     """Logistic sigmoid f(x) = 1 / (1 + e^-x);  df/dx = f(x) (1 - f(x))"""
 
     def forward(self, x):
-        # 0.5 (1 + tanh(x/2)) equals 1/(1+e^-x) and never overflows
-        out = 0.5 * (1 + np.tanh(0.5 * x))
+        # with e = e^-|x| <= 1 (never overflows): 1/(1+e) for x >= 0, e/(1+e) for x < 0;
+        # unlike 1 + tanh(x/2), this keeps full relative precision for very negative x
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1, e) / (1 + e)
         self.save_for_backward(out)
         return out
 
