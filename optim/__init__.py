@@ -10,7 +10,7 @@ Example:
     >>> # opt = optim.Adam(model.parameters(), lr=1e-3)
     >>> # for x, y in batches: opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
 """
-from . import lr_scheduler
+from . import fisher, lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .averaging import ParameterAverager
@@ -18,19 +18,8 @@ from .clip import clip_grad_norm_, clip_grad_value_
 from .optimizer import Optimizer
 from .regularizers import l1_penalty, l1_proximal_step_, l2_penalty, soft_threshold
 from .rmsprop import RMSprop
+from .rngd import RNGD
 from .sgd import SGD
-
-
-def __getattr__(name):
-    # RNGD and fisher need `nn` and the autodiff engine; import them on first use so that
-    # `import optim` stays light and never forms an import cycle with `nn`.
-    if name == "RNGD":
-        from .rngd import RNGD
-        return RNGD
-    if name == "fisher":
-        from . import fisher
-        return fisher
-    raise AttributeError(f"module 'optim' has no attribute {name!r}")
 
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "RNGD",

@@ -245,7 +245,10 @@ class Optimizer:
         self.state = ParamState()
         for key, st in state_dict["state"].items():
             p = by_index[int(key)]
-            self.state[p] = {k: (np.array(v, dtype=np.asarray(p.data).dtype, copy=True)
+            # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
+            # (e.g. RNGD's float64 metric blocks) keep theirs
+            self.state[p] = {k: (np.array(v, copy=True, dtype=np.asarray(p.data).dtype
+                                          if np.shape(v) == np.shape(p.data) else None)
                                  if isinstance(v, np.ndarray) else v) for k, v in st.items()}
         for saved, group in zip(groups, self.param_groups):
             group.update({k: (tuple(v) if isinstance(v, list) else v)
