@@ -1,12 +1,14 @@
 """The backward walk: what happens when you call `loss.backward()`.
 
-1. `toposort` lists the graph's nodes (Function instances), outputs before inputs,
-   with an explicit stack (no recursion, so a 100 000-op chain is fine).
-2. `run_backward` visits them in that order. Each node takes the total gradient of
-   its output (the sum over every path, so reused tensors are handled), calls the op's
-   `backward`, sums each input gradient back to the input's shape (broadcasting's
-   adjoint, `sum_to_shape`) and passes it on: to the input's node, or into the
-   `.grad` of a leaf.
+1. Every node (a Function instance) got a sequence number when it was created, and a
+   node is always created after the nodes of its inputs. So visiting nodes from the
+   newest to the oldest visits every node after all the nodes that consume its output:
+   by then its gradient is complete (the sum over every path, so reused tensors are
+   handled). A heap keyed on that number gives the order in one pass, without
+   recursion, so a 100 000-op chain is fine.
+2. Each node calls its op's `backward`, sums each input gradient back to the input's
+   shape (broadcasting's adjoint, `sum_to_shape`) and passes it on: to the input's
+   node, which joins the heap, or into the `.grad` of a leaf.
 3. Unless `retain_graph=True`, each node drops its inputs and saved arrays once used,
    so the graph is freed as the walk goes and a second walk raises a clear error.
 
@@ -14,6 +16,8 @@ Without `create_graph` the whole walk runs in no-grad mode: gradient arithmetic 
 no graph. With it, the gradient computations are recorded, so gradients can be
 differentiated again (Hessian-vector products, gradient penalties).
 """
+import heapq
+
 import numpy as np
 
 from .grad_mode import STATE, set_grad_enabled
@@ -24,29 +28,6 @@ FREED_GRAPH_MESSAGE = (
     "backward: trying to backward through the graph a second time (its saved values were freed "
     "by the first backward). Pass retain_graph=True to the first backward() if you need to walk "
     "the same graph again, or recompute the forward pass.")
-
-
-def toposort(root_nodes):
-    """Nodes reachable from `root_nodes`, each listed before the nodes of its inputs."""
-    order, visited = [], set()
-    stack = [(node, False) for node in root_nodes]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        if node.inputs is None:
-            raise RuntimeError(FREED_GRAPH_MESSAGE)
-        stack.append((node, True))
-        for t in node.inputs:
-            parent = t.grad_fn
-            if parent is not None and parent not in visited:
-                stack.append((parent, False))
-    order.reverse()
-    return order
 
 
 def _apply_hooks(hooks, grad):
@@ -91,17 +72,21 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             captured[i] = g if captured[i] is None else captured[i] + g
 
     with set_grad_enabled(create_graph):
-        grads = {}
+        grads = {}          # node -> gradient of its output, summed over the paths seen so far
+        heap = []           # nodes waiting for their turn, newest first (Function.__lt__)
         for root, g in zip(roots, root_grads):
             if root.grad_fn is None:
                 deliver_to_leaf(root, g)
+            elif root.grad_fn in grads:
+                grads[root.grad_fn] = grads[root.grad_fn] + g
             else:
-                node = root.grad_fn
-                grads[node] = grads[node] + g if node in grads else g
-        for node in toposort(list(grads)):
-            grad = grads.pop(node, None)
-            if grad is None:      # no path from the roots carried a gradient here
-                continue
+                grads[root.grad_fn] = g
+                heapq.heappush(heap, root.grad_fn)
+        while heap:
+            node = heapq.heappop(heap)
+            grad = grads.pop(node)
+            if node.inputs is None:
+                raise RuntimeError(FREED_GRAPH_MESSAGE)
             if node.hooks:
                 grad = _apply_hooks(node.hooks, grad)
             if node.retained is not None:
@@ -128,6 +113,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     grads[parent] = grads[parent] + g
                 else:
                     grads[parent] = g
+                    heapq.heappush(heap, parent)
             if not retain_graph:
                 node.release()
     return captured

@@ -12,6 +12,8 @@ Writing an op:
 `backward` may return gradients in the broadcast shape of the output: the backward
 walk reduces them to each input's shape in one place (`broadcast.sum_to_shape`).
 """
+import itertools
+
 import numpy as np
 
 from . import tensor as _tensor_module
@@ -19,11 +21,14 @@ from .grad_mode import STATE
 from .anomaly import check_forward
 
 
+_sequence = itertools.count()   # creation order of nodes: inputs are always made first
+
+
 class Function:
     """Base class of every primitive op; an instance is one node of the graph."""
 
     inputs = None            # the input Tensors, dropped after backward unless retain_graph
-    needs_input_grad = ()    # which inputs require grad (skip work for the others)
+    seq = 0                  # creation number: a node is always newer than its inputs' nodes
     saved = ()               # arrays the backward formula needs
     hooks = None             # gradient hooks of the output tensor (registered via Tensor.register_hook)
     retained = None          # weak reference to the output when it called retain_grad()
@@ -39,7 +44,11 @@ class Function:
             6.0
         """
         node = cls()
-        out = node.forward(*[t.data for t in inputs], **options)
+        try:
+            out = node.forward(*[t.data for t in inputs], **options)
+        except ValueError as error:
+            node.explain_error(error, inputs)
+            raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if STATE.anomaly:
@@ -48,9 +57,17 @@ class Function:
             for t in inputs:
                 if t.requires_grad:
                     node.inputs = inputs
-                    node.needs_input_grad = tuple([i.requires_grad for i in inputs])
+                    node.seq = next(_sequence)
                     return _tensor_module.Tensor._make(out, node)
         return _tensor_module.Tensor._make(out, None)
+
+    @property
+    def needs_input_grad(self):
+        """Which inputs require grad, so backward can skip the others."""
+        return [t.requires_grad for t in self.inputs]
+
+    def explain_error(self, error, inputs):
+        """Called when forward raises ValueError: ops override it to raise a clearer message."""
 
     def save_for_backward(self, *arrays):
         """Keep arrays for backward; they are released when the graph is freed."""
@@ -77,6 +94,10 @@ class Function:
         """Drop inputs and saved arrays: the graph behind this node can now be freed."""
         self.inputs = None
         self.saved = None
+
+    def __lt__(self, other):
+        # the backward walk keeps nodes in a heap: newest first
+        return self.seq > other.seq
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"

@@ -14,18 +14,14 @@ from ..broadcast import broadcast_shape
 class BinaryOp(Function):
     """A broadcasting binary op; turns numpy's shape error into one naming the op."""
 
-    def forward(self, a, b):
-        try:
-            return self.compute(a, b)
-        except ValueError:
-            broadcast_shape(type(self).__name__, a.shape, b.shape)   # raises the clear error
-            raise
+    def explain_error(self, error, inputs):
+        broadcast_shape(type(self).__name__, *(t.shape for t in inputs))   # raises if shapes clash
 
 
 class Add(BinaryOp):
     """Addition f(a, b) = a + b;  df/da = 1, df/db = 1"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         return a + b
 
     def backward(self, g):
@@ -35,7 +31,7 @@ class Add(BinaryOp):
 class Sub(BinaryOp):
     """Subtraction f(a, b) = a - b;  df/da = 1, df/db = -1"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         return a - b
 
     def backward(self, g):
@@ -45,7 +41,7 @@ class Sub(BinaryOp):
 class Mul(BinaryOp):
     """Multiplication f(a, b) = a * b;  df/da = b, df/db = a"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         return a * b
 
     def backward(self, g):
@@ -57,7 +53,7 @@ class Mul(BinaryOp):
 class Div(BinaryOp):
     """Division f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         return a / b
 
     def backward(self, g):
@@ -69,7 +65,7 @@ class Div(BinaryOp):
 class Pow(BinaryOp):
     """Power f(a, b) = a ** b;  df/da = b * a^(b-1), df/db = a^b * ln(a)"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         out = a ** b
         self.save_for_backward(out)
         return out
@@ -85,7 +81,7 @@ class Pow(BinaryOp):
 class Maximum(BinaryOp):
     """Elementwise max f(a, b) = max(a, b);  df/da = [a > b] + [a == b]/2 (ties split, as PyTorch)"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         self.save_for_backward(np.greater(a, b) + 0.5 * np.equal(a, b))
         return np.maximum(a, b)
 
@@ -100,7 +96,7 @@ class Maximum(BinaryOp):
 class Minimum(Maximum):
     """Elementwise min f(a, b) = min(a, b);  df/da = [a < b] + [a == b]/2"""
 
-    def compute(self, a, b):
+    def forward(self, a, b):
         self.save_for_backward(np.less(a, b) + 0.5 * np.equal(a, b))
         return np.minimum(a, b)
 
@@ -109,11 +105,10 @@ class Where(Function):
     """Selection f(c, a, b) = a where c else b;  df/da = [c], df/db = [not c] (c gets no gradient)"""
 
     def forward(self, cond, a, b):
-        try:
-            return np.where(cond, a, b)
-        except ValueError:
-            broadcast_shape("where", cond.shape, a.shape, b.shape)
-            raise
+        return np.where(cond, a, b)
+
+    def explain_error(self, error, inputs):
+        broadcast_shape("where", *(t.shape for t in inputs))
 
     def backward(self, g):
         cond = self.inputs[0]
