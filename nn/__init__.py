@@ -12,3 +12,8 @@ from .activation import ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, 
 from .mlp import MLP
 from . import init
 from . import functional
+from .normalization import BatchNorm1d, BatchNorm2d
+from .embedding import Embedding
+from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
+                   HingeLoss)
+from .serialization import save, load
