@@ -162,7 +162,9 @@ class RNGD(Optimizer):
             blocks = (xt.T @ xt / (n * self.sigma ** 2))[None]  # linear RFIM x~x~^T/s^2 (eq. 22)
         trace = np.trace(blocks, axis1=1, axis2=2)
         damping = self.eps * trace / d + self.min_damping  # eps tr(G)/D (seed 001 Sec. 5.1)
-        return blocks + damping[:, None, None] * np.eye(d)
+        diagonal = blocks.reshape(len(blocks), -1)[:, ::d + 1]  # a view of every block's diagonal
+        diagonal += damping[:, None]
+        return blocks
 
     @staticmethod
     def _augmented(weight, bias) -> np.ndarray:
@@ -195,7 +197,8 @@ class RNGD(Optimizer):
             if "G" not in st:
                 st["G"] = np.broadcast_to(np.eye(batch.shape[-1]), batch.shape).copy()  # G_l = I
                 st["step"] = 0
-            st["G"] = self.lam * st["G"] + (1 - self.lam) * batch  # moving average (eq. 32)
+            st["G"] *= self.lam  # moving average G <- lam G + (1 - lam) G_batch (eq. 32)
+            st["G"] += (1 - self.lam) * batch
             if st["step"] % self.T == 0:
                 try:
                     st["G_inv"] = np.linalg.inv(st["G"])  # refresh G_l^{-1} every T steps

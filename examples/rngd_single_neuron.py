@@ -1,0 +1,129 @@
+"""Reproduce seed 001 Sec. 5.1: one sigmoid neuron (logistic regression) on "3" vs "5".
+
+Four methods (Sun & Nielsen 2016, Fig. 4):
+    GD        gradient descent on the raw pixels (A = I, a = 0 in eq. 28)
+    WhiteGD   gradient descent on whitened pixels z = A (x - a)
+    NGD       relative natural gradient, eq. 30: theta -= lr (g^y + eps tr(g^y)/D I)^-1 grad L
+    WhiteNGD  both
+each with a constant learning rate in {1e-2, 1e-1, 1, 10, 100} and momentum in {0, 0.8}; for each
+method the configuration with the lowest final training cost is kept and its curve plotted.
+
+Data: scikit-learn's 8x8 digits by default (pip install "tinygrad_edu[examples]"), or real MNIST
+with --mnist DIR (the four IDX files). Run `python examples/rngd_single_neuron.py --quick` for a
+30-second version.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import nn  # noqa: E402
+import optim  # noqa: E402
+import tinygrad_edu  # noqa: E402
+from tinygrad_edu import Tensor, no_grad  # noqa: E402
+from rngd_data import load, save_curves, whitening  # noqa: E402
+
+METHODS = ("GD", "WhiteGD", "NGD", "WhiteNGD")
+LRS = (1e-2, 1e-1, 1.0, 10.0, 100.0)
+MOMENTA = (0.0, 0.8)
+
+
+def binary_pair(x, y, a: int, b: int):
+    """Keep the digits a and b; label b as 1."""
+    keep = (y == a) | (y == b)
+    return x[keep], (y[keep] == b).astype(np.float64)
+
+
+def cost(model, x, y) -> float:
+    """Average cross-entropy (eq. 29) on the whole set."""
+    with no_grad():
+        loss = nn.functional.binary_cross_entropy(model(Tensor(x)).reshape(-1), Tensor(y))
+    value = float(loss.data)
+    return value if np.isfinite(value) else float("inf")
+
+
+def train(method: str, lr: float, momentum: float, x, y, epochs: int, batch: int, seed: int):
+    """Train one neuron; returns the training cost after each epoch (inf once diverged)."""
+    model = nn.Sequential(nn.Linear(x.shape[1], 1), nn.Sigmoid())
+    model[0].weight.data[...] = 0.0  # theta = 0: every method starts from the same point
+    model[0].bias.data[...] = 0.0
+    if method.endswith("NGD"):
+        opt = optim.RNGD(model, lr=lr, lam=0.0, T=1, eps=1e-2, momentum=momentum)  # eq. 30
+    else:
+        opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    rng = np.random.default_rng(seed)
+    curve = []
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch):
+            idx = order[start:start + batch]
+            opt.zero_grad()
+            out = model(Tensor(x[idx])).reshape(-1)
+            nn.functional.binary_cross_entropy(out, Tensor(y[idx])).backward()
+            opt.step()
+        curve.append(cost(model, x, y))
+        if not np.isfinite(curve[-1]) or not np.all(np.isfinite(model[0].weight.data)):
+            curve += [float("inf")] * (epochs - len(curve))
+            break
+    errors = float(np.mean((model(Tensor(x)).data.reshape(-1) > 0.5) != y))
+    return curve, errors
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 epochs, 1 run (about 30 s)")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3, help="curves are averaged over runs "
+                        "(different mini-batch orders); the paper uses 10")
+    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--pair", default="3,5", help="the two digits, e.g. 4,9")
+    parser.add_argument("--mnist", default=None, help="folder with the MNIST IDX files")
+    parser.add_argument("--out", default="rngd_out", help="folder for the CSV/PNG curves")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs, args.runs = min(args.epochs, 10), 1
+    tinygrad_edu.set_default_dtype(np.float64)
+    a, b = (int(v) for v in args.pair.split(","))
+    x_train, y_train, _, _ = load(args.mnist)
+    x, y = binary_pair(x_train, y_train, a, b)
+    A, mean = whitening(x)
+    inputs = {"raw": x, "white": (x - mean) @ A.T}
+    print(f"{len(x)} training images of {a} vs {b}, {x.shape[1]} pixels "
+          f"({A.shape[0]} non-singular whitened dimensions)")
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        def tqdm(it, **_):
+            return it
+    configs = list(itertools.product(METHODS, LRS, MOMENTA))
+    results = {}
+    for method, lr, mom in tqdm(configs, desc="configurations"):
+        data = inputs["white" if method.startswith("White") else "raw"]
+        runs = [train(method, lr, mom, data, y, args.epochs, args.batch_size, seed)
+                for seed in range(args.runs)]
+        curve = np.mean([r[0] for r in runs], axis=0)
+        results[(method, lr, mom)] = (curve, float(np.mean([r[1] for r in runs])))
+    best, rows = {}, []
+    for method in METHODS:
+        key = min((k for k in results if k[0] == method), key=lambda k: results[k][0][-1])
+        curve, err = results[key]
+        best[f"{method} (lr={key[1]:g}, m={key[2]:g})"] = curve
+        rows.append((method, key[1], key[2], curve[-1], err))
+    print(f"\nbest configuration of each method after {args.epochs} epochs:")
+    print(f"{'method':10s} {'lr':>6s} {'mom':>4s} {'train cost':>11s} {'train error':>11s}")
+    for method, lr, mom, final, err in rows:
+        print(f"{method:10s} {lr:6g} {mom:4g} {final:11.4g} {err:11.2%}")
+    files = save_curves(args.out, f"rngd_single_neuron_{a}v{b}", best)
+    print("curves written to: " + ", ".join(files))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
