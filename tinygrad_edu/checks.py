@@ -115,9 +115,10 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
                     if not abs(got - numeric) <= atol + rtol * abs(numeric):
                         if not raise_exception:
                             return False
+                        element = tuple(int(i) for i in np.unravel_index(j, out.shape))
                         raise GradcheckError(
                             f"gradcheck: expected derivative {numeric:.6g} of output {k} element "
-                            f"{np.unravel_index(j, out.shape) if out.ndim else ()} with respect to "
+                            f"{element} with respect to "
                             f"input {i} at index {idx} from central differences, got {got:.6g} "
                             f"from backprop (difference {abs(got - numeric):.3g}, allowed "
                             f"{atol + rtol * abs(numeric):.3g})")
