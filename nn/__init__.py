@@ -12,8 +12,13 @@ from .activation import ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, 
 from .mlp import MLP
 from . import init
 from . import functional
+from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
+                          ContractiveAutoencoder, VAE, VAELoss, TiedLinear, gaussian_kl,
+                          reconstruction_error)
 from .normalization import BatchNorm1d, BatchNorm2d
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
 from .serialization import save, load
+from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Dropout
+from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell

@@ -1,0 +1,490 @@
+"""Autoencoders (seed 002, section 9): plain, linear (= PCA), denoising, contractive, and the VAE.
+
+An autoencoder x -> z = G(x) -> x^ = H(z) learns a code z by reconstructing its own input. All
+losses follow the seed's scaling, (1/2N) sum_i ||x_i - x^_i||^2 (seed 002, 9.1), and are built
+from Tensor ops only, so every gradient (including the contractive penalty's gradient of a
+gradient) comes from the engine.
+
+Encoders and decoders are any Modules, or lists of sizes that become an `MLP`:
+
+    >>> import nn
+    >>> from tinygrad_edu import Tensor
+    >>> ae = nn.Autoencoder([8, 16, 2], [2, 16, 8], activation="tanh")
+    >>> ae(Tensor.ones(5, 8)).shape
+    (5, 8)
+"""
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from tinygrad_edu import Tensor, grad, get_default_dtype, no_grad
+from .module import Module, Parameter
+from .linear import Linear, Sequential
+from .activation import Sigmoid, Tanh
+from .mlp import MLP
+
+
+def _as_module(spec, activation, output_activation, role):
+    """A Module as given, or an MLP built from a list of sizes."""
+    if isinstance(spec, Module):
+        return spec
+    if isinstance(spec, (list, tuple)):
+        return MLP(spec, activation=activation, output_activation=output_activation)
+    raise TypeError(f"Autoencoder: the {role} must be a Module or a list of layer sizes such as "
+                    f"[784, 128, 32], got {type(spec).__name__}")
+
+
+def _width(module, side):
+    """The input (side=0) or output (side=-1) width of a module, when it can be read off."""
+    if isinstance(module, (Linear, TiedLinear)):
+        return module.in_features if side == 0 else module.out_features
+    if isinstance(module, MLP):
+        return module.sizes[side]
+    if isinstance(module, Sequential):
+        children = list(module) if side == 0 else list(module)[::-1]
+        for child in children:
+            width = _width(child, side)
+            if width is not None:
+                return width
+    return None
+
+
+def _rng(generator):
+    """A numpy Generator from None (fresh entropy), an int seed, or a Generator."""
+    if generator is None or isinstance(generator, (int, np.integer)):
+        return np.random.default_rng(generator)
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"generator must be None, an int seed or a numpy.random.Generator, got "
+                    f"{type(generator).__name__}")
+
+
+def _check_nonnegative(layer, name, value):
+    if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
+            and value >= 0):
+        raise ValueError(f"{layer}: {name} must be a finite number >= 0, got {value!r}; "
+                         f"use e.g. {name}=0.1 (0 turns it off)")
+
+
+def _check_input(name, x, input_dim):
+    """x itself, after checking it is a floating (batch, input_dim) Tensor."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: expected a Tensor input, got {type(x).__name__}; wrap it "
+                        f"with Tensor(x)")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: input dtype {x.dtype} is not floating; convert it, e.g. "
+                        f"Tensor(x, dtype=np.float32)")
+    if x.ndim < 2 or (input_dim is not None and x.shape[-1] != input_dim):
+        raise ValueError(f"{name}: input of shape {x.shape} does not fit; expected (batch, "
+                         f"{input_dim if input_dim is not None else 'features'}) (add a batch "
+                         f"dim with x.reshape(1, -1) for one sample)")
+    return x
+
+
+def reconstruction_error(x_hat, x):
+    """(1/2N) sum_i ||x_i - x^_i||^2, the autoencoder risk of seed 002 (9.1).
+
+    Summed over the features of each sample and averaged over the batch, so the value does not
+    depend on the batch size and is the same scale as a Gaussian negative log-likelihood.
+
+    Example:
+        >>> reconstruction_error(Tensor([[1.0, 2.0]]), Tensor([[1.0, 4.0]])).item()
+        2.0
+    """
+    if x_hat.shape != x.shape:
+        raise ValueError(f"reconstruction_error: reconstruction of shape {x_hat.shape} and input "
+                         f"of shape {x.shape} differ; the decoder's last size must equal the "
+                         f"input width")
+    diff = x_hat - x
+    return (diff * diff).sum() * (0.5 / x.shape[0])
+
+
+class TiedLinear(Module):
+    """The transpose of a Linear layer, sharing its weight: z -> z W + b (tied decoder).
+
+    Why: a tied autoencoder (seed 002, 9.1: D = C^T) has half the weights, and the encoder's
+    weight gets gradient from both uses. Only the bias is a new Parameter.
+
+    Example:
+        >>> enc = Linear(4, 2)
+        >>> TiedLinear(enc)(Tensor.ones(3, 2)).shape
+        (3, 4)
+    """
+
+    def __init__(self, linear: Linear, bias: bool = True):
+        super().__init__()
+        self._source = (linear,)        # a tuple, so the shared layer is not registered twice
+        self.in_features, self.out_features = linear.out_features, linear.in_features
+        zeros = np.zeros(self.out_features, dtype=linear.weight.dtype)
+        self.register_parameter("bias", Parameter(zeros) if bias else None)
+
+    @property
+    def weight(self):
+        """The shared weight, transposed: (in_features of the encoder, out_features of it)."""
+        return self._source[0].weight.T
+
+    def forward(self, z):
+        return z.linear(self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}, weight tied (transposed)")
+
+
+class Autoencoder(Module):
+    """x -> z = encoder(x) -> x^ = decoder(z), trained to reconstruct x.
+
+    Args:
+        encoder: a Module, or sizes such as [784, 128, 32] for an MLP.
+        decoder: a Module, or sizes such as [32, 128, 784] for an MLP.
+        activation: hidden activation of MLPs built from sizes ('relu', 'tanh', ...).
+        code_activation: activation on the code layer of a sizes-built encoder (None: linear).
+        input_dim: input width to check; read off the encoder when it is a Linear/MLP.
+
+    Example:
+        >>> ae = Autoencoder(Linear(4, 2), Linear(2, 4))
+        >>> ae.encode(Tensor.ones(3, 4)).shape
+        (3, 2)
+    """
+
+    def __init__(self, encoder, decoder, activation="relu", code_activation=None, input_dim=None):
+        super().__init__()
+        self.encoder = _as_module(encoder, activation, code_activation, "encoder")
+        self.decoder = _as_module(decoder, activation, None, "decoder")
+        self.input_dim = input_dim if input_dim is not None else _width(self.encoder, 0)
+        code_out, code_in = _width(self.encoder, -1), _width(self.decoder, 0)
+        if code_out is not None and code_in is not None and code_out != code_in:
+            raise ValueError(f"{type(self).__name__}: the encoder outputs {code_out} features but "
+                             f"the decoder takes {code_in}; make them equal")
+        self.code_dim = code_out
+
+    def _check_input(self, x):
+        return _check_input(type(self).__name__, x, self.input_dim)
+
+    def encode(self, x):
+        """The code z = G(x)."""
+        return self.encoder(self._check_input(x))
+
+    def decode(self, z):
+        """The reconstruction x^ = H(z)."""
+        return self.decoder(z)
+
+    def forward(self, x):
+        return self.decode(self.encode(x))
+
+    def loss(self, x):
+        """The reconstruction error (1/2N) sum ||x - x^||^2 of this batch (seed 002, 9.1)."""
+        return reconstruction_error(self(x), x)
+
+
+class LinearAutoencoder(Autoencoder):
+    """z = C x + c, x^ = D z + d: trained to the optimum, D spans the top principal subspace.
+
+    Seed 002 (9.1): C = U_m^T and D = U_m (U: left singular vectors of the centred data)
+    minimise the reconstruction error, so a linear AE with m hidden units recovers the same
+    subspace as PCA (not necessarily the same basis: any D with that column space and C = D^+
+    is optimal).
+
+    Args:
+        input_dim, hidden_dim: n and m.
+        tied: decoder weight D = C^T (one weight Parameter, as in the seed's comment).
+        bias: learn the offsets c and d (needed for data that is not centred).
+        dtype: parameter dtype (default: the engine default).
+
+    Example:
+        >>> ae = LinearAutoencoder(5, 2, tied=True)
+        >>> [name for name, _ in ae.named_parameters()]
+        ['encoder.weight', 'encoder.bias', 'decoder.bias']
+    """
+
+    def __init__(self, input_dim: int, hidden_dim: int, tied: bool = False, bias: bool = True,
+                 dtype=None):
+        if int(input_dim) <= 0 or int(hidden_dim) <= 0:
+            raise ValueError(f"LinearAutoencoder: input_dim and hidden_dim must be positive, got "
+                             f"{input_dim} and {hidden_dim}")
+        encoder = Linear(input_dim, hidden_dim, bias=bias, dtype=dtype)
+        decoder = TiedLinear(encoder, bias=bias) if tied else \
+            Linear(hidden_dim, input_dim, bias=bias, dtype=dtype)
+        super().__init__(encoder, decoder)
+        self.tied = tied
+
+    @property
+    def decoder_weight(self):
+        """D as an (input_dim, hidden_dim) Tensor: its columns span the learned subspace."""
+        return self.decoder.weight
+
+    def extra_repr(self):
+        return f"tied={self.tied}"
+
+
+class DenoisingAutoencoder(Autoencoder):
+    """Reconstruct the clean x from x + eta, eta ~ N(0, noise_std^2 I) (seed 002, 9.1).
+
+    Why: a network that must undo noise cannot simply copy its input, so it learns features
+    robust to the noise. Noise is added in training mode only; `eval()` gives the plain map.
+
+    Args:
+        encoder, decoder, activation, code_activation, input_dim: as `Autoencoder`.
+        noise_std: sigma of the Gaussian corruption (>= 0).
+        generator: None, an int seed, or a numpy Generator for reproducible noise.
+
+    Example:
+        >>> dae = DenoisingAutoencoder([4, 2], [2, 4], noise_std=0.3, generator=0)
+        >>> dae.loss(Tensor.ones(3, 4)).shape
+        ()
+    """
+
+    def __init__(self, encoder, decoder, noise_std: float = 0.1, generator=None, **kwargs):
+        _check_nonnegative("DenoisingAutoencoder", "noise_std", noise_std)
+        super().__init__(encoder, decoder, **kwargs)
+        self.noise_std = float(noise_std)
+        self.generator = _rng(generator)
+
+    def corrupt(self, x):
+        """x + eta with eta ~ N(0, noise_std^2 I) in training mode; x itself in eval mode."""
+        self._check_input(x)
+        if not self.training or self.noise_std == 0:
+            return x
+        eta = self.generator.standard_normal(x.shape) * self.noise_std
+        return x + Tensor._make(eta.astype(x.dtype), None)
+
+    def forward(self, x):
+        return self.decode(self.encode(self.corrupt(x)))
+
+    def loss(self, x):
+        """(1/2N) sum ||x - H(G(x + eta))||^2: the target is the clean input."""
+        return reconstruction_error(self(x), x)
+
+    def extra_repr(self):
+        return f"noise_std={self.noise_std}"
+
+
+class ContractiveAutoencoder(Autoencoder):
+    """Autoencoder plus lam * ||dz/dx||_F^2, which flattens the code around the data (seed 9.1).
+
+    The Jacobian penalty is computed three ways (`contractive_penalty(x, method)`):
+      'autograd':    one create_graph backward per hidden unit (any encoder);
+      'batched':     one backward for all units, on m copies of the batch (any encoder that
+                     maps the last axis, such as Linear/MLP);
+      'closed_form': for encoder = Linear then Sigmoid/Tanh, J = diag(s'(a)) W, so
+                     ||J||_F^2 = sum_j s'(a_j)^2 ||W_j||^2.
+    All three are differentiable in the parameters, so training minimises the penalty.
+
+    Args:
+        encoder, decoder, activation, input_dim: as `Autoencoder`.
+        lam: penalty weight (>= 0).
+        code_activation: code layer of a sizes-built encoder; 'sigmoid' as in the classic CAE.
+        penalty_method: 'auto' (closed form when it applies, else 'autograd') or a method above.
+
+    Example:
+        >>> cae = ContractiveAutoencoder([4, 3], [3, 4], lam=0.1)
+        >>> x = Tensor.randn(5, 4, seed=0)
+        >>> a = cae.contractive_penalty(x, "closed_form").item()
+        >>> abs(a - cae.contractive_penalty(x, "autograd").item()) < 1e-5
+        True
+    """
+
+    METHODS = ("auto", "autograd", "batched", "closed_form")
+    _PENALTIES = {"autograd": "_penalty_autograd", "batched": "_penalty_batched",
+                  "closed_form": "_penalty_closed_form"}
+
+    def __init__(self, encoder, decoder, lam: float = 0.1, code_activation="sigmoid",
+                 penalty_method="auto", **kwargs):
+        _check_nonnegative("ContractiveAutoencoder", "lam", lam)
+        if penalty_method not in self.METHODS:
+            raise ValueError(f"ContractiveAutoencoder: penalty_method must be one of "
+                             f"{self.METHODS}, got {penalty_method!r}")
+        super().__init__(encoder, decoder, code_activation=code_activation, **kwargs)
+        self.lam = float(lam)
+        self.penalty_method = penalty_method
+
+    def _squashing_layer(self):
+        """(Linear, Sigmoid|Tanh) when the encoder is exactly that pair, else None."""
+        layers = self.encoder.layers if isinstance(self.encoder, MLP) else self.encoder
+        if isinstance(layers, Sequential) and len(layers) == 2 and isinstance(layers[0], Linear) \
+                and isinstance(layers[1], (Sigmoid, Tanh)):
+            return layers[0], layers[1]
+        return None
+
+    def contractive_penalty(self, x, method=None):
+        """(1/N) sum_i ||dz/dx (x_i)||_F^2, differentiable in the parameters."""
+        method = method or self.penalty_method
+        self._check_input(x)
+        if method == "auto":
+            method = "closed_form" if self._squashing_layer() is not None else "autograd"
+        if method not in self._PENALTIES:
+            raise ValueError(f"ContractiveAutoencoder: unknown method {method!r}; use one of "
+                             f"{self.METHODS}")
+        return getattr(self, self._PENALTIES[method])(x)
+
+    def _penalty_closed_form(self, x):
+        pair = self._squashing_layer()
+        if pair is None:
+            raise ValueError(f"ContractiveAutoencoder: the closed form needs an encoder that is "
+                             f"Linear followed by Sigmoid or Tanh, got "
+                             f"{type(self.encoder).__name__}; use method='autograd'")
+        linear, squash = pair
+        s = squash(x.linear(linear.weight, linear.bias))
+        slope = s * (1 - s) if isinstance(squash, Sigmoid) else 1 - s * s   # s'(a), from s(a)
+        row_norms = (linear.weight * linear.weight).sum(axis=1)             # ||W_j||^2
+        # ||diag(s'(a)) W||_F^2 = sum_j s'(a_j)^2 ||W_j||^2 (seed 002, 9.1 and 2.1)
+        return (slope * slope * row_norms).sum() * (1.0 / x.shape[0])
+
+    def _penalty_autograd(self, x):
+        x_leaf = Tensor(np.array(x.data), requires_grad=True)     # dz/dx needs x as a leaf
+        z = self.encoder(x_leaf)
+        total = None
+        for j in range(z.shape[-1]):
+            # row j of each sample's Jacobian: samples are independent, so d(sum_i z_ij)/dx_i
+            (row,) = grad(z[..., j].sum(), x_leaf, retain_graph=True, create_graph=True)
+            term = (row * row).sum()
+            total = term if total is None else total + term
+        return total * (1.0 / x.shape[0])
+
+    def _penalty_batched(self, x):
+        m = self.code_dim
+        if m is None:
+            with no_grad():
+                m = self.encoder(x).shape[-1]
+        # copy k of the batch carries the one-hot seed e_k: one backward gives all m rows
+        x_rep = Tensor(np.broadcast_to(x.data, (m,) + x.shape).copy(), requires_grad=True)
+        z = self.encoder(x_rep)
+        seed = np.broadcast_to(np.eye(m, dtype=z.dtype).reshape((m,) + (1,) * (x.ndim - 1) + (m,)),
+                               z.shape)
+        (rows,) = grad(z, x_rep, grad_outputs=Tensor._make(np.array(seed), None),
+                       create_graph=True)
+        return (rows * rows).sum() * (1.0 / x.shape[0])
+
+    def loss(self, x):
+        """Reconstruction error + lam * contractive penalty."""
+        recon = reconstruction_error(self(x), x)
+        if self.lam == 0:
+            return recon
+        return recon + self.contractive_penalty(x) * self.lam
+
+    def extra_repr(self):
+        return f"lam={self.lam}, penalty_method={self.penalty_method!r}"
+
+
+VAELoss = namedtuple("VAELoss", ["loss", "reconstruction", "kl"])
+
+
+def gaussian_kl(mu, logvar):
+    """KL(N(mu, diag e^logvar) || N(0, I)), averaged over the batch, in closed form.
+
+    -1/2 sum_j (1 + logvar_j - mu_j^2 - e^logvar_j) per sample: the regulariser of the ELBO.
+
+    Example:
+        >>> gaussian_kl(Tensor([[1.0, 0.0]]), Tensor([[0.0, 0.0]])).item()
+        0.5
+    """
+    per_unit = 1 + logvar - mu * mu - logvar.exp()
+    return per_unit.sum() * (-0.5 / mu.shape[0])
+
+
+class VAE(Module):
+    """Variational autoencoder: q(z|x) = N(mu(x), diag e^logvar(x)), p(z) = N(0, I).
+
+    Training minimises the negative ELBO, E_q[-log p(x|z)] + KL(q(z|x) || p(z)), with one
+    reparameterised sample z = mu + e^(logvar/2) * eps, eps ~ N(0, I): z is a differentiable
+    function of (mu, logvar), so backprop reaches the encoder (seed 002, 9.3 stochastic backprop).
+
+    Args:
+        encoder: sizes [n, ..., latent_dim] (the MLP gets 2*latent_dim outputs: mu and logvar),
+            or a Module whose output (N, 2*latent_dim) is split into mu and logvar.
+        decoder: sizes [latent_dim, ..., n] or a Module; it outputs the mean of p(x|z) (gaussian)
+            or its logits (bernoulli).
+        latent_dim: needed when the encoder is a Module.
+        activation: hidden activation of sizes-built MLPs.
+        likelihood: 'gaussian' (unit variance: 1/2 ||x - x^||^2 + n/2 log 2 pi) or 'bernoulli'
+            (binary cross-entropy on logits, for data in [0, 1]).
+        generator: None, an int seed, or a numpy Generator for eps.
+
+    Example:
+        >>> vae = VAE([6, 8, 2], [2, 8, 6], generator=0)
+        >>> out = vae.loss(Tensor.ones(4, 6))
+        >>> abs(out.loss.item() - out.reconstruction.item() - out.kl.item()) < 1e-4
+        True
+    """
+
+    LIKELIHOODS = ("gaussian", "bernoulli")
+
+    def __init__(self, encoder, decoder, latent_dim=None, activation="relu",
+                 likelihood="gaussian", generator=None):
+        super().__init__()
+        if likelihood not in self.LIKELIHOODS:
+            raise ValueError(f"VAE: likelihood must be one of {self.LIKELIHOODS}, got "
+                             f"{likelihood!r}")
+        if isinstance(encoder, (list, tuple)):
+            sizes = list(encoder)
+            if latent_dim is not None and latent_dim != sizes[-1]:
+                raise ValueError(f"VAE: latent_dim={latent_dim} but the encoder sizes end in "
+                                 f"{sizes[-1]}; the last size is the latent dim")
+            latent_dim = sizes[-1]
+            encoder = MLP(sizes[:-1] + [2 * sizes[-1]], activation=activation)
+        if latent_dim is None:
+            raise ValueError("VAE: pass latent_dim= when the encoder is a Module (its output, of "
+                             "width 2*latent_dim, is split into mu and logvar)")
+        self.latent_dim = int(latent_dim)
+        self.encoder = _as_module(encoder, activation, None, "encoder")
+        self.decoder = _as_module(decoder, activation, None, "decoder")
+        self.input_dim = _width(self.encoder, 0)
+        decoder_in = _width(self.decoder, 0)
+        if decoder_in is not None and decoder_in != self.latent_dim:
+            raise ValueError(f"VAE: the decoder takes {decoder_in} features but latent_dim is "
+                             f"{self.latent_dim}; make the decoder's first size the latent dim")
+        self.likelihood = likelihood
+        self.generator = _rng(generator)
+
+    def encode(self, x):
+        """(mu, logvar) of q(z|x), each (N, latent_dim)."""
+        _check_input("VAE", x, self.input_dim)
+        h = self.encoder(x)
+        if h.shape[-1] != 2 * self.latent_dim:
+            raise ValueError(f"VAE: the encoder outputs {h.shape[-1]} features, expected "
+                             f"2*latent_dim = {2 * self.latent_dim} (mu and logvar)")
+        return h[..., :self.latent_dim], h[..., self.latent_dim:]
+
+    def reparameterize(self, mu, logvar):
+        """z = mu + e^(logvar/2) * eps with eps ~ N(0, I) from `self.generator`."""
+        eps = self.generator.standard_normal(mu.shape).astype(mu.dtype)
+        return mu + (logvar * 0.5).exp() * Tensor._make(eps, None)
+
+    def decode(self, z):
+        """The mean of p(x|z): the decoder output (gaussian) or its sigmoid (bernoulli)."""
+        out = self.decoder(z)
+        return out.sigmoid() if self.likelihood == "bernoulli" else out
+
+    def forward(self, x):
+        """(x^, mu, logvar); z is sampled in training mode and z = mu in eval mode."""
+        mu, logvar = self.encode(x)
+        z = self.reparameterize(mu, logvar) if self.training else mu
+        return self.decode(z), mu, logvar
+
+    def sample(self, n: int):
+        """n new points: decode z ~ N(0, I) (no graph is recorded)."""
+        with no_grad():
+            z = self.generator.standard_normal((n, self.latent_dim))
+            return self.decode(Tensor(z, dtype=get_default_dtype()))
+
+    def _neg_log_likelihood(self, out, x):
+        if out.shape != x.shape:
+            raise ValueError(f"VAE: the decoder outputs shape {out.shape} for an input of shape "
+                             f"{x.shape}; the decoder's last size must equal the input width")
+        if self.likelihood == "bernoulli":
+            nll = out.softplus() - x * out                  # -log Bernoulli(x; sigmoid(out))
+            return nll.sum() * (1.0 / x.shape[0])
+        n = int(np.prod(x.shape[1:]))
+        return reconstruction_error(out, x) + 0.5 * n * math.log(2 * math.pi)
+
+    def loss(self, x):
+        """VAELoss(loss, reconstruction, kl): the one-sample negative ELBO, batch-averaged."""
+        mu, logvar = self.encode(x)
+        z = self.reparameterize(mu, logvar)
+        recon = self._neg_log_likelihood(self.decoder(z), x)
+        kl = gaussian_kl(mu, logvar)
+        return VAELoss(recon + kl, recon, kl)
+
+    def extra_repr(self):
+        return f"latent_dim={self.latent_dim}, likelihood={self.likelihood!r}"
