@@ -20,3 +20,4 @@ from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
 from .serialization import save, load
+from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell

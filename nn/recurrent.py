@@ -1,0 +1,314 @@
+"""Multi-layer recurrent networks over whole sequences: RNN, LSTM, GRU (PyTorch's interface).
+
+Why: a recurrent network applies the same cell at every time step (seed 002 sec. 7.2), so the
+unrolled graph shares its weights across steps and backprop through time (BPTT) sums their
+gradients over the steps. Here the loop over time is written with Tensor ops only; autograd does
+BPTT. The gate maths lives in `nn/rnn_cells.py` and is shared with the cells.
+
+Layout and names are PyTorch's: input (L, N, C), or (N, L, C) with batch_first=True, or
+unbatched (L, C); for layer k the parameters `weight_ih_l{k}` (gates*H, I or H), `weight_hh_l{k}`
+(gates*H, H), `bias_ih_l{k}`, `bias_hh_l{k}`; `forward(x, h0)` returns (output, h_n), or
+(output, (h_n, c_n)) for the LSTM, with h_n of shape (num_layers, N, H).
+
+How a time step is computed (speed matters: the engine pays a few microseconds per op, so the
+number of ops per step is what sets the cost). RNN and LSTM use the seed's form
+z = W . [x_t, h_{t-1}] + b: the two weight matrices are concatenated once per forward,
+W = [W_ih | W_hh] and b = b_ih + b_hh, and each step is one `cat` of [x_t, h] and one `linear`.
+Why not one big projection x @ W_ih^T for all steps at once, then a slice per step? In this
+engine the backward of a slice scatters into a zero tensor the size of the whole projection, so
+L slices cost O(L^2) memory traffic in backward (measured 2.4x slower for L=50); slicing the
+input x, which usually requires no grad, records nothing.
+"""
+import numpy as np
+
+from tinygrad_edu import Tensor, get_default_dtype
+from .module import Module, Parameter
+from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_gates, gru_gates,
+                        check_float, uniform_init, NONLINEARITIES)
+
+__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+class _RecurrentBase(Module):
+    """Parameters, input handling and the loop over layers shared by RNN, LSTM and GRU."""
+
+    gates = 1
+    kind = "RNN"
+    has_cell = False        # the LSTM carries a second state c
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dtype=None):
+        super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{self.kind}: {name} must be a positive integer, got {value!r}")
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), batch_first
+        dtype = dtype or get_default_dtype()
+        rows = self.gates * self.hidden_size
+        for k in range(self.num_layers):
+            cols = self.input_size if k == 0 else self.hidden_size
+            setattr(self, f"weight_ih_l{k}", Parameter(np.empty((rows, cols), dtype=dtype)))
+            setattr(self, f"weight_hh_l{k}", Parameter(np.empty((rows, self.hidden_size),
+                                                                dtype=dtype)))
+            if self.bias:
+                setattr(self, f"bias_ih_l{k}", Parameter(np.empty(rows, dtype=dtype)))
+                setattr(self, f"bias_hh_l{k}", Parameter(np.empty(rows, dtype=dtype)))
+            else:
+                self.register_parameter(f"bias_ih_l{k}", None)
+                self.register_parameter(f"bias_hh_l{k}", None)
+
+    def reset_parameters(self):
+        """Draw fresh weights from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
+        uniform_init(self, self.hidden_size)
+
+    def layer_params(self, k):
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of layer k (biases None without bias)."""
+        return tuple(getattr(self, f"{name}_l{k}")
+                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+
+    # ------------------------------------------------------------ input checks
+    def _name(self):
+        return f"{self.kind}({self.extra_repr()})"
+
+    def _check_input(self, x):
+        """Return x, its per-step slicing, (L, N), and whether the input came unbatched."""
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        check_float(self._name(), "input", x)
+        layout = "(N, L, C)" if self.batch_first else "(L, N, C)"
+        if x.ndim not in (2, 3):
+            raise ValueError(f"{self._name()}: input of shape {x.shape} has {x.ndim} dims; "
+                             f"expected a batch of sequences {layout} or one unbatched sequence "
+                             f"(L, C), with C = input_size = {self.input_size}")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(f"{self._name()}: input of shape {x.shape} has {x.shape[-1]} features "
+                             f"in its last dim, expected input_size = {self.input_size} (layout "
+                             f"{layout}{', batch_first=True' if self.batch_first else ''})")
+        unbatched = x.ndim == 2
+        if unbatched:
+            x = x.unsqueeze(1)                 # (L, 1, C): unbatched ignores batch_first
+            time_first = True
+        else:
+            time_first = not self.batch_first
+        length, n = (x.shape[0], x.shape[1]) if time_first else (x.shape[1], x.shape[0])
+        if length == 0:
+            raise ValueError(f"{self._name()}: input of shape {x.shape} has an empty sequence "
+                             f"(L = 0); give at least one time step")
+        return x, time_first, length, n, unbatched
+
+    def _initial_state(self, state, what, n, unbatched, dtype):
+        """The per-layer list of (N, H) initial states: zeros for None, else checked."""
+        if state is None:
+            zeros = Tensor.zeros(n, self.hidden_size, dtype=dtype)
+            return [zeros] * self.num_layers
+        state = state if isinstance(state, Tensor) else Tensor(state)
+        expected = ((self.num_layers, self.hidden_size) if unbatched
+                    else (self.num_layers, n, self.hidden_size))
+        if state.shape != expected:
+            raise ValueError(f"{self._name()}: {what} of shape {state.shape} does not fit; "
+                             f"expected {expected} = (num_layers"
+                             f"{'' if unbatched else ', batch'}, hidden_size) for an input with "
+                             f"{'no batch dim' if unbatched else f'batch size {n}'}")
+        check_float(self._name(), what, state)
+        if unbatched:
+            state = state.unsqueeze(1)
+        return [state[k] for k in range(self.num_layers)]
+
+    # ------------------------------------------------------------ the loop
+    def forward(self, x, h0=None):
+        """Run the whole sequence through all layers; see the class docstring for shapes."""
+        x, time_first, length, n, unbatched = self._check_input(x)
+        dtype = self.weight_hh_l0.dtype
+        if self.has_cell:
+            if h0 is None:
+                h0 = (None, None)
+            elif not isinstance(h0, (tuple, list)) or len(h0) != 2:
+                raise TypeError(f"{self._name()}: the initial state must be a tuple (h0, c0) or "
+                                f"None, got {type(h0).__name__}")
+            states = list(zip(self._initial_state(h0[0], "h0", n, unbatched, dtype),
+                              self._initial_state(h0[1], "c0", n, unbatched, dtype)))
+        else:
+            states = self._initial_state(h0, "h0", n, unbatched, dtype)
+
+        # Layer 0 reads slices of x; layer k > 0 reads the list of h's of layer k - 1 directly
+        # (no stack-then-slice round trip).
+        inputs = [x[t] if time_first else x[:, t] for t in range(length)]
+        finals = []
+        for k in range(self.num_layers):
+            inputs, final = self._run_layer(k, inputs, states[k])
+            finals.append(final)
+
+        # The output: h of the last layer at every step, (L*N, H) -> (L, N, H) in two ops.
+        if time_first:
+            output = Tensor.cat(inputs, dim=0).reshape(length, n, self.hidden_size)
+        else:
+            output = Tensor.cat(inputs, dim=1).reshape(n, length, self.hidden_size)
+        if self.has_cell:
+            h_n = Tensor.stack([h for h, _ in finals])
+            c_n = Tensor.stack([c for _, c in finals])
+            if unbatched:
+                return output.squeeze(1), (h_n.squeeze(1), c_n.squeeze(1))
+            return output, (h_n, c_n)
+        h_n = Tensor.stack(finals)
+        if unbatched:
+            return output.squeeze(1), h_n.squeeze(1)
+        return output, h_n
+
+    def _run_layer(self, k, inputs, state):
+        """Unroll layer k over the list of (N, C) inputs; returns (list of h, final state)."""
+        raise NotImplementedError
+
+    def _fused_weights(self, k):
+        """W = [W_ih | W_hh] (gates*H, C+H) and b = b_ih + b_hh, built once per forward."""
+        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
+        return Tensor.cat([w_ih, w_hh], dim=1), (b_ih + b_hh if self.bias else None)
+
+    def extra_repr(self):
+        parts = [f"{self.input_size}, {self.hidden_size}"]
+        if self.num_layers != 1:
+            parts.append(f"num_layers={self.num_layers}")
+        if not self.bias:
+            parts.append("bias=False")
+        if self.batch_first:
+            parts.append("batch_first=True")
+        return ", ".join(parts)
+
+
+class RNN(_RecurrentBase):
+    """Elman RNN over a sequence: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) per layer.
+
+    Seed 002 sec. 7.2. The weights are shared by all time steps, so their gradient is the sum
+    over the steps (BPTT); with sigma_max(W_hh) < 1 that sum is dominated by recent steps and
+    long-range gradients vanish, which motivates the LSTM and GRU.
+
+    Args:
+        input_size: features per step (C). hidden_size: H. num_layers: stacked layers.
+        nonlinearity: 'tanh' or 'relu'. bias: use `bias_ih_l{k}`, `bias_hh_l{k}`.
+        batch_first: input and output are (N, L, C) instead of (L, N, C).
+
+    Example:
+        >>> rnn = RNN(3, 5, num_layers=2)
+        >>> out, h_n = rnn(Tensor.randn(7, 2, 3, seed=0))      # L=7, N=2
+        >>> out.shape, h_n.shape
+        ((7, 2, 5), (2, 2, 5))
+    """
+
+    kind = "RNN"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dtype=None):
+        if nonlinearity not in NONLINEARITIES:
+            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+        self.nonlinearity = nonlinearity
+        self.reset_parameters()
+
+    def _run_layer(self, k, inputs, h):
+        w, b = self._fused_weights(k)
+        hs = []
+        for x_t in inputs:
+            # 3 ops per step: cat, linear, tanh
+            h = rnn_activation(Tensor.cat([x_t, h], dim=1).linear(w, b), self.nonlinearity)
+            hs.append(h)
+        return hs, h
+
+    def extra_repr(self):
+        extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
+        return super().extra_repr() + extra
+
+
+class LSTM(_RecurrentBase):
+    """Long short-term memory over a sequence (gates i, f, g, o per layer, as PyTorch).
+
+    Per step and layer (seed 002 sec. 8): [i, f, g, o] = W_ih x_t + b_ih + W_hh h + b_hh,
+    i, f, o through sigmoid, g through tanh, c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t).
+    The initial state is `(h0, c0)`, each (num_layers, N, H), zeros when None.
+
+    Args:
+        input_size: features per step (C). hidden_size: H. num_layers: stacked layers.
+        bias: use `bias_ih_l{k}`, `bias_hh_l{k}`.
+        batch_first: input and output are (N, L, C) instead of (L, N, C).
+        peepholes: add diagonal peephole weights `weight_ci_l{k}`, `weight_cf_l{k}`,
+            `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_gates`; PyTorch has none.
+
+    Example:
+        >>> lstm = LSTM(3, 5, batch_first=True)
+        >>> out, (h_n, c_n) = lstm(Tensor.randn(2, 7, 3, seed=0))    # N=2, L=7
+        >>> out.shape, h_n.shape, c_n.shape
+        ((2, 7, 5), (1, 2, 5), (1, 2, 5))
+    """
+
+    gates = 4
+    kind = "LSTM"
+    has_cell = True
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, peepholes: bool = False, dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+        self.peepholes = bool(peepholes)
+        if self.peepholes:
+            for k in range(self.num_layers):
+                for gate in ("i", "f", "o"):
+                    setattr(self, f"weight_c{gate}_l{k}",
+                            Parameter(np.empty(self.hidden_size, dtype=self.weight_hh_l0.dtype)))
+        self.reset_parameters()
+
+    def _run_layer(self, k, inputs, state):
+        w, b = self._fused_weights(k)
+        peep = None
+        if self.peepholes:
+            peep = tuple(getattr(self, f"weight_c{gate}_l{k}") for gate in ("i", "f", "o"))
+        h, c = state
+        hs = []
+        for x_t in inputs:
+            # 13 ops per step (without peepholes): cat, linear (all four gates at once), then
+            # in lstm_gates sigmoid, 3 slices (i, f, o), slice + tanh (g), f*c, i*g, add,
+            # tanh(c), o*tanh(c).
+            z = Tensor.cat([x_t, h], dim=1).linear(w, b)
+            h, c = lstm_gates(z, c, self.hidden_size, peep)
+            hs.append(h)
+        return hs, (h, c)
+
+    def extra_repr(self):
+        return super().extra_repr() + (", peepholes=True" if self.peepholes else "")
+
+
+class GRU(_RecurrentBase):
+    """Gated recurrent unit over a sequence (gates r, z, n per layer, as PyTorch).
+
+    Per step and layer: r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), z likewise,
+    n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h (see
+    `nn.rnn_cells.gru_gates` for how this relates to seed 002's "gated memory units").
+
+    Args:
+        input_size: features per step (C). hidden_size: H. num_layers: stacked layers.
+        bias: use `bias_ih_l{k}`, `bias_hh_l{k}`.
+        batch_first: input and output are (N, L, C) instead of (L, N, C).
+
+    Example:
+        >>> gru = GRU(3, 5)
+        >>> out, h_n = gru(Tensor.randn(7, 3, seed=0))         # unbatched (L, C)
+        >>> out.shape, h_n.shape
+        ((7, 5), (1, 5))
+    """
+
+    gates = 3
+    kind = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+        self.reset_parameters()
+
+    def _run_layer(self, k, inputs, h):
+        # b_hn must stay inside r * (W_hn h + b_hn), so x and h are projected separately here.
+        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
+        hs = []
+        for x_t in inputs:
+            # 15 ops per step: 2 linear, then in gru_gates add, slice, sigmoid, 2 slices (r, z),
+            # 2 slices (n parts), mul, add, tanh, sub, mul, add.
+            h = gru_gates(x_t.linear(w_ih, b_ih), h.linear(w_hh, b_hh), h, self.hidden_size)
+            hs.append(h)
+        return hs, h
