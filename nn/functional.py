@@ -138,9 +138,15 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
         >>> round(cross_entropy(Tensor([[0.0, 0.0]]), np.array([1])).item(), 4)
         0.6931
     """
+    target_array = np.asarray(getattr(target, "data", target))
+    if logits.ndim == 2 and weight is None and reduction in ("mean", "sum") \
+            and target_array.dtype.kind in "iu":
+        _, kept = _check_class_targets("cross_entropy", logits, target_array, ignore_index)
+        if kept.all():
+            return logits.cross_entropy(target_array, reduction)   # the common case: one fused op
     dim = 1 if logits.ndim > 1 else 0
     log_probs = logits.log_softmax(dim)
-    target_dtype = np.asarray(getattr(target, "data", target)).dtype
+    target_dtype = target_array.dtype
     if target_dtype.kind != "f":
         return nll_loss(log_probs, target, weight=weight, ignore_index=ignore_index,
                         reduction=reduction)

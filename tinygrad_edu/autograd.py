@@ -24,6 +24,7 @@ from .grad_mode import STATE, set_grad_enabled
 from .broadcast import sum_to_shape
 from .anomaly import check_backward
 
+_ARRAY_TYPES = (np.ndarray, np.generic)   # numpy returns scalars (np.generic) for 0-d results
 FREED_GRAPH_MESSAGE = (
     "backward: trying to backward through the graph a second time (its saved values were freed "
     "by the first backward). Pass retain_graph=True to the first backward() if you need to walk "
@@ -102,6 +103,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             for t, g in zip(node.inputs, input_grads):
                 if g is None or not t.requires_grad:
                     continue
+                if isinstance(g, _ARRAY_TYPES):   # computed on arrays (see Function.values)
+                    g = t._make(np.asarray(g), None)
                 if g.shape != t.shape:
                     g = sum_to_shape(g, t.shape, type(node).__name__)
                 if g.dtype != t.dtype:

@@ -73,16 +73,31 @@ class Function:
         """Keep arrays for backward; they are released when the graph is freed."""
         self.saved = arrays
 
-    def output(self, recompute):
-        """The op's forward result as a Tensor, for backward formulas that use it (exp, tanh, ...).
+    def values(self, grad):
+        """The incoming gradient and the inputs, as numpy arrays or as Tensors.
 
-        Normally a constant wrapping the saved array. Under create_graph the result must stay
-        connected to the inputs so that second derivatives exist, so it is recomputed by
-        calling `recompute()` (which applies the same op to `self.inputs`).
+        Without create_graph nothing needs recording, so backward formulas run on plain
+        arrays (numpy speed); under create_graph they must run on Tensors so that the
+        gradient is itself differentiable. A formula written with the operations both
+        types share (`+ - * / @`, `.T`, `.sum(axis=, keepdims=)`, `.reshape`) serves both:
+            g, a, b = self.values(g)
+            return g * b, g * a
+        The backward walk wraps returned arrays back into Tensors.
+        """
+        if STATE.grad_enabled:
+            return (grad,) + self.inputs
+        return (grad.data,) + tuple([t.data for t in self.inputs])
+
+    def output(self, recompute):
+        """The op's forward result, for backward formulas that use it (exp, tanh, ...).
+
+        Without create_graph: the saved array (use it with `values`). Under create_graph the
+        result must stay connected to the inputs so that second derivatives exist, so it is
+        recomputed as a Tensor by calling `recompute()` (the same op applied to the inputs).
         """
         if STATE.grad_enabled:
             return recompute()
-        return _tensor_module.Tensor._make(self.saved[-1], None)
+        return self.saved[-1]
 
     def forward(self, *arrays, **options):
         raise NotImplementedError(f"{type(self).__name__}.forward is not written")

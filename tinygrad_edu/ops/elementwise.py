@@ -45,8 +45,8 @@ class Mul(BinaryOp):
         return a * b
 
     def backward(self, g):
-        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
+        g, a, b = self.values(g)
         return (g * b if need_a else None), (g * a if need_b else None)
 
 
@@ -57,8 +57,8 @@ class Div(BinaryOp):
         return a / b
 
     def backward(self, g):
-        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
+        g, a, b = self.values(g)
         return (g / b if need_a else None), (-(g * a) / (b * b) if need_b else None)
 
 
@@ -140,6 +140,7 @@ class Exp(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         return g * self.output(self.inputs[0].exp)
 
 
@@ -151,7 +152,8 @@ class Log(Function):
             return np.log(x)
 
     def backward(self, g):
-        return g / self.inputs[0]
+        g, x = self.values(g)
+        return g / x
 
 
 class Sqrt(Function):
@@ -164,6 +166,7 @@ class Sqrt(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         return g / (2 * self.output(self.inputs[0].sqrt))
 
 
@@ -175,7 +178,8 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g):
-        return g * g._make(self.saved[0], None)
+        g, _ = self.values(g)
+        return g * self.saved[0]
 
 
 class Sin(Function):
@@ -207,6 +211,7 @@ class Tanh(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         y = self.output(self.inputs[0].tanh)
         return g * (1 - y * y)
 
@@ -223,6 +228,7 @@ class Sigmoid(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         y = self.output(self.inputs[0].sigmoid)
         return g * y * (1 - y)
 
@@ -236,7 +242,8 @@ class Relu(Function):
         return x * positive
 
     def backward(self, g):
-        return g * g._make(self.saved[0], None)
+        g, _ = self.values(g)
+        return g * self.saved[0]
 
 
 class LeakyRelu(Function):
@@ -248,7 +255,8 @@ class LeakyRelu(Function):
         return x * slopes
 
     def backward(self, g):
-        return g * g._make(self.saved[0], None)
+        g, _ = self.values(g)
+        return g * self.saved[0]
 
 
 class Softplus(Function):
@@ -275,7 +283,8 @@ class Clip(Function):
         return np.clip(x, lo, hi)
 
     def backward(self, g):
-        return g * g._make(self.saved[0], None)
+        g, _ = self.values(g)
+        return g * self.saved[0]
 
 
 class Cast(Function):

@@ -12,10 +12,10 @@ class MatMul(Function):
         return np.matmul(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        return (g @ b.transpose(-1, -2) if need_a else None,
-                a.transpose(-1, -2) @ g if need_b else None)
+        g, a, b = self.values(g)
+        return (g @ b.swapaxes(-1, -2) if need_a else None,
+                a.swapaxes(-1, -2) @ g if need_b else None)
 
 
 def check_matmul_shapes(a_shape, b_shape):

@@ -19,7 +19,8 @@ class Reshape(Function):
                              f"same") from None
 
     def backward(self, g):
-        return g.reshape(*self.in_shape)
+        g, _ = self.values(g)
+        return g.reshape(self.in_shape)
 
 
 class Permute(Function):
@@ -174,6 +175,10 @@ class MovementMethods:
         dims = list(range(self.ndim))
         dims[a], dims[b] = dims[b], dims[a]
         return Permute.apply(self, dims=tuple(dims))
+
+    def swapaxes(self, dim0: int, dim1: int):
+        """Swap two axes (numpy's name for `transpose(dim0, dim1)`)."""
+        return self.transpose(dim0, dim1)
 
     @property
     def T(self):

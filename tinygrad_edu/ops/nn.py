@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from ..grad_mode import STATE
 from .reduce import normalize_axes
 
 
@@ -16,6 +17,7 @@ class Softmax(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         s = self.output(lambda: self.inputs[0].softmax(self.dim))
         return s * (g - (g * s).sum(axis=self.dim, keepdims=True))
 
@@ -31,8 +33,10 @@ class LogSoftmax(Function):
         return out
 
     def backward(self, g):
+        g, _ = self.values(g)
         y = self.output(lambda: self.inputs[0].log_softmax(self.dim))
-        return g - y.exp() * g.sum(axis=self.dim, keepdims=True)
+        probabilities = np.exp(y) if type(y) is np.ndarray else y.exp()
+        return g - probabilities * g.sum(axis=self.dim, keepdims=True)
 
 
 class Linear(Function):
@@ -45,8 +49,8 @@ class Linear(Function):
         return out
 
     def backward(self, g):
-        x, w = self.inputs[0], self.inputs[1]
         need = self.needs_input_grad
+        g, x, w = self.values(g)[:3]
         gx = g @ w if need[0] else None
         gw = gb = None
         if need[1]:
@@ -56,6 +60,33 @@ class Linear(Function):
         if len(need) == 3 and need[2]:
             gb = g.sum(axis=tuple(range(g.ndim - 1)))
         return gx, gw, gb
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of logits (N, C) and class indices t, averaged or summed over N:
+    L = sum_n [logsumexp(x_n) - x_n[t_n]] / N;  dL/dx_n = (softmax(x_n) - onehot(t_n)) / N
+
+    One primitive instead of six ops, because it is the loss of nearly every classifier.
+    """
+
+    def forward(self, logits, target, mean):
+        self.target, self.scale = target, (1.0 / len(target) if mean else 1.0)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        self.save_for_backward(log_probs)
+        return -log_probs[np.arange(len(target)), target].sum() * self.scale
+
+    def backward(self, g):
+        logits = self.inputs[0]
+        rows = np.arange(len(self.target))
+        if not STATE.grad_enabled:         # plain arrays: softmax from the saved log-probabilities
+            grad = np.exp(self.saved[0])
+            grad[rows, self.target] -= 1.0
+            grad *= self.scale
+            return g * logits._make(grad, None)
+        onehot = np.zeros(logits.shape, dtype=logits.dtype)
+        onehot[rows, self.target] = 1.0
+        return g * (logits.softmax(1) - logits._make(onehot, None)) * self.scale
 
 
 class NNMethods:
@@ -89,3 +120,27 @@ class NNMethods:
             raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight of shape "
                              f"{weight.shape}; expected ({weight.shape[0]},)")
         return Linear.apply(self, weight, bias)
+
+    def cross_entropy(self, target, reduction: str = "mean"):
+        """Softmax cross-entropy of logits (N, C) with integer class indices (N,), as one op.
+
+        `nn.functional.cross_entropy` uses this for the common case and handles the rest
+        (class weights, ignore_index, probability targets, extra dims).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> import numpy as np
+            >>> round(Tensor([[0.0, 0.0]]).cross_entropy(np.array([1])).item(), 4)
+            0.6931
+        """
+        target = np.asarray(getattr(target, "data", target))
+        if self.ndim != 2 or target.shape != self.shape[:1] or target.dtype.kind not in "iu":
+            raise ValueError(f"cross_entropy: logits of shape {self.shape} need integer targets "
+                             f"of shape {self.shape[:1]}, got {target.dtype} {target.shape}")
+        if target.size and (target.min() < 0 or target.max() >= self.shape[1]):
+            raise IndexError(f"cross_entropy: class index out of range for {self.shape[1]} "
+                             f"classes (targets span {target.min()}..{target.max()})")
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum' here, got "
+                             f"{reduction!r} (use nn.functional.cross_entropy for 'none')")
+        return CrossEntropy.apply(self, target=target, mean=reduction == "mean")

@@ -34,7 +34,9 @@ class Sum(Function):
         return np.sum(x, axis=axes, keepdims=keepdims)
 
     def backward(self, g):
-        return g.reshape(kept_shape(self.in_shape, self.axes)).expand(*self.in_shape)
+        g, _ = self.values(g)
+        g = g.reshape(kept_shape(self.in_shape, self.axes))
+        return np.broadcast_to(g, self.in_shape) if type(g) is np.ndarray else g.expand(*self.in_shape)
 
 
 class Max(Function):
@@ -51,8 +53,8 @@ class Max(Function):
         return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
 
     def backward(self, g):
-        share = g._make(self.saved[0].astype(g.dtype, copy=False), None)
-        return g.reshape(kept_shape(self.in_shape, self.axes)) * share
+        g, _ = self.values(g)
+        return g.reshape(kept_shape(self.in_shape, self.axes)) * self.saved[0].astype(g.dtype)
 
 
 class Min(Max):
