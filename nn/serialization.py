@@ -19,7 +19,7 @@ from .module import Module
 
 
 def _to_arrays(module_or_state):
-    """An ordered dict name -> numeric numpy array, or a TypeError/ValueError saying what is wrong."""
+    """An ordered dict name -> numeric numpy array, or a TypeError saying what is wrong."""
     if isinstance(module_or_state, Module):
         state = module_or_state.state_dict()
     elif isinstance(module_or_state, Mapping):

@@ -1,4 +1,4 @@
-"""Losses: closed forms, gradients (gradcheck and the textbook formulas), stability, PyTorch parity."""
+"""Losses: closed forms, gradients (gradcheck and textbook formulas), stability, PyTorch parity."""
 import numpy as np
 import pytest
 

@@ -182,7 +182,7 @@ def train_test_split(*arrays, test_size=0.25, seed=None, shuffle: bool = True):
 
 def iterate_minibatches(*arrays, batch_size: int = 32, shuffle: bool = True, seed=None,
                         drop_last: bool = False):
-    """Yield tuples of aligned minibatches (one epoch), e.g. `for xb, yb in iterate_minibatches(X, y)`.
+    """Yield aligned minibatches for one epoch: `for xb, yb in iterate_minibatches(X, y): ...`.
 
     With `shuffle` the row order is a fresh permutation from `seed` each call; the last
     batch is smaller unless `drop_last=True`.
