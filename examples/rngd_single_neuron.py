@@ -106,8 +106,9 @@ def main(argv=None):
     results = {}
     for method, lr, mom in tqdm(configs, desc="configurations"):
         data = inputs["white" if method.startswith("White") else "raw"]
-        runs = [train(method, lr, mom, data, y, args.epochs, args.batch_size, seed)
-                for seed in range(args.runs)]
+        with np.errstate(over="ignore", invalid="ignore"):  # diverging lrs are part of the grid
+            runs = [train(method, lr, mom, data, y, args.epochs, args.batch_size, seed)
+                    for seed in range(args.runs)]
         curve = np.mean([r[0] for r in runs], axis=0)
         results[(method, lr, mom)] = (curve, float(np.mean([r[1] for r in runs])))
     best, rows = {}, []
@@ -115,11 +116,15 @@ def main(argv=None):
         key = min((k for k in results if k[0] == method), key=lambda k: results[k][0][-1])
         curve, err = results[key]
         best[f"{method} (lr={key[1]:g}, m={key[2]:g})"] = curve
-        rows.append((method, key[1], key[2], curve[-1], err))
+        below = np.nonzero(curve < 1e-3)[0]
+        reach = int(below[0]) + 1 if len(below) else None  # first epoch with cost < 1e-3
+        rows.append((method, key[1], key[2], curve[-1], err, curve[min(9, len(curve) - 1)], reach))
     print(f"\nbest configuration of each method after {args.epochs} epochs:")
-    print(f"{'method':10s} {'lr':>6s} {'mom':>4s} {'train cost':>11s} {'train error':>11s}")
-    for method, lr, mom, final, err in rows:
-        print(f"{method:10s} {lr:6g} {mom:4g} {final:11.4g} {err:11.2%}")
+    print(f"{'method':10s} {'lr':>6s} {'mom':>4s} {'final cost':>11s} {'cost@10':>10s} "
+          f"{'epochs to 1e-3':>14s} {'train error':>11s}")
+    for method, lr, mom, final, err, cost10, reach in rows:
+        print(f"{method:10s} {lr:6g} {mom:4g} {final:11.4g} {cost10:10.4g} "
+              f"{str(reach if reach else '-'):>14s} {err:11.2%}")
     files = save_curves(args.out, f"rngd_single_neuron_{a}v{b}", best)
     print("curves written to: " + ", ".join(files))
     return rows

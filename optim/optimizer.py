@@ -87,7 +87,7 @@ class Optimizer:
         >>> from optim import SGD
         >>> w = Tensor([1.0, 2.0], requires_grad=True)
         >>> opt = SGD([w], lr=0.1)
-        >>> (w * w).sum().backward(); opt.step(); w.data.tolist()
+        >>> (w * w).sum().backward(); opt.step(); [round(v, 6) for v in w.data.tolist()]
         [0.8, 1.6]
     """
 
