@@ -27,8 +27,11 @@ _sequence = itertools.count()   # creation order of nodes: inputs are always mad
 class Function:
     """Base class of every primitive op; an instance is one node of the graph."""
 
-    inputs = None            # the input Tensors, dropped after backward unless retain_graph
-    seq = 0                  # creation number: a node is always newer than its inputs' nodes
+    # Slots for what every recorded node has (set by apply), so the common node needs no
+    # __dict__: one object fewer per op for the allocator and the cyclic GC to look at.
+    # Op-specific attributes and the rarely used ones below still go to a __dict__.
+    __slots__ = ("inputs", "seq", "__dict__")
+
     saved = ()               # arrays the backward formula needs
     hooks = None             # gradient hooks of the output tensor (registered via Tensor.register_hook)
     retained = None          # weak reference to the output when it called retain_grad()
@@ -44,6 +47,7 @@ class Function:
             6.0
         """
         node = cls()
+        node.inputs = None
         try:
             out = node.forward(*[t.data for t in inputs], **options)
         except ValueError as error:

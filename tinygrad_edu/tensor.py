@@ -68,8 +68,8 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         """`other` as a Tensor; Python numbers take this tensor's floating dtype."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (int, float)) and self.data.dtype.kind == "f":
-            return Tensor._make(np.asarray(other, dtype=self.data.dtype), None)
+        if type(other) in (int, float) and self.data.dtype.kind == "f":
+            return _scalar_constant(other, self.data.dtype)
         return Tensor._make(as_array(other), None)
 
     # ------------------------------------------------------------ attributes
@@ -305,6 +305,26 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         """Uniform [0, 1) samples with this tensor's shape and dtype."""
         return Tensor.rand(*self.shape, seed=seed, requires_grad=requires_grad,
                            dtype=dtype or self.dtype)
+
+
+_CONSTANTS = {}
+
+
+def _scalar_constant(value, dtype):
+    """A shared constant Tensor for a Python number (as in `y * 2`): made once, reused.
+
+    The cache is bounded, and constants never require grad; the values are 0-d
+    read-only arrays, so sharing them is safe.
+    """
+    key = (value, dtype)
+    constant = _CONSTANTS.get(key)
+    if constant is None:
+        if len(_CONSTANTS) > 1024:
+            _CONSTANTS.clear()
+        array = np.asarray(value, dtype=dtype)
+        array.flags.writeable = False
+        constant = _CONSTANTS[key] = Tensor._make(array, None)
+    return constant
 
 
 class _HookHandle:
