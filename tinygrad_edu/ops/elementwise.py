@@ -73,7 +73,12 @@ class Pow(BinaryOp):
     def backward(self, g):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        ga = g * b * a ** (b - 1) if need_a else None
+        ga = None
+        if need_a:
+            # b a^(b-1), with the exponent b - 1 replaced by b where b == 0: there the factor b
+            # is 0 anyway, and 0^(0-1) = inf would turn the derivative of x^0 at 0 into nan
+            exponent = b - b._make((b.data != 0).astype(b.dtype), None)
+            ga = g * b * a ** exponent
         gb = g * self.output(lambda: a ** b) * a.log() if need_b else None
         return ga, gb
 
