@@ -9,15 +9,22 @@ def normalize_axes(op_name, axis, ndim):
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    size = max(ndim, 1)         # a 0-d tensor accepts axis 0 or -1, as in PyTorch
     result = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1):
+        if not -size <= a < size:
             raise ValueError(f"{op_name}: axis {a} is out of range for a tensor with {ndim} "
-                             f"dimension(s); use an axis in [{-ndim}, {ndim - 1}]")
-        result.append(int(a) % max(ndim, 1))
+                             f"dimension(s); use an axis in [{-size}, {size - 1}]")
+        result.append(int(a) % size)
     if len(set(result)) != len(result):
         raise ValueError(f"{op_name}: axis {axis} names the same dimension twice")
     return tuple(sorted(result))
+
+
+def reduce_axes(op_name, axis, ndim):
+    """`normalize_axes` for a reduction: on a 0-d tensor, axis 0 / -1 leaves nothing to reduce."""
+    axes = normalize_axes(op_name, axis, ndim)
+    return axes if ndim else ()
 
 
 def kept_shape(shape, axes):
@@ -76,27 +83,27 @@ class ReduceMethods:
             >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).tolist()
             [4.0, 6.0]
         """
-        return Sum.apply(self, axes=normalize_axes("sum", axis, self.ndim), keepdims=keepdims)
+        return Sum.apply(self, axes=reduce_axes("sum", axis, self.ndim), keepdims=keepdims)
 
     def max(self, axis=None, keepdims: bool = False):
         """Largest element over `axis`; tied maxima share the gradient equally."""
         self._check_nonempty("max")
-        return Max.apply(self, axes=normalize_axes("max", axis, self.ndim), keepdims=keepdims)
+        return Max.apply(self, axes=reduce_axes("max", axis, self.ndim), keepdims=keepdims)
 
     def min(self, axis=None, keepdims: bool = False):
         """Smallest element over `axis`; tied minima share the gradient equally."""
         self._check_nonempty("min")
-        return Min.apply(self, axes=normalize_axes("min", axis, self.ndim), keepdims=keepdims)
+        return Min.apply(self, axes=reduce_axes("min", axis, self.ndim), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims: bool = False):
         """Arithmetic mean over `axis` (a sum divided by the count, so its gradient is 1/n)."""
-        axes = normalize_axes("mean", axis, self.ndim)
+        axes = reduce_axes("mean", axis, self.ndim)
         count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
         return self.sum(axis=axes, keepdims=keepdims) / count
 
     def var(self, axis=None, ddof: int = 0, keepdims: bool = False):
         """Variance over `axis`: mean squared deviation, divided by n - ddof (ddof=1: unbiased)."""
-        axes = normalize_axes("var", axis, self.ndim)
+        axes = reduce_axes("var", axis, self.ndim)
         count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
         if count - ddof <= 0:
             raise ValueError(f"var: {count} element(s) over axis {axis} with ddof={ddof} leaves no "
@@ -111,7 +118,7 @@ class ReduceMethods:
     def logsumexp(self, axis=None, keepdims: bool = False):
         """ln(sum(e^x)) over `axis`, stable for large |x|: the max is subtracted first
         (log sum e^x = m + log sum e^(x - m)); its gradient is softmax(x)."""
-        axes = normalize_axes("logsumexp", axis, self.ndim)
+        axes = reduce_axes("logsumexp", axis, self.ndim)
         m = self.data.max(axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)          # all -inf rows: keep them -inf, not nan
         shift = self._make(m, None)
