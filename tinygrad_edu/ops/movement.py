@@ -130,6 +130,9 @@ class Cat(Function):
 def _pad_widths(pad_width, ndim):
     """Accept numpy-style widths: an int, one (before, after) pair, or a pair per dimension."""
     widths = np.asarray(pad_width, dtype=int)
+    if (widths < 0).any():
+        raise ValueError(f"pad: negative widths {pad_width} are not allowed; to crop, index with "
+                         f"a slice instead")
     if widths.ndim == 0:
         return ((int(widths), int(widths)),) * ndim
     if widths.shape == (2,):
@@ -266,5 +269,7 @@ class MovementMethods:
 
     def chunk(self, chunks: int, dim: int = 0):
         """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller)."""
+        if chunks <= 0:
+            raise ValueError(f"chunk: chunks must be a positive number of pieces, got {chunks}")
         length = self.shape[normalize_axes("chunk", dim, self.ndim)[0]]
         return self.split(max(1, -(-length // chunks)), dim)
