@@ -76,7 +76,8 @@ def helper_test_op(shapes, tg_fn, np_fn, seed=0, grad=True, **sample_options):
     loss.backward()
 
     def weighted(*xs):
-        return sum(float(np.sum(w * np.asarray(r))) for w, r in zip(weights, as_outputs(np_fn(*xs))))
+        refs = as_outputs(np_fn(*xs))
+        return sum(float(np.sum(w * np.asarray(r))) for w, r in zip(weights, refs))
 
     for i, (t, a) in enumerate(zip(tensors, arrays)):
         expected_grad = numeric_gradient(weighted, [x.copy() for x in arrays], i)

@@ -58,8 +58,8 @@ UNARY = {
     "clip_lo_only": (lambda x: x.clip(lo=0.3), lambda x: np.maximum(x, 0.3), dict(avoid=(0.3,))),
     "pow_scalar": (lambda x: x ** 3, lambda x: x ** 3, {}),
     "rpow_scalar": (lambda x: 2.0 ** x, lambda x: 2.0 ** x, {}),
-    "radd_rsub_rmul_rdiv": (lambda x: (1.5 - x) * 2.0 + 3.0 / x, lambda x: (1.5 - x) * 2.0 + 3.0 / x,
-                            dict(avoid=(0.0,), margin=0.5)),
+    "radd_rsub_rmul_rdiv": (lambda x: (1.5 - x) * 2.0 + 3.0 / x,
+                            lambda x: (1.5 - x) * 2.0 + 3.0 / x, dict(avoid=(0.0,), margin=0.5)),
 }
 
 # closed-form derivatives (the textbook formulas in each op's docstring), checked separately
@@ -204,3 +204,13 @@ def test_numpy_array_on_the_left_defers_to_tensor():
     assert isinstance(out, Tensor)
     out.sum().backward()
     assert x.grad.tolist() == [3.0, 4.0]
+
+
+def test_pow_derivative_at_zero_base_follows_the_power_rule():
+    # d/dx x^0 = 0 everywhere (PyTorch too), not 0 * 0^-1 = nan; d/dx x^2 = 0 and d/dx x^1 = 1 at 0
+    x = Tensor(np.zeros(3), requires_grad=True)
+    (x ** Tensor(np.array([0.0, 1.0, 2.0]))).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0]
+    y = Tensor(np.array([0.0, 2.0]), requires_grad=True)
+    (y ** 0).sum().backward()
+    assert y.grad.tolist() == [0.0, 0.0]

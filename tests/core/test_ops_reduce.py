@@ -109,3 +109,15 @@ def test_sum_of_a_float32_tensor_stays_float32_and_grad_too():
     assert out.dtype == np.float32
     out.sum().backward()
     assert t.grad.dtype == np.float32 and t.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+@pytest.mark.parametrize("axis", [0, -1, None])
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "logsumexp"])
+def test_reducing_a_0d_tensor_over_axis_0_is_the_identity_as_in_pytorch(name, axis):
+    tg_fn, _ = REDUCTIONS[name]
+    x = Tensor(np.array(1.5), requires_grad=True)
+    out = tg_fn(x, axis, False)
+    assert out.shape == ()
+    np.testing.assert_allclose(out.item(), 1.5)
+    out.backward()
+    assert x.grad.item() == 1.0
