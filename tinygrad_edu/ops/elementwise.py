@@ -242,9 +242,8 @@ class Relu(Function):
     """Rectifier f(x) = max(x, 0);  df/dx = [x > 0]"""
 
     def forward(self, x):
-        positive = x > 0
-        self.save_for_backward(positive)
-        return x * positive
+        self.save_for_backward(x > 0)
+        return np.maximum(x, 0)     # (x * mask would turn negatives into -0.0)
 
     def backward(self, g):
         g, _ = self.values(g)
