@@ -235,14 +235,19 @@ class Module:
         return self._add_hook(self._forward_hooks, hook)
 
     # ------------------------------------------------------------ state
-    def state_dict(self) -> OrderedDict:
-        """An ordered dict of dotted name -> Tensor, parameters and buffers of every module."""
+    def state_dict(self, prefix: str = "") -> OrderedDict:
+        """An ordered dict of dotted name -> Tensor, parameters and buffers of every module.
+
+        A module used twice appears under both names, as in PyTorch, so checkpoints of
+        models with shared submodules load in either library.
+        """
         state = OrderedDict()
-        for prefix, module in self.named_modules():
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        state[f"{prefix}.{name}" if prefix else name] = value
+        for registry in (self._parameters, self._buffers):
+            for name, value in registry.items():
+                if value is not None:
+                    state[prefix + name] = value
+        for name, child in self.named_children():
+            state.update(child.state_dict(prefix=f"{prefix}{name}."))
         return state
 
     def load_state_dict(self, state, strict: bool = True):
