@@ -43,7 +43,8 @@ def read_idx(path: str) -> np.ndarray:
 
 
 def _find(folder: str, stem: str) -> str:
-    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
+    dotted = stem.replace("-idx", ".idx")  # some mirrors name them train-images.idx3-ubyte
+    for name in (stem, stem + ".gz", dotted, dotted + ".gz"):
         path = os.path.join(folder, name)
         if os.path.exists(path):
             return path
@@ -80,7 +81,7 @@ def load_digits8x8(test_fraction: float = 0.2, seed: int = 0):
 
 
 def load(mnist_dir: str | None = None):
-    """MNIST from `mnist_dir` when given, else the 8x8 digits: (x_train, y_train, x_test, y_test)."""
+    """MNIST from `mnist_dir` if given, else the 8x8 digits: (x_train, y_train, x_test, y_test)."""
     return load_mnist(mnist_dir) if mnist_dir else load_digits8x8()
 
 

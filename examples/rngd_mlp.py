@@ -34,7 +34,7 @@ GRIDS = {"SGD": (0.03, 0.1, 0.3, 1.0), "ADAM": (3e-4, 1e-3, 3e-3, 1e-2),
 
 
 def build(n_in: int, n_out: int, bn: str, seed: int):
-    """PLAIN: Linear-ReLU blocks; BNB: Linear-BN-ReLU; BNA: Linear-ReLU-BN (eps 1e-3 as the paper)."""
+    """PLAIN: Linear-ReLU; BNB: Linear-BN-ReLU; BNA: Linear-ReLU-BN (BN eps 1e-3 as seed 001)."""
     np.random.seed(seed)  # nn.init draws from numpy's global generator
     if bn == "PLAIN":
         return nn.MLP([n_in, *HIDDEN, n_out], activation="relu")

@@ -1,6 +1,7 @@
 """AdaGrad: per-coordinate learning rates that shrink with the sum of squared gradients.
 
-Seed 002 (section 6.2): gamma_i^2(t) = sum_s g_is^2, theta_i <- theta_i - eta g_i / (delta + gamma_i).
+Seed 002 (section 6.2): gamma_i^2(t) = sum_s g_is^2,
+theta_i <- theta_i - eta g_i / (delta + gamma_i).
 PyTorch's `torch.optim.Adagrad` adds a learning-rate decay and a starting accumulator value; both
 are here with the same names so trajectories agree.
 """
@@ -50,6 +51,6 @@ class Adagrad(Optimizer):
         state["step"] += 1
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * p.data  # L2 penalty: g <- g + mu*theta
-        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])  # eta_t = eta / (1 + (t-1) decay)
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])  # eta/(1+(t-1)decay)
         state["sum"] = state["sum"] + grad * grad  # gamma^2(t) = sum_s g_s^2 (seed 002 6.2)
-        p.data -= clr * grad / (np.sqrt(state["sum"]) + group["eps"])  # theta -= eta g / (gamma + delta)
+        p.data -= clr * grad / (np.sqrt(state["sum"]) + group["eps"])  # -= eta g/(gamma+delta)

@@ -73,12 +73,12 @@ class Adam(Optimizer):
                 grad = grad + wd * p.data  # L2 penalty: g <- g + mu*theta
         m = state["exp_avg"]
         m = m + (grad - m) * (1 - b1)  # m_t = b1 m_{t-1} + (1-b1) g_t (seed 002 6.2)
-        v = b2 * state["exp_avg_sq"] + (1 - b2) * grad * grad  # v_t = b2 v_{t-1} + (1-b2) g_t^2 (seed 002)
+        v = b2 * state["exp_avg_sq"] + (1 - b2) * grad * grad  # v_t = b2 v + (1-b2) g^2 (seed 002)
         state["exp_avg"], state["exp_avg_sq"] = m, v
         step_size = lr / (1 - b1 ** t)  # eta / (1 - b1^t): bias correction of m (seed 002)
         bc2_sqrt = math.sqrt(1 - b2 ** t)  # sqrt(1 - b2^t): bias correction of v (seed 002)
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)  # v_max = max(v_max, v_t)
+            state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)  # max(v_max, v_t)
             v = state["max_exp_avg_sq"]
         denom = np.sqrt(v) / bc2_sqrt + group["eps"]  # sqrt(v^_t) + eps
         p.data -= step_size * m / denom  # theta_t = theta_{t-1} - eta m^_t / (sqrt(v^_t) + eps)

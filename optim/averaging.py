@@ -57,9 +57,11 @@ class ParameterAverager:
             if t == 1:
                 self.averages[i] = np.array(p.data, copy=True)  # theta_bar(1) = theta(1)
             elif self.mode == "polyak":
-                self.averages[i] = self.averages[i] + (p.data - self.averages[i]) / t  # theta_bar(t) = (1/t) sum_s theta(s), incrementally
+                # theta_bar(t) = (1/t) sum_s theta(s), updated incrementally
+                self.averages[i] = self.averages[i] + (p.data - self.averages[i]) / t
             else:
-                self.averages[i] = self.alpha * self.averages[i] + (1 - self.alpha) * p.data  # theta_bar(t) = a theta_bar(t-1) + (1-a) theta(t)
+                # theta_bar(t) = alpha theta_bar(t-1) + (1 - alpha) theta(t)
+                self.averages[i] = self.alpha * self.averages[i] + (1 - self.alpha) * p.data
 
     def copy_to(self, params=None) -> None:
         """Write the averages into `params` (default: the averaged parameters themselves)."""

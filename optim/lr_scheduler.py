@@ -140,7 +140,8 @@ class LinearLR(LRScheduler):
 
     def lr_at(self, base_lr, epoch):
         frac = min(epoch, self.total_iters) / self.total_iters
-        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * frac)  # linear ramp
+        return base_lr * (self.start_factor
+                          + (self.end_factor - self.start_factor) * frac)  # linear ramp
 
 
 class LinearWarmup(LinearLR):

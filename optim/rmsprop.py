@@ -59,7 +59,7 @@ class RMSprop(Optimizer):
         state["step"] += 1
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * p.data  # L2 penalty: g <- g + mu*theta
-        sq = alpha * state["square_avg"] + (1 - alpha) * grad * grad  # v_t = rho v_{t-1} + (1-rho) g^2 (seed 002)
+        sq = alpha * state["square_avg"] + (1 - alpha) * grad * grad  # rho v+(1-rho)g^2, seed 002
         state["square_avg"] = sq
         if group["centered"]:
             ga = alpha * state["grad_avg"] + (1 - alpha) * grad  # m_t = rho m_{t-1} + (1-rho) g

@@ -58,9 +58,10 @@ class RNGD(Optimizer):
         min_damping: an absolute floor added to the damping so a block of dead units stays
             invertible.
 
-    The metrics are estimated from the inputs seen by the last forward pass run with grad
-    enabled, so call `model(x)` and `loss.backward()` before each `step()` as usual (forward
-    passes under `no_grad()`, e.g. evaluation, are ignored).
+    The metrics are estimated from the inputs seen by the last call of `model(...)` made with
+    grad enabled, so call `model(x)` and `loss.backward()` before each `step()` as usual
+    (forward passes under `no_grad()`, e.g. evaluation, are ignored; with gradient accumulation
+    over several calls, the metric uses the last one).
 
     Example:
         >>> # model = nn.MLP([64, 64, 64, 64, 10]); opt = RNGD(model, lr=0.05)
@@ -105,7 +106,8 @@ class RNGD(Optimizer):
         self._inputs: dict[int, list] = {}
         self._outputs: dict[int, tuple] = {}
         self.activations: dict[int, tuple] = {}  # id(linear) -> (name, nu options)
-        self._handles = [m.register_forward_hook(self._on_linear) for m in self.layers]
+        self._handles = [model.register_forward_pre_hook(self._on_model_call)]
+        self._handles += [m.register_forward_hook(self._on_linear) for m in self.layers]
         for m in model.modules():
             if _activation_spec(m, omega, sigma) is not None:
                 self._handles.append(m.register_forward_hook(self._on_activation))
@@ -115,6 +117,12 @@ class RNGD(Optimizer):
         check_in_unit_interval("RNGD", "momentum", group["momentum"], "momentum=0.8")
 
     # ------------------------------------------------------------------ hooks
+    def _on_model_call(self, module, inputs) -> None:
+        """A new forward pass of the whole model: forget the inputs of the previous one."""
+        if is_grad_enabled():
+            self._inputs.clear()
+            self._outputs.clear()
+
     def _on_linear(self, module, inputs, output) -> None:
         """Remember the layer's input x (for x~ x~^T) and its output (to spot the activation)."""
         if not is_grad_enabled():
@@ -216,7 +224,7 @@ class RNGD(Optimizer):
             if mom:
                 direction = mom * st.get("momentum_buffer", 0.0) + direction  # v = m v + d
                 st["momentum_buffer"] = direction
-            w.data -= (lr * direction[:, :w.shape[1]]).astype(w.data.dtype)  # w_l -= lr G^-1 dE/dw_l (eq. 33)
+            w.data -= (lr * direction[:, :w.shape[1]]).astype(w.data.dtype)  # eq. 33 update
             if b is not None and b.requires_grad:
                 b.data -= (lr * direction[:, -1]).astype(b.data.dtype)  # bias is w_l's last entry
         for p in group["params"]:

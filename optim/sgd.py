@@ -52,7 +52,7 @@ class SGD(Optimizer):
     def _update(self, p, grad: np.ndarray, group: dict, state: dict) -> None:
         lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * p.data  # L2 penalty: g <- g + mu*theta (seed 002 6.4)
+            grad = grad + group["weight_decay"] * p.data  # L2: g <- g + mu*theta (seed 002 6.4)
         if mom != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -61,7 +61,7 @@ class SGD(Optimizer):
                 buf = mom * buf + (1 - damp) * grad  # heavy ball: v_t = alpha v_{t-1} + (1-d) g_t
             state["momentum_buffer"] = buf
             if group["nesterov"]:
-                grad = grad + mom * buf  # Nesterov look-ahead: d_t = g_t + alpha v_t (seed 002 6.2)
+                grad = grad + mom * buf  # Nesterov: d_t = g_t + alpha v_t (seed 002 6.2)
             else:
                 grad = buf  # heavy-ball direction d_t = v_t
         p.data -= lr * grad  # descent: theta_t = theta_{t-1} - eta d_t (seed 002 6.2)

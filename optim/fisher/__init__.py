@@ -19,3 +19,9 @@ from .definition import (expected_score_outer, layer_rfim_autodiff, neuron_rfim_
                          softmax_rfim_autodiff)
 from .model import (empirical_fisher, fisher_information, gradient_structure_identity,
                     neuron_major_permutation)
+
+__all__ = ["augment", "block_diag", "layer_rfim", "layer_rfim_blocks", "neuron_rfim", "nu",
+           "nu_elu", "nu_linear", "nu_relu", "nu_sigmoid", "nu_tanh", "sigm", "smooth_relu",
+           "softmax_rfim", "expected_score_outer", "layer_rfim_autodiff", "neuron_rfim_autodiff",
+           "softmax_rfim_autodiff", "empirical_fisher", "fisher_information",
+           "gradient_structure_identity", "neuron_major_permutation"]

@@ -168,7 +168,8 @@ def softmax_rfim(weight, bias, x) -> np.ndarray:
     """RFIM of a softmax layer p(y = c) = eta_c (eq. 25), averaged over the batch.
 
     Block (i, j) is (delta_ij eta_i - eta_i eta_j) x~ x~^T: the layer's units compete, so unlike
-    eq. 23 the matrix is not block diagonal. Equivalently mean_i (diag(eta) - eta eta^T) kron x~x~^T.
+    eq. 23 the matrix is not block diagonal. Equivalently
+    mean_i (diag(eta) - eta eta^T) kron x~x~^T.
     """
     weight = np.asarray(weight, dtype=np.float64)
     xt = _inputs(x, with_bias=bias is not None)
@@ -178,6 +179,6 @@ def softmax_rfim(weight, bias, x) -> np.ndarray:
     eta = np.exp(logits - logits.max(axis=1, keepdims=True))
     eta /= eta.sum(axis=1, keepdims=True)
     cov = np.einsum("nc,cd->ncd", eta, np.eye(eta.shape[1])) - eta[:, :, None] * eta[:, None, :]
-    g = np.einsum("ncd,ni,nj->cidj", cov, xt, xt) / len(xt)  # (delta_cd eta_c - eta_c eta_d) x~x~^T
+    g = np.einsum("ncd,ni,nj->cidj", cov, xt, xt) / len(xt)  # (d_cd eta_c - eta_c eta_d) x~x~^T
     m, d = wt.shape
     return g.reshape(m * d, m * d)

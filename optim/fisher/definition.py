@@ -104,7 +104,8 @@ def layer_rfim_autodiff(weight, bias, x, activation: str = "linear", sigma: floa
         elif activation == "tanh":  # p(y) = (1 + y tanh t) / 2, y in {-1, 1}  (eq. 11)
             lp = ((t.tanh() * Tensor(y) + 1) * 0.5).log()
         else:  # ln N(y | f(t), sigma^2)
-            lp = (Tensor(y) - mean) ** 2 * (-0.5 / sigma ** 2) - math.log(sigma * math.sqrt(2 * math.pi))
+            lp = ((Tensor(y) - mean) ** 2 * (-0.5 / sigma ** 2)
+                      - math.log(sigma * math.sqrt(2 * math.pi)))
         return lp.sum(axis=1)  # independent units: log-likelihoods add (seed 001 eq. 72)
 
     units = [_unit_outcomes(activation, t.data[:, l], mean.data[:, l], sigma) for l in range(m)]

@@ -204,3 +204,13 @@ def test_bad_input_is_a_clear_error(float64):
         p.requires_grad_(False)
     with pytest.raises(ValueError, match=r"RNGD: no parameter of the model requires grad"):
         optim.RNGD(model, lr=0.1)
+
+
+def test_each_model_call_replaces_the_recorded_batch(float64):
+    """Forward passes with grad enabled but no step (e.g. a validation loss) do not pile up."""
+    model = nn.MLP([2, 3, 2])
+    opt = optim.RNGD(model, lr=0.1)
+    for n in (4, 6, 9):
+        model(Tensor(RNG.normal(size=(n, 2))))
+    assert [a.shape for a in opt._inputs[id(model.layers[0])]] == [(9, 2)]
+    assert len(opt._outputs) == 2

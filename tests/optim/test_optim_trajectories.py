@@ -139,7 +139,8 @@ def test_mlp_training_matches_pytorch_end_to_end(torch, float64, name, kwargs):
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(16, 3)), rng.integers(0, 4, 16)
     ours = nn.MLP([3, 5, 4], activation="tanh")
-    ref = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 4)).double()
+    ref = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(),
+                              torch.nn.Linear(5, 4)).double()
     with torch.no_grad():
         for p, q in zip(ours.parameters(), ref.parameters()):
             q.copy_(torch.tensor(p.data))
