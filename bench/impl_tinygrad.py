@@ -3,7 +3,9 @@
 Each builder makes the layers, loads the shared numpy weights with `load_state_dict` (values may be
 numpy arrays), and returns a step function doing what a user's training loop does:
 `opt.zero_grad()`, forward, `loss.backward()`, `opt.step()`, `loss.item()`. Nothing here reaches
-into engine internals, so the numbers are what a student's code would see.
+into engine internals, so the numbers are what a student's code would see. `nn` and `optim` are
+imported inside the builders that use them, so the op-chain workloads (W5, MM) run as soon as the
+core exists, even while the layers are still being written.
 """
 from __future__ import annotations
 
@@ -11,26 +13,26 @@ from typing import Callable
 
 import numpy as np
 
-import nn
-import optim
 from tinygrad_edu import Tensor
 
 from bench.problems import Problem, layer_params
 from bench.workloads import LEARNING_RATE, TINYGRAD_SGD
 
-F = nn.functional
 
-
-def _linear(problem: Problem, prefix: str) -> "nn.Linear":
+def _linear(problem: Problem, prefix: str):
     """An nn.Linear with the shared weights of `prefix` loaded."""
+    import nn
+
     weight = problem.params[prefix + ".weight"]
     layer = nn.Linear(weight.shape[1], weight.shape[0])
     layer.load_state_dict(layer_params(problem.params, prefix))
     return layer
 
 
-def _conv(problem: Problem, prefix: str) -> "nn.Conv2d":
+def _conv(problem: Problem, prefix: str):
     """An nn.Conv2d (stride 1, pad 0) with the shared weights of `prefix` loaded."""
+    import nn
+
     weight = problem.params[prefix + ".weight"]
     layer = nn.Conv2d(weight.shape[1], weight.shape[0], weight.shape[2])
     layer.load_state_dict(layer_params(problem.params, prefix))
@@ -40,6 +42,8 @@ def _conv(problem: Problem, prefix: str) -> "nn.Conv2d":
 def _train_step(forward_loss: Callable[[], Tensor], params: list,
                 optimizer=None) -> Callable[[], float]:
     """Wrap a loss closure in the usual zero_grad / backward / step loop (SGD unless given)."""
+    import optim
+
     opt = optimizer if optimizer is not None else optim.SGD(params, lr=LEARNING_RATE)
 
     def step() -> float:
@@ -53,23 +57,31 @@ def _train_step(forward_loss: Callable[[], Tensor], params: list,
 
 
 def mlp_step(problem: Problem, use_rngd: bool = False) -> Callable[[], float]:
-    """W1 / W6 / RNGD: MLP 784-64-64-64-10, ReLU, cross-entropy."""
-    layers = [_linear(problem, f"fc{k}") for k in range(1, 5)]
-    params = [p for layer in layers for p in layer.parameters()]
+    """W1 / W6 / RNGD: nn.Sequential MLP 784-64-64-64-10 with nn.ReLU modules, cross-entropy.
+
+    A Sequential with activation modules (not `.relu()` calls) because RNGD finds its layers and
+    their activations through forward hooks; SGD runs on the very same model.
+    """
+    import nn
+    import optim
+
+    linears = [_linear(problem, f"fc{k}") for k in range(1, 5)]
+    model = nn.Sequential(linears[0], nn.ReLU(), linears[1], nn.ReLU(), linears[2], nn.ReLU(),
+                          linears[3])
     x, y = Tensor(problem.data["x"]), Tensor(problem.data["y"])
 
     def forward_loss() -> Tensor:
-        h = x
-        for layer in layers[:-1]:
-            h = layer(h).relu()
-        return F.cross_entropy(layers[-1](h), y)
+        return nn.functional.cross_entropy(model(x), y)
 
-    optimizer = optim.RNGD(params, lr=LEARNING_RATE) if use_rngd else None
-    return _train_step(forward_loss, params, optimizer)
+    # RNGD with the paper's MLP settings (T = 100, lambda = 0.995), its defaults.
+    optimizer = optim.RNGD(model, lr=LEARNING_RATE) if use_rngd else None
+    return _train_step(forward_loss, list(model.parameters()), optimizer)
 
 
 def cnn_step(problem: Problem) -> Callable[[], float]:
     """W2: conv, ReLU, pool, conv, ReLU, pool, flatten, linear, cross-entropy."""
+    import nn
+
     conv1, conv2 = _conv(problem, "conv1"), _conv(problem, "conv2")
     fc = _linear(problem, "fc")
     pool = nn.MaxPool2d(2)
@@ -79,13 +91,15 @@ def cnn_step(problem: Problem) -> Callable[[], float]:
     def forward_loss() -> Tensor:
         h = pool(conv1(x).relu())
         h = pool(conv2(h).relu())
-        return F.cross_entropy(fc(h.flatten(1)), y)
+        return nn.functional.cross_entropy(fc(h.flatten(1)), y)
 
     return _train_step(forward_loss, params)
 
 
 def lstm_step(problem: Problem) -> Callable[[], float]:
     """W3: nn.LSTM over 50 steps, MSE of a linear readout of the last hidden state."""
+    import nn
+
     w_ih = problem.params["lstm.weight_ih_l0"]
     lstm = nn.LSTM(w_ih.shape[1], w_ih.shape[0] // 4)
     lstm.load_state_dict(layer_params(problem.params, "lstm"))
@@ -95,7 +109,7 @@ def lstm_step(problem: Problem) -> Callable[[], float]:
 
     def forward_loss() -> Tensor:
         _, (h_n, _) = lstm(x)
-        return F.mse_loss(fc(h_n[0]), target)
+        return nn.functional.mse_loss(fc(h_n[0]), target)
 
     return _train_step(forward_loss, params)
 

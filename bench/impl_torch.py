@@ -139,7 +139,7 @@ def _matmul_step(problem: Problem) -> Callable[[], float]:
 
 
 def build(name: str, problem: Problem, threads: int, impl: str = "torch") -> Callable[[], float]:
-    """Return a PyTorch step function (zero_grad, forward, backward, SGD step) returning the loss."""
+    """Return a PyTorch step function (zero_grad, forward, backward, SGD step) -> loss."""
     torch.set_num_threads(threads)
     if name in ("W5", "W5L", "MMS"):
         return _chain_step(problem)

@@ -115,7 +115,7 @@ def matmul_problem(rng: np.random.Generator, dtype: type) -> Problem:
 
 
 def make_problem(name: str, dtype: type = np.float32) -> Problem:
-    """Build the seeded problem of workload `name`; the same call gives the same arrays everywhere."""
+    """The seeded problem of workload `name`: the same call gives the same arrays everywhere."""
     rng = np.random.default_rng(SEED)
     if name in ("W1", "W6", "RNGD"):
         return mlp_problem(rng, dtype)

@@ -58,20 +58,26 @@ def _rss_bytes() -> int:
 
 
 def time_steps(step: Callable[[], float], steps: int, warmup: int) -> dict[str, Any]:
-    """Run warm-up then timed steps; ms/step median, min, max and the first and last loss."""
+    """Run warm-up then timed steps; ms/step median, min, max and the first and last loss.
+
+    The process CPU time per step is recorded too: on a busy machine the wall time includes
+    waiting for a core, the CPU time mostly does not.
+    """
     first_loss = step() if warmup > 0 else None
     for _ in range(max(warmup - 1, 0)):
         step()
     gc.collect()
-    times, loss = [], first_loss
+    times, cpu_times, loss = [], [], first_loss
     for _ in range(steps):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         loss = step()
         times.append((time.perf_counter() - start) * 1e3)
+        cpu_times.append((time.process_time() - cpu_start) * 1e3)
         if first_loss is None:
             first_loss = loss
     return {"times_ms": times, "median_ms": statistics.median(times), "min_ms": min(times),
-            "max_ms": max(times), "first_loss": first_loss, "last_loss": loss}
+            "max_ms": max(times), "cpu_median_ms": statistics.median(cpu_times),
+            "first_loss": first_loss, "last_loss": loss}
 
 
 def memory_steps(step: Callable[[], float], steps: int, warmup: int) -> dict[str, Any]:
@@ -120,6 +126,8 @@ def measure(workload: str, impl: str, steps: int, warmup: int, threads: int,
         start = time.perf_counter()
         step = _build(workload, impl, threads)
         result["setup_s"] = time.perf_counter() - start
+        if "torch" in sys.modules:
+            result["torch_threads"] = sys.modules["torch"].get_num_threads()
         phase = "run"
         measured = memory_steps(step, steps, warmup) if memory else time_steps(step, steps, warmup)
         result.update(measured, status="ok")
