@@ -1,6 +1,13 @@
-"""`python -m bench`: the benchmark suite (see bench/README.md)."""
+"""`python -m bench`: the benchmark suite (see bench/README.md).
+
+`main` is re-exported so `from bench.__main__ import main` works too (the tinygrad-edu CLI does
+that); importing this module runs nothing.
+"""
 import sys
 
 from bench.cli import main
 
-sys.exit(main())
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    sys.exit(main())
