@@ -1,9 +1,11 @@
 """Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay.
 
 The simplest optimiser, first in the family order of this package. The update is PyTorch's
-`torch.optim.SGD`, so trajectories agree to rounding: the momentum buffer starts as the first
-gradient (no zero start, no bias correction), which differs from the bias-corrected momentum of
-seed 002 (section 6.2) by a rescaling of the learning rate.
+`torch.optim.SGD`, so trajectories agree to rounding. Its heavy-ball form is exactly seed 002's
+theta(t+1) = theta(t) - eta grad + alpha (theta(t) - theta(t-1)) (tested). Seed 002's other,
+bias-corrected form m(t) = alpha m + (1 - alpha) g, m^ = m / (1 - alpha^t) is a different rule:
+PyTorch's buffer v_t = sum_s alpha^(t-s) g_s equals m^(t) (1 - alpha^t) / (1 - alpha), so for
+large t it is the seed's rule with the learning rate multiplied by 1 / (1 - alpha).
 """
 from __future__ import annotations
 
