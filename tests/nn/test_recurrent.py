@@ -100,15 +100,15 @@ def test_thousand_step_lstm_runs_backward_without_recursion_error():
     assert np.abs(lstm.weight_ih_l0.grad.data).sum() > 0
 
 
-def test_lstm_records_thirteen_ops_per_time_step():
-    """The speed budget: cat, linear, sigmoid, 3 gate slices, slice + tanh, 3 for c, 2 for h."""
+def test_lstm_records_fourteen_ops_per_time_step():
+    """The speed budget: cat, linear, tanh, *0.5, +0.5, 4 gate slices, 3 for c, 2 for h."""
     lstm = nn.LSTM(3, 4)
 
     def nodes(length):
         _, (h_n, _) = lstm(Tensor.randn(length, 2, 3, seed=0))
         return _count_nodes(h_n)
 
-    assert (nodes(20) - nodes(10)) / 10 == 13
+    assert (nodes(20) - nodes(10)) / 10 == 14
 
 
 # ---------------------------------------------------------------- PyTorch parity (float64)
@@ -282,6 +282,11 @@ def test_lstm_gates_without_peepholes_match_the_seed_equations():
     expected_c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
     np.testing.assert_allclose(c_new.data, expected_c, rtol=1e-12)
     np.testing.assert_allclose(h_new.data, _sigmoid(o) * np.tanh(expected_c), rtol=1e-12)
+    # the layers' fast form: i, f, o pre-activations halved, sigmoid(z) = (1 + tanh(z/2)) / 2
+    halved = z * np.repeat([0.5, 0.5, 1.0, 0.5], 2)
+    h_fast, c_fast = lstm_gates(Tensor(halved), Tensor(c), 2, halved=True)
+    np.testing.assert_allclose(c_fast.data, expected_c, rtol=1e-12)
+    np.testing.assert_allclose(h_fast.data, h_new.data, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- construction
