@@ -20,4 +20,5 @@ from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
 from .serialization import save, load
+from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Dropout
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell

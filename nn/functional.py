@@ -305,3 +305,45 @@ def embedding(input, weight, padding_idx=None):
         keep = (index != padding_idx)[..., None]
         out = Tensor.where(keep, out, out.detach())     # same values, no gradient to padding
     return out
+
+
+# ---------------------------------------------------------------- convolution, pooling, dropout
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+    """2-D convolution of an NCHW batch (PyTorch's F.conv2d); see `Tensor.conv2d`.
+
+    Example:
+        >>> conv2d(Tensor.ones(1, 1, 5, 5), Tensor.ones(2, 1, 3, 3)).shape
+        (1, 2, 3, 3)
+    """
+    return input.conv2d(weight, bias, stride=stride, padding=padding, dilation=dilation)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+    """1-D convolution of an (N, C, L) batch (PyTorch's F.conv1d); see `Tensor.conv1d`."""
+    return input.conv1d(weight, bias, stride=stride, padding=padding, dilation=dilation)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    """Max over each window of an NCHW batch (stride defaults to kernel_size)."""
+    return input.max_pool2d(kernel_size, stride, padding)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    """Mean over each window of an NCHW batch (stride defaults to kernel_size)."""
+    return input.avg_pool2d(kernel_size, stride, padding)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0):
+    """Max over each window of an (N, C, L) batch."""
+    return input.max_pool1d(kernel_size, stride, padding)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0):
+    """Mean over each window of an (N, C, L) batch."""
+    return input.avg_pool1d(kernel_size, stride, padding)
+
+
+def dropout(input, p: float = 0.5, training: bool = True):
+    """Inverted dropout: zero with probability p and scale the rest by 1/(1-p) while training;
+    the identity when training=False (as PyTorch's F.dropout)."""
+    return input.dropout(p, training=training)

@@ -1,0 +1,206 @@
+"""Convolution, pooling and dropout layers (thin modules over the engine's primitives).
+
+Convolution and pooling are engine ops (`Tensor.conv2d`, `Tensor.max_pool2d`, ...) with
+their own checked gradients; these modules hold the weights, PyTorch's parameter names
+and initialisation, and re-raise bad-input errors with the layer's name in front.
+"""
+import math
+
+import numpy as np
+
+from tinygrad_edu import get_default_dtype
+from .module import Module, Parameter
+from . import init
+
+
+def _tuple(value, n: int) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+
+
+class _LayerErrors:
+    """Context manager: prefix ValueError/TypeError messages with the layer's short repr."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind in (ValueError, TypeError):
+            raise kind(f"{type(self.layer).__name__}({self.layer.extra_repr()}): {error}") \
+                from None
+        return False
+
+
+class _ConvNd(Module):
+    """Shared parts of Conv1d and Conv2d: parameters, PyTorch's init, the repr."""
+
+    dims = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, bias: bool = True, dtype=None):
+        super().__init__()
+        for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive int, "
+                                 f"got {value!r}")
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = _tuple(kernel_size, self.dims)
+        self.stride, self.padding = _tuple(stride, self.dims), _tuple(padding, self.dims)
+        self.dilation = _tuple(dilation, self.dims)
+        dtype = dtype or get_default_dtype()
+        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """PyTorch's default: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+        fan_in = in_channels * prod(kernel_size) (kaiming_uniform with a = sqrt(5))."""
+        fan_in = self.in_channels * int(np.prod(self.kernel_size))
+        bound = 1.0 / math.sqrt(fan_in)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def _options(self):
+        unwrap = (lambda t: t[0]) if self.dims == 1 else (lambda t: t)
+        return dict(stride=unwrap(self.stride), padding=unwrap(self.padding),
+                    dilation=unwrap(self.dilation))
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, " \
+               f"stride={self.stride}"
+        if any(self.padding):
+            text += f", padding={self.padding}"
+        if any(d != 1 for d in self.dilation):
+            text += f", dilation={self.dilation}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution over NCHW images: weight (out_channels, in_channels, kH, kW), bias (out,).
+
+    Why a layer: one small kernel slides over the whole image, so the same few weights
+    detect a pattern anywhere (weight sharing; the weight gradient sums over positions).
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> conv = Conv2d(1, 8, 3, padding=1)
+        >>> conv(Tensor.ones(2, 1, 28, 28)).shape
+        (2, 8, 28, 28)
+    """
+
+    dims = 2
+
+    def forward(self, x):
+        with _LayerErrors(self):
+            return x.conv2d(self.weight, self.bias, **self._options())
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over (N, C, L) sequences: weight (out_channels, in_channels, k).
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> Conv1d(2, 4, 3)(Tensor.ones(5, 2, 10)).shape
+        (5, 4, 8)
+    """
+
+    dims = 1
+
+    def forward(self, x):
+        with _LayerErrors(self):
+            return x.conv1d(self.weight, self.bias, **self._options())
+
+
+class _PoolNd(Module):
+    """Shared parts of the pooling layers: kernel_size, stride (None = kernel_size), padding."""
+
+    op = "max_pool2d"
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, x):
+        with _LayerErrors(self):
+            return getattr(x, self.op)(self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_PoolNd):
+    """Max over each window of an NCHW batch; the gradient goes to each window's winner.
+
+    Why: keeps the strongest response of a detector and makes it robust to small shifts.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> MaxPool2d(2)(Tensor.ones(1, 3, 8, 8)).shape
+        (1, 3, 4, 4)
+    """
+
+    op = "max_pool2d"
+
+
+class AvgPool2d(_PoolNd):
+    """Mean over each window of an NCHW batch (padding zeros count, as in PyTorch).
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> AvgPool2d(2)(Tensor.ones(1, 3, 8, 8)).shape
+        (1, 3, 4, 4)
+    """
+
+    op = "avg_pool2d"
+
+
+class MaxPool1d(_PoolNd):
+    """Max over each window of an (N, C, L) batch."""
+
+    op = "max_pool1d"
+
+
+class AvgPool1d(_PoolNd):
+    """Mean over each window of an (N, C, L) batch."""
+
+    op = "avg_pool1d"
+
+
+class Dropout(Module):
+    """Inverted dropout while training (zero with probability p, scale by 1/(1-p)); the
+    identity in eval mode.
+
+    Why: a unit cannot rely on any particular other unit being present, which regularises
+    the network like an average over many thinned networks (seed 002, section 6.6); the
+    1/(1-p) scaling keeps expectations equal, so nothing changes at test time.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> layer = Dropout(0.5).eval()
+        >>> layer(Tensor.ones(4)).tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"Dropout: p is the probability of zeroing an element and must be "
+                             f"in [0, 1), got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x):
+        return x.dropout(self.p, training=self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"

@@ -1,0 +1,179 @@
+"""Pooling and dropout primitives (the Tensor methods that call them are in `conv.py`).
+
+Each pool is a pair of linear maps that are each other's adjoint, so backward is again
+a primitive and create_graph works:
+
+    MaxPool2d(x)            y = x at the argmax of each window (found once, in forward)
+    MaxPool2dRoute(g)       g sent back to those argmax cells;   adjoint: MaxPool2dGather
+    MaxPool2dGather(u)      u read at those argmax cells;        adjoint: MaxPool2dRoute
+    AvgPool2d(x)            y = mean of each window;             adjoint: AvgPool2dSpread
+    AvgPool2dSpread(g)      g / (kH kW) added to each window's cells
+
+How: the windows are a strided view of the input (a plain reshape when stride == kernel
+and there is no padding: they tile it), and every pass works on one kernel offset at a
+time: slice (i, j) of all windows at once. So the loops run over the kH*kW offsets,
+never over pixels, and no temporary as large as the input is made (copying the windows
+into a contiguous stack first makes each pass faster, but the extra memory costs more
+in page faults than it saves: measured on the benchmark CNN).
+"""
+import numpy as np
+
+from ..function import Function
+from .window import channel_major_zeros
+
+_DROPOUT_RNG = {"generator": np.random.default_rng()}
+
+
+def manual_seed(seed: int) -> None:
+    """Make the next dropout masks reproducible (seeds the generator dropout uses).
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> manual_seed(0); a = Tensor.ones(8).dropout(0.5).tolist()
+        >>> manual_seed(0); a == Tensor.ones(8).dropout(0.5).tolist()
+        True
+    """
+    _DROPOUT_RNG["generator"] = np.random.default_rng(seed)
+
+
+def dropout_mask(shape: tuple, p: float, dtype, generator=None) -> np.ndarray:
+    """Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p)."""
+    rng = generator if generator is not None else _DROPOUT_RNG["generator"]
+    dtype = np.dtype(dtype)
+    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+    keep = rng.random(shape, dtype=draw_dtype) >= p
+    return keep * dtype.type(1.0 / (1.0 - p))
+
+
+class Dropout(Function):
+    """Inverted dropout f(x) = x * m with m_i in {0, 1/(1-p)} fixed in forward;  df/dx = m"""
+
+    def forward(self, x, mask):
+        self.mask = mask
+        return x * mask
+
+    def backward(self, g):
+        return g * g._make(self.mask, None)
+
+
+def _windows(x: np.ndarray, win, fill) -> np.ndarray:
+    """The windows of x as a (N, C, OH, OW, kH, kW) view (no copy)."""
+    if win.stride == win.kernel and win.padding == (0, 0):      # the windows tile x
+        (oh, ow), (kh, kw) = win.out_hw, win.kernel
+        tiled = x[:, :, :oh * kh, :ow * kw].reshape(x.shape[:2] + (oh, kh, ow, kw))
+        return tiled.transpose(0, 1, 2, 4, 3, 5)
+    return win.view(win.pad(x, fill))
+
+
+def _offset_slices(x: np.ndarray, win, fill) -> list:
+    """One (N, C, OH, OW) strided view per kernel offset, in row-major window order."""
+    windows = _windows(x, win, fill)
+    return [windows[..., i, j] for i, j in win.offsets]
+
+
+def _scatter(parts, win, g: np.ndarray) -> np.ndarray:
+    """The adjoint of `_offset_slices`: add parts(o, out) onto the input cells offset o read.
+
+    `parts(o, out)` computes the values for offset o, writing them into `out` when it is
+    given (so non-overlapping windows need no temporary).
+    """
+    dxp = channel_major_zeros(g.shape[0], g.shape[1], win.padded_hw, g.dtype)
+    overlapping = any(s < k for s, k in zip(win.stride, win.kernel))
+    for o, (i, j) in enumerate(win.offsets):
+        cells = dxp[win.offset_slice(i, j)]          # a view: writes land in dxp
+        if overlapping:
+            cells += parts(o, None)
+        else:                                        # each cell is read by one window
+            parts(o, cells)
+    return win.crop(dxp)
+
+
+def _first_argmax(slices: list, out: np.ndarray) -> np.ndarray:
+    """Index of the first slice equal to `out` at each position (ties: the first maximum in
+    row-major window order wins, as in PyTorch).
+
+    Offset o gets the code K - o where it equals the maximum, and the largest code is the
+    first match: integer arithmetic only (boolean-indexed writes branch on every element
+    and were measured ~10x slower; np.argmax along a short axis ~100x).
+    """
+    k = len(slices)
+    index_type = np.uint8 if k < 256 else np.int32
+    code = np.zeros_like(out, dtype=index_type)
+    hit = np.empty_like(out, dtype=bool)
+    term = np.empty_like(code)
+    for o, s in enumerate(slices):
+        np.equal(s, out, out=hit)
+        np.multiply(hit, index_type(k - o), out=term)
+        np.maximum(code, term, out=code)
+    index = np.subtract(index_type(k), code, out=code)
+    # a window holding NaN matches no slice (code 0, index K): send it to the last offset
+    return np.minimum(index, index_type(k - 1), out=index)
+
+
+class MaxPool2d(Function):
+    """Max pooling f(x) = max of each window;  df/dx = g routed to the argmax of each window"""
+
+    def forward(self, x, win):
+        self.win = win
+        slices = _offset_slices(x, win, -np.inf)         # padding is -inf: it never wins
+        out = slices[0].copy(order="K")                  # "K": keep the memory layout of x
+        for s in slices[1:]:
+            np.maximum(out, s, out=out)                  # propagates NaN, as PyTorch does
+        self.argmax = _first_argmax(slices, out)
+        return out
+
+    def backward(self, g):
+        return MaxPool2dRoute.apply(g, argmax=self.argmax, win=self.win)
+
+
+class MaxPool2dRoute(Function):
+    """Routing f(g) = g placed at each window's argmax, zeros elsewhere;  df/dg = gather there"""
+
+    def forward(self, g, argmax, win):
+        self.argmax, self.win = argmax, win
+        return _scatter(lambda o, out: np.multiply(g, argmax == o, out=out), win, g)
+
+    def backward(self, u):
+        return MaxPool2dGather.apply(u, argmax=self.argmax, win=self.win)
+
+
+class MaxPool2dGather(Function):
+    """Read f(u) = u at each window's argmax (max pool with fixed winners);  df/du = route back"""
+
+    def forward(self, u, argmax, win):
+        self.argmax, self.win = argmax, win
+        out = np.zeros_like(argmax, dtype=u.dtype)
+        for o, s in enumerate(_offset_slices(u, win, 0.0)):
+            np.copyto(out, s, where=argmax == o)
+        return out
+
+    def backward(self, g):
+        return MaxPool2dRoute.apply(g, argmax=self.argmax, win=self.win)
+
+
+class AvgPool2d(Function):
+    """Average pooling f(x) = window sum / (kH kW);  df/dx = g / (kH kW) on each window cell"""
+
+    def forward(self, x, win):
+        self.win = win
+        slices = _offset_slices(x, win, 0.0)
+        out = slices[0].copy(order="K")
+        for s in slices[1:]:
+            out += s
+        out *= x.dtype.type(1.0 / len(slices))           # padded zeros count (PyTorch's default)
+        return out
+
+    def backward(self, g):
+        return AvgPool2dSpread.apply(g, win=self.win)
+
+
+class AvgPool2dSpread(Function):
+    """Spread f(g) = g / (kH kW) added to every cell of its window;  df/dg = average pooling"""
+
+    def forward(self, g, win):
+        self.win = win
+        share = g * g.dtype.type(1.0 / len(win.offsets))
+        return _scatter(lambda o, out: share if out is None else np.copyto(out, share), win, g)
+
+    def backward(self, u):
+        return AvgPool2d.apply(u, win=self.win)
