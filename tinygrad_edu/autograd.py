@@ -65,8 +65,18 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
         capture_leaf = {id(t): i for i, t in enumerate(capture) if t.grad_fn is None}
         capture_node = {t.grad_fn: i for i, t in enumerate(capture) if t.grad_fn is not None}
 
+    handed_out = set()      # memory blocks already given to a leaf as its .grad in this walk
+
     def deliver_to_leaf(leaf, g):
         if captured is None:
+            if leaf.grad is None and not create_graph:
+                # `a + b` sends one array to both leaves: give each leaf memory of its own,
+                # so an in-place edit of a.grad can never change b.grad
+                block = g.data if g.data.base is None else g.data.base
+                if id(block) in handed_out:
+                    g = leaf._make(g.data.copy(), None)
+                else:
+                    handed_out.add(id(block))
             _accumulate_leaf(leaf, g, create_graph)
         elif id(leaf) in capture_leaf:
             i = capture_leaf[id(leaf)]

@@ -32,9 +32,17 @@ def is_grad_enabled() -> bool:
 
 
 class _GradModeSwitch:
-    """A context manager and decorator that sets grad mode and restores the previous one."""
+    """A context manager and decorator that sets grad mode and restores the previous one.
+
+    Works as `with no_grad():`, `@no_grad()` and, as in PyTorch, bare `@no_grad`.
+    """
 
     enabled = True
+
+    def __new__(cls, *args):
+        if len(args) == 1 and callable(args[0]) and cls is not set_grad_enabled:
+            return cls()(args[0])           # used as a bare decorator: @no_grad
+        return super().__new__(cls)
 
     def __enter__(self):
         self._previous = STATE.grad_enabled

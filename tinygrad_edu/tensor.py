@@ -143,9 +143,12 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
 
     def to(self, dtype):
         """A copy with another dtype; gradients are cast back (differentiable)."""
-        if np.dtype(dtype) == self.dtype:
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
             return self
-        return Cast.apply(self, dtype=np.dtype(dtype))
+        if dtype.kind not in "fc":      # integer/bool results carry no gradient
+            return Tensor._make(self.data.astype(dtype), None)
+        return Cast.apply(self, dtype=dtype)
 
     astype = to
 

@@ -139,10 +139,6 @@ def test_public_api_names_exist():
         assert hasattr(tinygrad_edu, name), name
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug in Tensor.to (tensor.py): casting a tensor "
-                   "that requires grad to an integer dtype gives an integer tensor with "
-                   "requires_grad=True and a grad_fn; integer data cannot require grad, so the "
-                   "result should be a constant (as in PyTorch)")
 def test_casting_to_an_integer_dtype_gives_a_tensor_that_does_not_require_grad():
     y = Tensor([1.5, 2.5], requires_grad=True).to(np.int64)
     assert y.dtype == np.int64 and y.tolist() == [1, 2]
