@@ -231,10 +231,16 @@ def test_max_pool_route_and_gather_are_adjoint_and_second_order_works():
     assert np.isclose(np.sum(routed * u), np.sum(g * gathered))
     np.testing.assert_array_equal(
         MaxPool2dGather.apply(Tensor(x), argmax=node.argmax, win=node.win).data, out.data)
+    # each op of the pair is the other's backward: check both as functions of their input
+    small = leaf(rand(1, 2, 4, 4)).max_pool2d(3, 2, 1).grad_fn
+    for op, shape in ((MaxPool2dRoute, (1, 2, 2, 2)), (MaxPool2dGather, (1, 2, 4, 4))):
+        assert gradcheck(projected(lambda t: op.apply(t, argmax=small.argmax, win=small.win)),
+                         [leaf(rand(*shape))])
+    # second order through pooling: the tanh after the pool makes Route's input depend on x
     w = leaf(rand(2, 2, 2, 2))
-    assert gradgradcheck(lambda x, w: (x.conv2d(w) ** 2).max_pool2d(2, 1),
+    assert gradgradcheck(lambda x, w: (x.conv2d(w) ** 2).max_pool2d(2, 1).tanh(),
                          [leaf(rand(1, 2, 4, 4)), w])
-    assert gradgradcheck(lambda x: (x ** 3).avg_pool2d(2, 1, 1), [leaf(rand(1, 1, 3, 3))])
+    assert gradgradcheck(lambda x: (x ** 3).avg_pool2d(2, 1, 1).tanh(), [leaf(rand(1, 1, 3, 3))])
 
 
 # ---------------------------------------------------------------- layouts and dtypes

@@ -42,10 +42,6 @@ from .pool import MaxPool2d, AvgPool2d, Dropout, dropout_mask
 # (they wrap into the next row) and get zero gradient, but the output gradient has to be
 # copied into that gapped layout, which costs more than it saves when no input gradient
 # (no col2im) is needed. So conv2d uses it when the input requires grad (`Window.flat`).
-def _flat_shift(win: Window) -> bool:
-    return win.flat
-
-
 def matmul_nt(a: np.ndarray, b: np.ndarray, chunk: int = 512) -> np.ndarray:
     """a @ b.T for a (M, K) and b (N, K) with a long K and small M, N (a weight gradient).
 
@@ -68,27 +64,27 @@ def matmul_nt(a: np.ndarray, b: np.ndarray, chunk: int = 512) -> np.ndarray:
 
 def _columns_per_image(win: Window) -> int:
     (oh, ow), wp = win.out_hw, win.padded_hw[1]
-    return (oh - 1) * wp + ow if _flat_shift(win) else oh * ow
+    return (oh - 1) * wp + ow if win.flat else oh * ow
 
 
-def _output_view(rows: np.ndarray, n: int, win: Window, writeable: bool = False) -> np.ndarray:
-    """The (N, O, OH, OW) outputs inside a (O, N * columns) GEMM array (a view)."""
+def _output_view(rows: np.ndarray, n: int, win: Window) -> np.ndarray:
+    """The (N, O, OH, OW) outputs inside a (O, N * columns) GEMM array (a view; its cells
+    do not overlap, so writing through it is safe)."""
     o, size = rows.shape[0], rows.itemsize
-    if not _flat_shift(win):
+    if not win.flat:
         return rows.reshape((o, n) + win.out_hw).transpose(1, 0, 2, 3)
     per_image = _columns_per_image(win)
     strides = (per_image * n * size, per_image * size, win.padded_hw[1] * size, size)
-    return as_strided(rows, (o, n) + win.out_hw, strides,
-                      writeable=writeable).transpose(1, 0, 2, 3)
+    return as_strided(rows, (o, n) + win.out_hw, strides).transpose(1, 0, 2, 3)
 
 
 def to_rows(g: np.ndarray, win: Window) -> np.ndarray:
     """g (N, O, OH, OW) as the GEMM array (O, N * columns); wasted columns hold zeros."""
     n, o = g.shape[:2]
-    if not _flat_shift(win):
+    if not win.flat:
         return g.transpose(1, 0, 2, 3).reshape(o, -1)     # free when g is channel-major
     rows = np.zeros((o, n * _columns_per_image(win)), dtype=g.dtype)
-    _output_view(rows, n, win, writeable=True)[...] = g
+    _output_view(rows, n, win)[...] = g
     return rows
 
 
@@ -100,7 +96,7 @@ def im2col(x: np.ndarray, win: Window) -> np.ndarray:
     n, c = x.shape[:2]
     (kh, kw), (d0, d1) = win.kernel, win.dilation
     xp = win.pad(x)
-    if not _flat_shift(win):
+    if not win.flat:
         windows = win.view(xp)                            # (N, C, OH, OW, kH, kW), no copy
         return windows.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, -1)
     if xp.strides[3] != xp.itemsize or xp.strides[2] != xp.shape[3] * xp.itemsize:
@@ -122,12 +118,12 @@ def col2im_gemm(w: np.ndarray, rows: np.ndarray, n: int, win: Window) -> np.ndar
     c = w.shape[1]
     (hp, wp), (d0, d1) = win.padded_hw, win.dilation
     dxp = channel_major_zeros(n, c, win.padded_hw, np.result_type(w, rows))
-    if _flat_shift(win):
+    if win.flat:
         per_image = _columns_per_image(win)
         flat = dxp.transpose(1, 0, 2, 3).reshape(c, n, hp * wp)      # a view of dxp
     for i, j in win.offsets:
         part = w[:, :, i, j].T @ rows                   # (C, N * columns)
-        if _flat_shift(win):
+        if win.flat:
             shift = i * d0 * wp + j * d1
             flat[:, :, shift:shift + per_image] += part.reshape(c, n, per_image)
         else:
@@ -151,7 +147,7 @@ class Conv2d(Function):
     def backward(self, g):
         x, w = self.inputs[0], self.inputs[1]
         need = self.needs_input_grad
-        rows = to_rows(g.data, win=self.win)             # shared by both gradients below
+        rows = to_rows(g.data, self.win) if need[0] or need[1] else None   # shared below
         gw = Conv2dWeightGrad.apply(x, g, win=self.win, rows=rows) if need[1] else None
         gx = Conv2dInputGrad.apply(g, w, win=self.win, rows=rows) if need[0] else None
         gb = g.sum(axis=(0, 2, 3)) if len(need) == 3 and need[2] else None

@@ -71,12 +71,12 @@ class Window(NamedTuple):
         (ph, pw), (h, w) = self.padding, self.in_hw
         return xp[:, :, ph:ph + h, pw:pw + w]
 
-    def view(self, xp: np.ndarray, writeable: bool = False) -> np.ndarray:
+    def view(self, xp: np.ndarray) -> np.ndarray:
         """All windows of the padded array `xp` as a (N, C, OH, OW, kH, kW) view."""
         sn, sc, sh, sw = xp.strides
         (s0, s1), (d0, d1) = self.stride, self.dilation
         return as_strided(xp, xp.shape[:2] + self.out_hw + self.kernel,
-                          (sn, sc, s0 * sh, s1 * sw, d0 * sh, d1 * sw), writeable=writeable)
+                          (sn, sc, s0 * sh, s1 * sw, d0 * sh, d1 * sw), writeable=False)
 
     def offset_slice(self, i: int, j: int) -> tuple:
         """Index of the padded-input cells that kernel position (i, j) sees, one per output."""
