@@ -23,6 +23,7 @@ import numpy as np
 from .grad_mode import STATE, set_grad_enabled
 from .broadcast import sum_to_shape
 from .anomaly import check_backward
+from .indexed_grad import IndexedGrad, add_gradients
 
 _ARRAY_TYPES = (np.ndarray, np.generic)   # numpy returns scalars (np.generic) for 0-d results
 FREED_GRAPH_MESSAGE = (
@@ -98,6 +99,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             grad = grads.pop(node)
             if node.inputs is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE)
+            if type(grad) is IndexedGrad:           # all pieces are in: sum them now
+                grad = node.inputs[0]._make(grad.to_array(), None)
             if node.hooks:
                 grad = _apply_hooks(node.hooks, grad)
             if node.retained is not None:
@@ -115,6 +118,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     continue
                 if isinstance(g, _ARRAY_TYPES):   # computed on arrays (see Function.values)
                     g = t._make(np.asarray(g), None)
+                elif type(g) is IndexedGrad:        # pieces of a gradient (see indexed_grad.py)
+                    if t.grad_fn is None:
+                        g = t._make(g.to_array(), None)
                 if g.shape != t.shape:
                     g = sum_to_shape(g, t.shape, type(node).__name__)
                 if g.dtype != t.dtype:
@@ -123,7 +129,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 if parent is None:
                     deliver_to_leaf(t, g)
                 elif parent in grads:
-                    grads[parent] = grads[parent] + g
+                    grads[parent] = add_gradients(grads[parent], g)
                 else:
                     grads[parent] = g
                     heapq.heappush(heap, parent)

@@ -3,6 +3,8 @@ built on them: transpose, flatten, squeeze, unsqueeze, stack, split, chunk)."""
 import numpy as np
 
 from ..function import Function
+from ..grad_mode import STATE
+from ..indexed_grad import IndexedGrad, _is_basic
 from .reduce import normalize_axes
 
 
@@ -59,12 +61,6 @@ def _numpy_index(index):
     return index
 
 
-def _is_basic(index):
-    """True when the index has only ints, slices, None and Ellipsis: no element is picked twice."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
-
-
 class GetItem(Function):
     """Indexing f(x) = x[index];  df/dx = g scattered into zeros, summed where indices repeat"""
 
@@ -77,7 +73,9 @@ class GetItem(Function):
             raise IndexError(f"indexing a tensor of shape {x.shape}: {error}") from None
 
     def backward(self, g):
-        return ScatterAdd.apply(g, shape=self.in_shape, index=self.index)
+        if STATE.grad_enabled:          # create_graph: a differentiable op
+            return ScatterAdd.apply(g, shape=self.in_shape, index=self.index)
+        return IndexedGrad(self.in_shape, self.index, g.data)
 
 
 class ScatterAdd(Function):
