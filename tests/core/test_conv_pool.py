@@ -25,7 +25,7 @@ def leaf(array):
 
 def naive_conv2d(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
     """Convolution (cross-correlation) with explicit loops over every output position."""
-    (n, c, h, wd), (o, _, kh, kw) = x.shape, w.shape
+    (n, _, h, wd), (o, _, kh, kw) = x.shape, w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
     oh = conv_output_size(h, kh, stride[0], padding[0], dilation[0])
     ow = conv_output_size(wd, kw, stride[1], padding[1], dilation[1])
@@ -102,7 +102,8 @@ def test_weight_gradient_is_the_sum_over_all_output_positions():
     expected = np.zeros_like(w)
     for o, c, i, j in itertools.product(*map(range, w.shape)):
         for n, r, q in itertools.product(range(2), range(4), range(6)):
-            expected[o, c, i, j] += g[n, o, r, q] * xp[n, c, r * s[0] + i * d[0], q * s[1] + j * d[1]]
+            row, col = r * s[0] + i * d[0], q * s[1] + j * d[1]
+            expected[o, c, i, j] += g[n, o, r, q] * xp[n, c, row, col]
     np.testing.assert_allclose(tw.grad.data, expected, rtol=1e-12, atol=1e-12)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
+from ..grad_mode import STATE
 from .window import Window, channel_major_zeros, conv_output_size  # noqa: F401 (re-exported)
 from .pool import MaxPool2d, AvgPool2d, Dropout, dropout_mask
 
@@ -268,7 +269,7 @@ class ConvMethods:
         stride = _pair(op, "stride", stride, 1)
         win = Window(self.shape[2:], weight.shape[2:], stride, _pair(op, "padding", padding, 0),
                      _pair(op, "dilation", dilation, 1),
-                     flat=stride == (1, 1) and self.requires_grad)
+                     flat=stride == (1, 1) and self.requires_grad and STATE.grad_enabled)
         _check_fits(op, win, self.shape, f"kernel of weight {weight.shape}")
         if bias is None:
             return Conv2d.apply(self, weight, win=win)

@@ -94,9 +94,9 @@ def _max_and_first_argmax(slices: list):
 
     One strided read per slice: the running maximum moves to a new buffer, and where it
     changed (strictly greater, so an earlier equal value keeps its place) the index
-    becomes o. (In a window holding NaN the index ends on its last cell.) The index update is integer arithmetic, index += changed * (o - index):
-    boolean-indexed writes branch on every element and were measured ~10x slower, and
-    np.argmax along a short axis ~100x.
+    becomes o; in a window holding NaN it ends on the last cell. The index update is
+    integer arithmetic, index += changed * (o - index): boolean-indexed writes branch on
+    every element and were measured ~10x slower, and np.argmax along a short axis ~100x.
     """
     out = slices[0].copy(order="K")                  # "K": keep the memory layout of x
     index_type = np.uint8 if len(slices) <= 256 else np.int32
