@@ -26,6 +26,17 @@ def demo() -> int:
     return 0
 
 
+def run_bench(bench_args) -> int:
+    """Hand the arguments to the benchmark suite in bench/ (options: see its --help)."""
+    try:
+        from bench import main as bench_main
+    except ImportError as error:
+        print(f"tinygrad-edu bench: the benchmark suite is not installed ({error}); run it "
+              f"from a source checkout with `python -m bench`", file=sys.stderr)
+        return 2
+    return bench_main(bench_args)
+
+
 def main(argv=None) -> int:
     """Entry point of the console script; `--help` lists the commands."""
     parser = argparse.ArgumentParser(
@@ -34,20 +45,13 @@ def main(argv=None) -> int:
     parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("demo", help="run a tiny worked example of backprop")
-    bench = commands.add_parser("bench", help="run the benchmark suite (see bench/README.md)",
-                                add_help=False)
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    commands.add_parser("bench", help="run the benchmark suite (`tinygrad-edu bench --help`)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        return run_bench(argv[1:])      # all options belong to the benchmark suite
     args = parser.parse_args(argv)
     if args.command == "demo":
         return demo()
-    if args.command == "bench":
-        try:
-            from bench.__main__ import main as bench_main
-        except ImportError as error:
-            print(f"tinygrad-edu bench: the benchmark suite is not installed ({error}); run it "
-                  f"from a source checkout with `python -m bench`", file=sys.stderr)
-            return 2
-        return bench_main(args.bench_args)
     parser.print_help()
     return 0
 
