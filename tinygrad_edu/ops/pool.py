@@ -49,11 +49,11 @@ class Dropout(Function):
     """Inverted dropout f(x) = x * m with m_i in {0, 1/(1-p)} fixed in forward;  df/dx = m"""
 
     def forward(self, x, mask):
-        self.mask = mask
+        self.save_for_backward(mask)          # freed with the graph after backward
         return x * mask
 
     def backward(self, g):
-        return g * g._make(self.mask, None)
+        return g * g._make(self.saved[0], None)
 
 
 def _windows(x: np.ndarray, win, fill) -> np.ndarray:
@@ -121,8 +121,14 @@ class MaxPool2d(Function):
         self.win = win
         # padding is -inf: it never wins (PyTorch's rule, padding <= kernel / 2, keeps
         # every window partly inside the input)
-        out, self.argmax = _max_and_first_argmax(_offset_slices(x, win, -np.inf))
+        out, argmax = _max_and_first_argmax(_offset_slices(x, win, -np.inf))
+        self.save_for_backward(argmax)        # freed with the graph after backward
         return out
+
+    @property
+    def argmax(self) -> np.ndarray:
+        """Index (in row-major window order) of the winning cell of every window."""
+        return self.saved[0]
 
     def backward(self, g):
         return MaxPool2dRoute.apply(g, argmax=self.argmax, win=self.win)
@@ -132,25 +138,27 @@ class MaxPool2dRoute(Function):
     """Routing f(g) = g placed at each window's argmax, zeros elsewhere;  df/dg = gather there"""
 
     def forward(self, g, argmax, win):
-        self.argmax, self.win = argmax, win
+        self.win = win
+        self.save_for_backward(argmax)
         return _scatter(lambda o, out: np.multiply(g, argmax == o, out=out), win, g)
 
     def backward(self, u):
-        return MaxPool2dGather.apply(u, argmax=self.argmax, win=self.win)
+        return MaxPool2dGather.apply(u, argmax=self.saved[0], win=self.win)
 
 
 class MaxPool2dGather(Function):
     """Read f(u) = u at each window's argmax (max pool with fixed winners);  df/du = route back"""
 
     def forward(self, u, argmax, win):
-        self.argmax, self.win = argmax, win
+        self.win = win
+        self.save_for_backward(argmax)
         out = np.zeros_like(argmax, dtype=u.dtype)
         for o, s in enumerate(_offset_slices(u, win, 0.0)):
             np.copyto(out, s, where=argmax == o)
         return out
 
     def backward(self, g):
-        return MaxPool2dRoute.apply(g, argmax=self.argmax, win=self.win)
+        return MaxPool2dRoute.apply(g, argmax=self.saved[0], win=self.win)
 
 
 class AvgPool2d(Function):
