@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu import Tensor, get_default_dtype  # noqa: F401 (Tensor: used by the examples)
 from .module import Module, Parameter
 from . import init
 

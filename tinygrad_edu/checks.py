@@ -132,7 +132,6 @@ def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     function x -> <v, J_f(x)>, whose derivative is a Hessian-vector product.
     """
     inputs = _as_float64_leaves(inputs if isinstance(inputs, (tuple, list)) else (inputs,))
-    wrt = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     outs = _flat_outputs(fn, inputs)
     rng = np.random.default_rng(seed)
     vs = [Tensor(rng.standard_normal(o.shape)) for o in outs]

@@ -10,7 +10,8 @@ import numpy as np
 
 from .dtypes import as_array, get_default_dtype
 from .autograd import run_backward
-from .ops.elementwise import ElementwiseMethods, Cast
+from .ops.elementwise import ElementwiseMethods
+from .ops.unary import Cast
 from .ops.reduce import ReduceMethods
 from .ops.movement import MovementMethods
 from .ops.linalg import LinalgMethods
