@@ -13,8 +13,8 @@ from .mlp import MLP
 from . import init
 from . import functional
 from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
-                          ContractiveAutoencoder, VAE, VAELoss, TiedLinear, gaussian_kl,
-                          reconstruction_error)
+                          ContractiveAutoencoder, TiedLinear, reconstruction_error)
+from .vae import VAE, VAELoss, gaussian_kl
 from .normalization import BatchNorm1d, BatchNorm2d
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
