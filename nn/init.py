@@ -7,12 +7,7 @@ import math
 
 import numpy as np
 
-_rng = {"generator": np.random.default_rng()}
-
-
-def manual_seed(seed: int) -> None:
-    """Make the next initialisations reproducible (seeds the generator used by nn.init)."""
-    _rng["generator"] = np.random.default_rng(seed)
+from tinygrad_edu.random import manual_seed, generator  # noqa: F401 (nn.init.manual_seed)
 
 
 def _fill(tensor, values):
@@ -43,12 +38,12 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0):
     """Fill with samples from U(a, b)."""
-    return _fill(tensor, _rng["generator"].uniform(a, b, tensor.shape))
+    return _fill(tensor, generator().uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0):
     """Fill with samples from N(mean, std^2)."""
-    return _fill(tensor, _rng["generator"].normal(mean, std, tensor.shape))
+    return _fill(tensor, generator().normal(mean, std, tensor.shape))
 
 
 def zeros_(tensor):

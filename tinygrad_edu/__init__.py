@@ -14,9 +14,10 @@ from .anomaly import detect_anomaly, AnomalyError
 from .checks import grad, gradcheck, gradgradcheck, GradcheckError
 from .dtypes import set_default_dtype, get_default_dtype
 from .function import Function
+from .random import manual_seed
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
-    "GradcheckError", "set_default_dtype", "get_default_dtype",
+    "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed",
 ]

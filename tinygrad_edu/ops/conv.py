@@ -359,7 +359,7 @@ class ConvMethods:
 
         The scaling keeps the expected value unchanged, so evaluation (training=False) is
         the identity. The mask comes from `generator` or else from the module-level
-        generator that `tinygrad_edu.ops.pool.manual_seed(seed)` seeds.
+        generator that `tinygrad_edu.manual_seed(seed)` seeds.
 
         Example:
             >>> from tinygrad_edu import Tensor

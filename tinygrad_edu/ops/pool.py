@@ -19,26 +19,14 @@ in page faults than it saves: measured on the benchmark CNN).
 import numpy as np
 
 from ..function import Function
+from .. import random
+from ..random import manual_seed  # noqa: F401 (kept importable from here)
 from .window import channel_major_zeros
-
-_DROPOUT_RNG = {"generator": np.random.default_rng()}
-
-
-def manual_seed(seed: int) -> None:
-    """Make the next dropout masks reproducible (seeds the generator dropout uses).
-
-    Example:
-        >>> from tinygrad_edu import Tensor
-        >>> manual_seed(0); a = Tensor.ones(8).dropout(0.5).tolist()
-        >>> manual_seed(0); a == Tensor.ones(8).dropout(0.5).tolist()
-        True
-    """
-    _DROPOUT_RNG["generator"] = np.random.default_rng(seed)
 
 
 def dropout_mask(shape: tuple, p: float, dtype, generator=None) -> np.ndarray:
     """Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p)."""
-    rng = generator if generator is not None else _DROPOUT_RNG["generator"]
+    rng = generator if generator is not None else random.generator()
     dtype = np.dtype(dtype)
     draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
     keep = rng.random(shape, dtype=draw_dtype) >= p

@@ -120,12 +120,13 @@ class Relu(Function):
     """Rectifier f(x) = max(x, 0);  df/dx = [x > 0]"""
 
     def forward(self, x):
-        self.save_for_backward(x > 0)
-        return np.maximum(x, 0)     # (x * mask would turn negatives into -0.0)
+        out = np.maximum(x, 0)      # (x * mask would turn negatives into -0.0)
+        self.save_for_backward(out)
+        return out
 
     def backward(self, g):
         g, _ = self.values(g)
-        return g * self.saved[0]
+        return g * (self.saved[0] > 0)     # x > 0 exactly where the output is > 0
 
 
 class LeakyRelu(Function):
