@@ -8,10 +8,39 @@ with G_l^{-1} recomputed only every T steps. Layers that are not followed by an 
 softmax/logit layer) and, as in the paper, the input layer use the linear layer's RFIM, one block
 x~x~^T/sigma^2 shared by all neurons (eq. 22). The damping is the paper's eps tr(G)/D (Sec. 5.1).
 
-RNGD sees the layers through forward hooks: every nn.Linear records its input, and an activation
-module whose input is a Linear's output marks that Linear with its nu_f. So any model built from
-nn.Linear and activation modules (e.g. nn.MLP) works, with no special model class. Parameters
-outside Linear layers get a plain (momentum) gradient step.
+RNGD sees the layers through forward hooks: every nn.Linear records its input and output (the
+pre-activation t = w^T x~ that nu_f needs), and an activation module whose input is a Linear's
+output marks that Linear with its nu_f. So any model built from nn.Linear and activation modules
+(e.g. nn.MLP) works, with no special model class. Parameters outside Linear layers get a plain
+(momentum) gradient step.
+
+What a step costs (the paper's MNIST net 784-64-64-64-10, batch N = 64, in flops = 2 x
+multiply-adds; D = fan-in + 1):
+    SGD step (forward + backward matmuls)                            16 M
+    input layer, one shared block, D = 785:
+        statistics x~^T x~ (eq. 22), 2 N D^2                          79 M (39 M using symmetry)
+        preconditioning grad @ G^{-1}, 2 N D^2                        79 M
+        moving average of G, 2 D^2 (memory: 2.5 MB of float32)        1.2 M
+    each hidden layer, 64 per-neuron blocks, D = 65:
+        statistics sum_i nu_il x~_i x~_i^T (eq. 31), 2 N out D^2       35 M (18 M with symmetry)
+        moving average 0.5 M, preconditioning 0.5 M
+    softmax layer, one shared block, D = 65                           0.6 M
+    refresh every T steps: inverse of 785^2 (~n^3 = 480 M) + 129 of 65^2 (70 M), / T = 100  5.5 M
+So one paper-exact step does ~230 M flops (~160 M at best with symmetry), 10-14x the SGD step's,
+and the preconditioning alone (79 M, which no exact rewrite avoids: the batch-64 gradient of the
+input layer has rank 64 = out) is 5x. Measured (one core of this machine's EPYC, float32, near
+its ~100 GFLOP/s GEMM peak): SGD step 0.4 ms, x~^T x~ 0.7 ms, grad @ G^{-1} 0.8 ms, the two
+hidden layers' statistics 2 x 0.45 ms. Hence "RNGD under 3x SGD" is out of reach with the
+paper's per-step moving average (about 6x at best); `stats_every=k` (off by default) refreshes
+the statistics from every k-th mini-batch only, which leaves the preconditioning as the floor
+(about 3x). See bench/README.md for the measurements.
+
+How this file keeps to that floor: float32 arithmetic when the model is float32 (G^{-1} is
+computed in float64, then rounded); the statistics as GEMMs (numpy turns x~^T x~ into a
+symmetric rank-k update; the per-neuron blocks are one GEMM nu^T @ [x~_i x~_i^T]_i); the
+preconditioning as a matmul with the stored inverse; no loop over neurons; and scratch arrays
+reused from step to step (fresh arrays above ~128 kB are new mmaps, and their page faults cost
+as much as the arithmetic here).
 """
 from __future__ import annotations
 
@@ -38,6 +67,36 @@ def _activation_spec(module, omega: float | None, sigma: float):
     return None
 
 
+def spd_inverse(a: np.ndarray, base: int = 32) -> np.ndarray:
+    """Inverse of symmetric positive definite matrices (..., n, n) by 2x2 block elimination.
+
+    Why not np.linalg.inv alone: it solves against n right-hand sides with an LU factorisation
+    (2 n^3 flops, ~50 ms for n = 785 here); eliminating the top-left block (its Schur complement
+    S = C - B^T A^{-1} B is again SPD) does ~4/3 n^3 flops, mostly in GEMMs, in ~20 ms, and is
+    as accurate for SPD matrices (no pivoting needed).
+
+    Example:
+        >>> bool(np.allclose(spd_inverse(np.diag([2.0, 4.0])), np.diag([0.5, 0.25])))
+        True
+    """
+    n = a.shape[-1]
+    if n <= base:
+        return np.linalg.inv(a)
+    h = n // 2
+    b = a[..., :h, h:]
+    a_inv = spd_inverse(a[..., :h, :h], base)
+    a_inv_b = a_inv @ b  # A^{-1} B
+    schur_inv = spd_inverse(a[..., h:, h:] - b.swapaxes(-1, -2) @ a_inv_b, base)
+    top_right = -(a_inv_b @ schur_inv)  # -A^{-1} B S^{-1}
+    out = np.empty_like(a)
+    # [[A, B], [B^T, C]]^{-1} = [[A^{-1} + A^{-1} B S^{-1} B^T A^{-1}, -A^{-1} B S^{-1}], [., S^{-1}]]
+    out[..., :h, :h] = a_inv - top_right @ a_inv_b.swapaxes(-1, -2)
+    out[..., :h, h:] = top_right
+    out[..., h:, :h] = top_right.swapaxes(-1, -2)
+    out[..., h:, h:] = schur_inv
+    return out
+
+
 class RNGD(Optimizer):
     """Relative natural gradient descent on the Linear layers of an `nn.Module`.
 
@@ -57,11 +116,18 @@ class RNGD(Optimizer):
         sigma: noise scale of the Gaussian units (ReLU, ELU, linear), 1 as in the paper.
         min_damping: an absolute floor added to the damping so a block of dead units stays
             invertible.
+        stats_every: NOT the paper's algorithm unless 1 (the default). With k > 1 the moving
+            average takes only every k-th mini-batch, G <- lam^k G + (1 - lam^k) G_batch, so its
+            horizon (~1/(1 - lam) steps) is unchanged while the statistics cost k times less;
+            every step is still preconditioned. Why: the statistics cost about as much as the
+            preconditioning (see the module docstring), and a 200-step average hardly changes
+            when it sees a fifth of the batches.
 
     The metrics are estimated from the inputs seen by the last call of `model(...)` made with
     grad enabled, so call `model(x)` and `loss.backward()` before each `step()` as usual
     (forward passes under `no_grad()`, e.g. evaluation, are ignored; with gradient accumulation
-    over several calls, the metric uses the last one).
+    over several calls, the metric uses the last one). The metric and its inverse are kept in
+    the parameters' dtype (float32 for a float32 model); inverses are computed in float64.
 
     Example:
         >>> # model = nn.MLP([64, 64, 64, 64, 10]); opt = RNGD(model, lr=0.05)
@@ -70,15 +136,18 @@ class RNGD(Optimizer):
 
     def __init__(self, model, lr: float = 0.01, lam: float = 0.995, T: int = 100,
                  eps: float = 1e-2, momentum: float = 0.0, input_layer: str = "auto",
-                 omega: float | None = 0.1, sigma: float = 1.0, min_damping: float = 1e-8):
+                 omega: float | None = 0.1, sigma: float = 1.0, min_damping: float = 1e-8,
+                 stats_every: int = 1):
         import nn
         if not isinstance(model, nn.Module):
             raise TypeError(f"RNGD: expected the model (an nn.Module; RNGD finds its layers "
                             f"through forward hooks), got {type(model).__name__}; pass "
                             f"RNGD(model, lr=...), not RNGD(model.parameters(), ...)")
-        if int(T) != T or T < 1:
-            raise ValueError(f"RNGD: invalid T={T!r}; the inverse refresh period must be a "
-                             f"positive integer (pass e.g. T=100)")
+        for name, value, example in (("T", T, "T=100"), ("stats_every", stats_every,
+                                                          "stats_every=1 (the paper) or 10")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"RNGD: invalid {name}={value!r}; it must be a positive "
+                                 f"integer (pass e.g. {example})")
         if input_layer not in ("auto", "linear", "neuron"):
             raise ValueError(f"RNGD: invalid input_layer={input_layer!r}; use 'auto', 'linear' "
                              f"or 'neuron'")
@@ -93,7 +162,7 @@ class RNGD(Optimizer):
                              "nothing to train; unfreeze some with p.requires_grad_()")
         super().__init__(trainable, dict(lr=lr, momentum=momentum))
         self.lam, self.T, self.eps, self.min_damping = lam, int(T), eps, min_damping
-        self.omega, self.sigma = omega, sigma
+        self.omega, self.sigma, self.stats_every = omega, sigma, int(stats_every)
         self.layers = [m for m in model.modules()
                        if isinstance(m, nn.Linear) and m.weight.requires_grad]
         if not self.layers:
@@ -103,8 +172,10 @@ class RNGD(Optimizer):
             input_layer = "linear" if len(self.layers) > 1 else "neuron"
         self.input_layer = input_layer
         self.num_steps = 0
-        self._inputs: dict[int, list] = {}
+        self._inputs: dict[int, list] = {}  # id(linear) -> its inputs x, as (rows, in) arrays
+        self._preacts: dict[int, list] = {}  # id(linear) -> its outputs t = w^T x~, (rows, out)
         self._outputs: dict[int, tuple] = {}
+        self._scratch: dict[tuple, np.ndarray] = {}  # arrays reused from step to step
         self.activations: dict[int, tuple] = {}  # id(linear) -> (name, nu options)
         self._handles = [model.register_forward_pre_hook(self._on_model_call)]
         self._handles += [m.register_forward_hook(self._on_linear) for m in self.layers]
@@ -121,14 +192,17 @@ class RNGD(Optimizer):
         """A new forward pass of the whole model: forget the inputs of the previous one."""
         if is_grad_enabled():
             self._inputs.clear()
+            self._preacts.clear()
             self._outputs.clear()
 
     def _on_linear(self, module, inputs, output) -> None:
-        """Remember the layer's input x (for x~ x~^T) and its output (to spot the activation)."""
+        """Remember the layer's input x (for x~ x~^T), its output t (for nu_f(t)), and the
+        output Tensor (to spot the activation). References only: nothing is copied."""
         if not is_grad_enabled():
             return
-        x = np.asarray(inputs[0].data, dtype=np.float64)
+        x, t = inputs[0].data, output.data
         self._inputs.setdefault(id(module), []).append(x.reshape(-1, x.shape[-1]))
+        self._preacts.setdefault(id(module), []).append(t.reshape(-1, t.shape[-1]))
         self._outputs[id(output)] = (module, output)
 
     def _on_activation(self, module, inputs, output) -> None:
@@ -151,12 +225,13 @@ class RNGD(Optimizer):
         return not (layer is self.layers[0] and self.input_layer == "linear")
 
     def batch_metric(self, layer) -> np.ndarray:
-        """This mini-batch's damped RFIM blocks of `layer`, shape (out or 1, D, D).
+        """This mini-batch's damped RFIM blocks of `layer`, shape (out or 1, D, D), in float64.
 
         Per neuron: mean_i nu_f(w_l, x_i) x~_i x~_i^T (eq. 31); shared: mean_i x~ x~^T / sigma^2
-        (eq. 22); then + (eps tr(G)/D + min_damping) I (the damping of Sec. 5.1).
+        (eq. 22); then + (eps tr(G)/D + min_damping) I (the damping of Sec. 5.1). This is the
+        plain reference formula; `step` computes the same thing in place, faster.
         """
-        x = np.concatenate(self._inputs[id(layer)], axis=0)
+        x = np.concatenate(self._inputs[id(layer)], axis=0).astype(np.float64)
         has_bias = layer.bias is not None
         xt = augment(x) if has_bias else x
         n, d = xt.shape
@@ -179,6 +254,87 @@ class RNGD(Optimizer):
         w = np.asarray(weight, dtype=np.float64)
         return w if bias is None else np.concatenate([w, np.asarray(bias)[:, None]], axis=1)
 
+    def _buffer(self, layer, name: str, shape: tuple, dtype) -> np.ndarray:
+        """A scratch array of `layer` kept between steps (new only when the shape changes)."""
+        key = (id(layer), name)
+        buf = self._scratch.get(key)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = self._scratch[key] = np.empty(shape, dtype)
+        return buf
+
+    def _recorded(self, layer, store: dict) -> np.ndarray:
+        arrays = store[id(layer)]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=0)
+
+    def _accumulate(self, layer, G: np.ndarray, lam: float) -> None:
+        """G <- lam G + (1 - lam) (batch RFIM + damping I), in place (eqs. 22, 31, 32).
+
+        The same matrices as `batch_metric`, arranged as GEMMs on reused arrays: the factor
+        (1 - lam)/N is folded into the per-sample weights, so no (out, D, D) temporary is scaled.
+        """
+        x = self._recorded(layer, self._inputs)
+        n, fan_in = x.shape
+        d, dtype = G.shape[-1], G.dtype
+        xt = self._buffer(layer, "xt", (n, d), dtype)  # x~ = (x, 1)
+        batch = self._buffer(layer, "batch", G.shape, dtype)
+        if self.uses_neuron_blocks(layer):
+            name, options = self.activations[id(layer)]
+            xt[:, :fan_in] = x
+            xt[:, fan_in:] = 1.0
+            coef = nu(name, self._recorded(layer, self._preacts), **options)  # (N, out), eq. 18
+            # (1 - lam) tr(G_batch,l) = (1 - lam)/N sum_i nu_il |x~_i|^2, for the damping
+            scaled_trace = (1 - lam) / n * (coef.T @ np.einsum("ij,ij->i", xt, xt))
+            weights = (coef.T * ((1 - lam) / n)).astype(dtype)  # (out, N)
+            # (1 - lam) mean_i nu_il x~_i x~_i^T for all neurons l at once (eq. 31), as GEMMs
+            if d <= 4 * len(G):  # one GEMM: weights (out, N) @ [x~_i x~_i^T]_i (N, D*D)
+                pairs = self._buffer(layer, "pairs", (n, d, d), dtype)
+                np.einsum("ia,ib->iab", xt, xt, out=pairs)  # x~_i x~_i^T (faster than multiply)
+                np.matmul(weights, pairs.reshape(n, d * d), out=batch.reshape(len(G), d * d))
+            else:  # wide inputs: (nu_l x~)^T x~ per neuron, with N*D*out memory, not N*D*D
+                weighted = self._buffer(layer, "weighted", (len(G), n, d), dtype)
+                np.einsum("li,ia->lia", weights, xt, out=weighted)
+                np.matmul(weighted.transpose(0, 2, 1), xt, out=batch)
+        else:
+            scale = float(np.sqrt((1 - lam) / (n * self.sigma ** 2)))  # a Python float: no upcast
+            np.multiply(x, scale, out=xt[:, :fan_in])
+            xt[:, fan_in:] = scale
+            np.matmul(xt.T, xt, out=batch[0])  # (1 - lam) x~^T x~ / (N sigma^2) (eq. 22)
+            scaled_trace = np.trace(batch[0])[None]
+        G *= lam  # moving average (eq. 32)
+        G += batch
+        damping = self.eps * scaled_trace / d + (1 - lam) * self.min_damping  # eps tr(G)/D
+        G.reshape(len(G), -1)[:, ::d + 1] += damping[:, None].astype(dtype)
+
+    def _refresh_inverse(self, layer, G: np.ndarray) -> np.ndarray:
+        """G^{-1}, computed in float64 and stored in G's dtype (every T steps, eq. 33 text)."""
+        try:
+            inverse = spd_inverse(G.astype(np.float64))
+        except np.linalg.LinAlgError:
+            inverse = None
+        if inverse is None or not np.all(np.isfinite(inverse)):
+            raise np.linalg.LinAlgError(
+                f"RNGD: the metric of {layer!r} is singular (e.g. an input feature that "
+                f"is always 0, or dead units); use eps > 0 (the paper's eps=1e-2) or "
+                f"min_damping > 0")
+        inverse += inverse.swapaxes(-1, -2)  # G is symmetric; keep G^{-1} exactly so
+        inverse *= 0.5
+        return inverse.astype(G.dtype)
+
+    def _direction(self, layer, G_inv: np.ndarray, dtype) -> np.ndarray:
+        """The relative natural gradient G_l^{-1} dE/dw_l of every neuron, shape (out, D)."""
+        w, b = layer.weight, layer.bias
+        fan_in = w.shape[1]
+        grad = self._buffer(layer, "grad", (len(w.data), G_inv.shape[-1]), dtype)
+        grad[:, :fan_in] = 0.0 if w.grad is None else w.grad.data  # rows (dE/dw_l, dE/db_l)
+        if b is not None:
+            grad[:, fan_in] = 0.0 if b.grad is None else b.grad.data
+        direction = self._buffer(layer, "direction", grad.shape, dtype)
+        if len(G_inv) > 1:  # per neuron: G_l^{-1} times row l, for all l in one batched matmul
+            np.matmul(G_inv, grad[:, :, None], out=direction[:, :, None])
+        else:  # shared symmetric block: the rows g_l^T G^{-1} = (G^{-1} g_l)^T in one GEMM
+            np.matmul(grad, G_inv[0], out=direction)
+        return direction
+
     # ------------------------------------------------------------------ step
     def step(self, closure=None):
         """One RNGD step: update the metrics (eq. 32), refresh inverses every T steps, and
@@ -190,6 +346,7 @@ class RNGD(Optimizer):
                 loss = closure()
         group = self.param_groups[0]
         lr, mom = group["lr"], group["momentum"]
+        lam = self.lam ** self.stats_every  # the same averaging horizon with every k-th batch
         handled = set()
         for layer in self.layers:
             w, b = layer.weight, layer.bias
@@ -201,32 +358,33 @@ class RNGD(Optimizer):
                                    "input; run the forward pass with grad enabled (not under "
                                    "no_grad()) before backward() and step()")
             st = self.state.setdefault(w)
-            batch = self.batch_metric(layer)
+            dtype = np.result_type(w.data.dtype, np.float32)  # float32 model: float32 metric
             if "G" not in st:
-                st["G"] = np.broadcast_to(np.eye(batch.shape[-1]), batch.shape).copy()  # G_l = I
+                blocks = len(w.data) if self.uses_neuron_blocks(layer) else 1
+                d = w.shape[1] + (b is not None)
+                st["G"] = np.broadcast_to(np.eye(d, dtype=dtype), (blocks, d, d)).copy()  # I
                 st["step"] = 0
-            st["G"] *= self.lam  # moving average G <- lam G + (1 - lam) G_batch (eq. 32)
-            st["G"] += (1 - self.lam) * batch
+            elif st["G"].dtype != dtype:  # e.g. a float64 state loaded into a float32 model
+                st["G"] = st["G"].astype(dtype)
+                st["G_inv"] = st["G_inv"].astype(dtype)
+            if st["step"] % self.stats_every == 0:
+                self._accumulate(layer, st["G"], lam)
             if st["step"] % self.T == 0:
-                try:
-                    st["G_inv"] = np.linalg.inv(st["G"])  # refresh G_l^{-1} every T steps
-                except np.linalg.LinAlgError:
-                    raise np.linalg.LinAlgError(
-                        f"RNGD: the metric of {layer!r} is singular (e.g. an input feature that "
-                        f"is always 0, or dead units); use eps > 0 (the paper's eps=1e-2) or "
-                        f"min_damping > 0") from None
+                st["G_inv"] = self._refresh_inverse(layer, st["G"])  # every T steps
             st["step"] += 1
-            gw = np.zeros(w.shape) if w.grad is None else np.asarray(w.grad.data, np.float64)
-            grad = gw if b is None else np.concatenate(
-                [gw, (np.zeros(b.shape) if b.grad is None else b.grad.data)[:, None]], axis=1)
-            direction = np.einsum("lij,lj->li", st["G_inv"], grad) if len(st["G_inv"]) > 1 \
-                else grad @ st["G_inv"][0].T  # relative natural gradient G_l^{-1} dE/dw_l
+            direction = self._direction(layer, st["G_inv"], dtype)
             if mom:
-                direction = mom * st.get("momentum_buffer", 0.0) + direction  # v = m v + d
-                st["momentum_buffer"] = direction
-            w.data -= (lr * direction[:, :w.shape[1]]).astype(w.data.dtype)  # eq. 33 update
-            if b is not None and b.requires_grad:
-                b.data -= (lr * direction[:, -1]).astype(b.data.dtype)  # bias is w_l's last entry
+                if "momentum_buffer" not in st:
+                    st["momentum_buffer"] = np.zeros_like(direction)
+                buf = st["momentum_buffer"]
+                buf *= mom  # v = m v + d
+                buf += direction
+                direction = buf
+            update = self._buffer(layer, "update", direction.shape, dtype)
+            np.multiply(direction, lr, out=update)
+            np.subtract(w.data, update[:, :w.shape[1]], out=w.data, casting="same_kind")  # eq. 33
+            if b is not None and b.requires_grad:  # the bias is w_l's last entry
+                np.subtract(b.data, update[:, -1], out=b.data, casting="same_kind")
         for p in group["params"]:
             if id(p) in handled or p.grad is None:
                 continue
@@ -238,5 +396,6 @@ class RNGD(Optimizer):
             p.data -= lr * d  # plain gradient step for parameters outside Linear layers
         self.num_steps += 1
         self._inputs.clear()
+        self._preacts.clear()
         self._outputs.clear()
         return loss
