@@ -1,6 +1,26 @@
-"""viz: pictures of computation graphs (drawing arrives with the visualisation work).
+"""viz: pictures of the graphs autograd records, and backprop shown step by step.
 
-The engine already records everything a drawing needs: every Tensor made by an op has a
-`grad_fn` node whose `inputs` are the Tensors it was computed from, and `Tensor.name`
-labels a tensor in a picture.
+    >>> import nn, viz
+    >>> from tinygrad_edu import Tensor
+    >>> model = nn.MLP([2, 4, 1])
+    >>> with viz.record(model):                     # group the ops by Module call
+    ...     loss = model(Tensor.ones(3, 2)).sum()
+    >>> loss.backward(retain_graph=True)            # keep the graph to draw it with grads
+    >>> picture = viz.draw_graph(loss)              # a graphviz.Digraph: inline in Jupyter
+    >>> text = viz.to_dot(loss)                     # the DOT source, no renderer needed
+    >>> # viz.render(picture, "pictures/mlp.svg")   # system `dot`, or the pip renderer
+
+Drawing only reads the recorded graph (`Tensor.grad_fn`, `Function.inputs`, `Tensor.name`);
+regions cost nothing per op (see regions.py).
 """
+from .regions import (Region, region, record, regions_for, RegionHooks, recorded_regions,
+                      clear_regions)
+from .renderers import render, render_bytes, which_renderer, Picture, RendererNotFound
+from .graph import draw_graph, to_dot
+from .backprop import backprop_steps, backprop_table, BackpropStep
+
+__all__ = [
+    "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
+    "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
+    "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "BackpropStep",
+]

@@ -1,0 +1,26 @@
+"""The examples in viz's docstrings run and print what they say."""
+import doctest
+import importlib
+
+import pytest
+
+import viz.renderers
+
+
+def renderer_available():
+    try:
+        viz.renderers.which_renderer("svg")
+    except viz.RendererNotFound:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("module_name", ["viz", "viz.graph", "viz.regions", "viz.backprop",
+                                         "viz.renderers"])
+def test_docstring_examples(module_name):
+    if module_name == "viz.renderers" and not renderer_available():
+        pytest.skip("render's example writes a picture: needs a Graphviz renderer")
+    module = importlib.import_module(module_name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} docstring example(s) of {module_name} failed"

@@ -1,0 +1,150 @@
+"""Step-by-step backprop: the delta recursion of seed 003, one op at a time.
+
+Backprop computes, from the output back, delta = dL/d(tensor) for every tensor of the
+graph: each op receives the delta of its output and sends to each input the delta
+times its local Jacobian (seed 003: delta^(i) = delta^(i+1) * dz^(i+1)/dz^(i), and
+dL/dW^(i) = delta^(i) * dz^(i)/dW^(i)). `backward()` does this silently; `backprop_steps`
+shows each step: which op, what arrived, what it sent to each input.
+
+It runs the same backward formulas as the engine (each op's `backward`, in the order of
+the backward walk: newest op first) on the recorded graph, without touching any `.grad`
+and without freeing the graph, so it can be called before `loss.backward()` or after
+`loss.backward(retain_graph=True)`. Gradient hooks are not applied.
+"""
+import heapq
+from typing import NamedTuple, Optional, Tuple
+
+import numpy as np
+
+from tinygrad_edu import Tensor, no_grad
+from tinygrad_edu.broadcast import sum_to_shape
+from tinygrad_edu.indexed_grad import IndexedGrad
+from .graph import collect, summarize
+
+
+class BackpropStep(NamedTuple):
+    """One op of the backward walk.
+
+    Attributes:
+        op: the op's class name ("Mul", "Linear", ...).
+        output: the tensor the op made.
+        grad_output: dL/d(output), the delta that arrived (summed over every path).
+        inputs: the op's input tensors.
+        grad_inputs: dL/d(input) sent to each input along this op, in the input's shape
+            (None for inputs that do not require grad).
+    """
+
+    op: str
+    output: Tensor
+    grad_output: np.ndarray
+    inputs: Tuple[Tensor, ...]
+    grad_inputs: Tuple[Optional[np.ndarray], ...]
+
+
+def _as_input_gradient(g, t, op_name):
+    """An op's returned gradient for input `t` as an array of `t`'s shape and dtype."""
+    if type(g) is IndexedGrad:          # pieces of a gradient through indexing
+        g = g.to_array()
+    elif isinstance(g, Tensor):
+        g = g.data
+    g = np.asarray(g)
+    if g.shape != t.shape:              # broadcasting's adjoint is a sum
+        with no_grad():
+            g = sum_to_shape(Tensor._make(g, None), t.shape, op_name).data
+    return g.astype(t.dtype, copy=False)
+
+
+def backprop_steps(loss, gradient=None):
+    """Yield a `BackpropStep` per op, in the order backward visits them (output first).
+
+    Why: to watch the delta recursion happen. Summing the `grad_inputs` that reach a leaf
+    gives exactly its `.grad` after `loss.backward()`.
+
+    Args:
+        loss: the tensor to differentiate (one element, unless `gradient` is given).
+        gradient: dL/d(loss) for a non-scalar `loss` (array-like of its shape).
+
+    Example:
+        >>> import viz
+        >>> from tinygrad_edu import Tensor
+        >>> w = Tensor([2.0], requires_grad=True, name="w")
+        >>> loss = ((w * 3.0).tanh()).sum()
+        >>> [step.op for step in viz.backprop_steps(loss)]
+        ['Sum', 'Tanh', 'Mul']
+    """
+    if not isinstance(loss, Tensor):
+        raise TypeError(f"viz.backprop_steps: expected a Tensor (the loss), got "
+                        f"{type(loss).__name__}")
+    if loss.grad_fn is None:
+        raise ValueError("viz.backprop_steps: this tensor was not made by an op that records a "
+                         "graph (it is a leaf, or was made under no_grad), so there are no steps")
+    if gradient is None:
+        if loss.size != 1:
+            raise ValueError(f"viz.backprop_steps: the loss has shape {loss.shape}; pass "
+                             f"gradient= (dL/dloss, same shape) or reduce it first, e.g. "
+                             f"loss.sum()")
+        seed = np.ones_like(loss.data)
+    else:
+        seed = np.asarray(getattr(gradient, "data", gradient), dtype=loss.dtype)
+        if seed.shape != loss.shape:
+            raise ValueError(f"viz.backprop_steps: gradient of shape {seed.shape} does not match "
+                             f"the loss of shape {loss.shape}")
+    _, made_by = collect([loss])
+    grads = {loss.grad_fn: seed}
+    heap = [loss.grad_fn]
+    while heap:
+        node = heapq.heappop(heap)      # newest first: every consumer of its output is done
+        grad = grads.pop(node)
+        if node.inputs is None:
+            raise RuntimeError("viz.backprop_steps: this graph was freed by backward(); call "
+                               "backprop_steps before loss.backward(), or use "
+                               "loss.backward(retain_graph=True)")
+        op = type(node).__name__
+        with no_grad():                 # plain arrays, as in backward() without create_graph
+            returned = node.backward(Tensor._make(grad, None))
+        if type(returned) is not tuple:
+            returned = (returned,)
+        sent = []
+        for t, g in zip(node.inputs, returned):
+            if g is None or not t.requires_grad:
+                sent.append(None)
+                continue
+            g = _as_input_gradient(g, t, op)
+            sent.append(g)
+            parent = t.grad_fn
+            if parent is None:
+                continue
+            if parent in grads:         # a tensor used twice gets the sum of both paths
+                grads[parent] = grads[parent] + g
+            else:
+                grads[parent] = g
+                heapq.heappush(heap, parent)
+        sent += [None] * (len(node.inputs) - len(sent))
+        yield BackpropStep(op, made_by[node][0], grad, tuple(node.inputs), tuple(sent))
+
+
+def backprop_table(loss, gradient=None) -> str:
+    """The steps of `backprop_steps` as text, one block per op, for a terminal or a notebook.
+
+    Example:
+        >>> import viz
+        >>> from tinygrad_edu import Tensor
+        >>> a = Tensor(3.0, requires_grad=True, name="a")
+        >>> print(viz.backprop_table(a * a))
+        1. Mul: dL/d(out) = 1
+             -> a: 3
+             -> a: 3
+    """
+    lines = []
+    for i, step in enumerate(backprop_steps(loss, gradient), 1):
+        out = f" {step.output.name}" if step.output.name else ""
+        lines.append(f"{i}. {step.op}{out}: dL/d(out) = {_plain(step.grad_output)}")
+        for t, g in zip(step.inputs, step.grad_inputs):
+            if g is not None:
+                label = t.name or ("input" if t.grad_fn is None else type(t.grad_fn).__name__)
+                lines.append(f"     -> {label}: {_plain(g)}")
+    return "\n".join(lines)
+
+
+def _plain(array):
+    return summarize(array).replace("\n", ", ")
