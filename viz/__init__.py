@@ -17,10 +17,11 @@ from .regions import (Region, region, record, regions_for, RegionHooks, recorded
                       clear_regions)
 from .renderers import render, render_bytes, which_renderer, Picture, RendererNotFound
 from .graph import draw_graph, to_dot
-from .backprop import backprop_steps, backprop_table, BackpropStep
+from .backprop import backprop_steps, backprop_table, draw_backprop, BackpropStep
 
 __all__ = [
     "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
     "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
-    "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "BackpropStep",
+    "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
+    "BackpropStep",
 ]

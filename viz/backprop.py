@@ -19,7 +19,7 @@ import numpy as np
 from tinygrad_edu import Tensor, no_grad
 from tinygrad_edu.broadcast import sum_to_shape
 from tinygrad_edu.indexed_grad import IndexedGrad
-from .graph import collect, summarize
+from .graph import collect, summarize, draw_graph
 
 
 class BackpropStep(NamedTuple):
@@ -144,6 +144,42 @@ def backprop_table(loss, gradient=None) -> str:
                 label = t.name or ("input" if t.grad_fn is None else type(t.grad_fn).__name__)
                 lines.append(f"     -> {label}: {_plain(g)}")
     return "\n".join(lines)
+
+
+def draw_backprop(loss, step: int, gradient=None, **options):
+    """Draw the graph as it is after `step` steps of backprop (1 = the op nearest the loss).
+
+    Why: a sequence of these pictures is backprop as an animation. Each tensor shows the
+    gradient that has reached it so far (complete once every op that used it has run its
+    step), the op of this step is red, tensors not reached yet show no gradient. `.grad`
+    is not used or changed. Other options go to `draw_graph`.
+
+    Example:
+        >>> import viz
+        >>> from tinygrad_edu import Tensor
+        >>> a = Tensor(3.0, requires_grad=True, name="a")
+        >>> loss = (a * 2.0).exp()
+        >>> viz.draw_backprop(loss, 1).source.count("| grad")   # Exp done: loss and a*2
+        2
+        >>> viz.draw_backprop(loss, 2).source.count("| grad")   # Mul done: a too
+        3
+    """
+    if not isinstance(step, int) or step < 1:
+        raise ValueError(f"viz.draw_backprop: step counts the backprop steps done, from 1; "
+                         f"got {step!r}")
+    arrived = {loss: np.ones_like(loss.data) if gradient is None else
+               np.asarray(getattr(gradient, "data", gradient), dtype=loss.dtype)}
+    current = None
+    for done, current in enumerate(backprop_steps(loss, gradient), 1):
+        for t, g in zip(current.inputs, current.grad_inputs):
+            if g is not None:           # what has arrived so far: a running sum
+                arrived[t] = arrived[t] + g if t in arrived else g
+        if done == step:
+            break
+    else:
+        raise ValueError(f"viz.draw_backprop: this graph has {done if current else 0} backprop "
+                         f"steps, asked for step {step}")
+    return draw_graph(loss, grads=arrived, highlight=current.output.grad_fn, **options)
 
 
 def _plain(array):

@@ -23,6 +23,7 @@ REQUIRES_GRAD_COLOUR = "#d4edda"    # another leaf that requires grad (green)
 CONSTANT_COLOUR = "#eeeeee"         # a leaf without grad: input data, constants (grey)
 RESULT_COLOUR = "#ffffff"           # made by an op (white)
 OP_COLOUR = "#fff3cd"               # an op node (yellow)
+HIGHLIGHT_COLOUR = "#f8d7da"        # a highlighted op, e.g. the current backprop step (red)
 CLUSTER_COLOURS = ("#f8f9fa", "#eef1f4", "#e3e8ed")     # nested regions, darker inside
 
 SMALL = 6                           # tensors with at most this many values show them all
@@ -88,8 +89,11 @@ def _kind(t):
     return CONSTANT_COLOUR, "constant"
 
 
-def tensor_label(t, show_data=True, show_grad=True) -> str:
-    """The record label `{ name shape | data ... | grad ... }` of one tensor."""
+def tensor_label(t, show_data=True, show_grad=True, grad=None) -> str:
+    """The record label `{ name shape | data ... | grad ... }` of one tensor.
+
+    `grad` (an array) is shown instead of `t.grad` when given.
+    """
     name = (t.name or "").translate(_RECORD_SPECIALS)
     shape = "shape " + "×".join(str(s) for s in t.shape) if t.ndim else "scalar"
     if t.dtype != get_default_dtype():
@@ -97,13 +101,15 @@ def tensor_label(t, show_data=True, show_grad=True) -> str:
     fields = [f"{name}\\n{shape}" if name else shape]
     if show_data:
         fields.append("data " + summarize(t.data).translate(_RECORD_SPECIALS))
-    if show_grad and t.grad is not None:       # grads appear once backward computed them
-        fields.append("grad " + summarize(t.grad.data).translate(_RECORD_SPECIALS))
+    if grad is None and t.grad is not None:     # grads appear once backward computed them
+        grad = t.grad.data
+    if show_grad and grad is not None:
+        fields.append("grad " + summarize(np.asarray(grad)).translate(_RECORD_SPECIALS))
     return "{ " + " | ".join(fields) + " }"
 
 
 def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: str = "LR",
-               cluster: bool = True, regions=None) -> Picture:
+               cluster: bool = True, regions=None, grads=None, highlight=None) -> Picture:
     """Draw the graph that ends in `root` (a Tensor, or a list of Tensors) as a Digraph.
 
     Why: seeing the ops, the values and the gradients side by side is how backprop
@@ -130,6 +136,9 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         rankdir: "LR" (left to right, micrograd's), "TB", "RL" or "BT".
         cluster: group ops by region.
         regions: the regions to use; by default every recorded region.
+        grads: a dict {tensor: array} of gradients to show instead of `.grad` (tensors not
+            in it show none), e.g. the deltas of `viz.backprop_steps`.
+        highlight: an op node (`tensor.grad_fn`) or a list of them, drawn in red.
 
     Returns:
         a `graphviz.Digraph` (shows inline in Jupyter); `.source` is the DOT text.
@@ -186,6 +195,10 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         graph.attr(label="part of this graph was freed by backward(): draw before backward, "
                          "or use backward(retain_graph=True)", labelloc="b", fontsize="10")
     root_ids = {id(t) for t in roots}
+    shown_grads = None if grads is None else {id(t): g for t, g in grads.items()}
+    if highlight is not None and not isinstance(highlight, (list, tuple, set)):
+        highlight = [highlight]
+    highlighted = {id(node) for node in highlight or ()}
 
     statements = {}     # region index (or None) -> list of (method, args, attrs)
 
@@ -195,14 +208,22 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
     for t in sorted(tensors, key=lambda t: int(tensor_ids[id(t)][1:])):
         tid = tensor_ids[id(t)]
         colour, _ = _kind(t)
-        attrs = {"label": tensor_label(t, show_data, show_grad), "fillcolor": colour}
+        if shown_grads is None:
+            label = tensor_label(t, show_data, show_grad)
+        else:
+            label = tensor_label(t, show_data, show_grad and id(t) in shown_grads,
+                                 shown_grads.get(id(t)))
+        attrs = {"label": label, "fillcolor": colour}
         if id(t) in root_ids:
             attrs["penwidth"] = "2"
         add(tid, "node", tid, attrs)
     for node in order:
         oid = op_ids[node]
-        add(oid, "node", oid, {"label": type(node).__name__, "shape": "oval",
-                               "fillcolor": OP_COLOUR, "fontsize": "9", "height": "0.3"})
+        attrs = {"label": type(node).__name__, "shape": "oval", "fillcolor": OP_COLOUR,
+                 "fontsize": "9", "height": "0.3"}
+        if id(node) in highlighted:
+            attrs.update(fillcolor=HIGHLIGHT_COLOUR, color="#dc3545", penwidth="2")
+        add(oid, "node", oid, attrs)
     # edges go in the top level: an edge inside a cluster would pull its far end in
     edges = []
     for node in order:

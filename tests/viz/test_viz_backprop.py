@@ -147,3 +147,40 @@ def test_backprop_table_reads_like_the_recursion():
     assert lines[1] == f"     -> e: {1 - np.tanh(-1.5) ** 2:.4g}"
     assert lines[2].startswith("2. Mul e: dL/d(out) = ")
     assert [line.split(":")[0].strip() for line in lines[3:]] == ["-> a", "-> b"]
+
+
+def test_draw_backprop_shows_what_has_arrived_after_each_step():
+    from viz_helpers import parse, fields, find_tensor
+    a = Tensor(2.0, requires_grad=True, name="a")
+    b = Tensor(-3.0, requires_grad=True, name="b")
+    c = Tensor(10.0, requires_grad=True, name="c")
+    f = Tensor(-2.0, requires_grad=True, name="f")
+    e = a * b
+    e.name = "e"
+    d = e + c
+    d.name = "d"
+    loss = d * f
+    loss.name = "L"
+
+    def grads_after(step):
+        nodes, _, _ = parse(viz.draw_backprop(loss, step).source)
+        shown = {}
+        for name in ("a", "b", "c", "d", "e", "f", "L"):
+            last = fields(nodes[find_tensor(nodes, name)]["attrs"]["label"])[-1]
+            shown[name] = last if last.startswith("grad") else None
+        red = [i for i, n in nodes.items() if n["attrs"].get("color") == "#dc3545"]
+        return shown, red
+
+    shown, red = grads_after(1)
+    assert shown == {"L": "grad 1", "d": "grad -2", "f": "grad 4",
+                     "a": None, "b": None, "c": None, "e": None}
+    assert red == ["op2"]                                  # the last Mul ran first
+    shown, red = grads_after(3)
+    assert shown == {"L": "grad 1", "d": "grad -2", "f": "grad 4", "c": "grad -2",
+                     "e": "grad -2", "a": "grad 6", "b": "grad -4"}
+    assert red == ["op0"]
+    assert a.grad is None                                  # nothing accumulated
+    with pytest.raises(ValueError, match="this graph has 3 backprop steps, asked for step 4"):
+        viz.draw_backprop(loss, 4)
+    with pytest.raises(ValueError, match="from 1; got 0"):
+        viz.draw_backprop(loss, 0)

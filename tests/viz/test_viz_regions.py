@@ -89,7 +89,7 @@ def test_region_block_makes_a_cluster_and_nests_around_modules():
 def test_rnn_time_steps_as_regions_with_shared_weights_outside():
     cell = nn.RNNCell(2, 3)
     xs = Tensor(np.ones((3, 1, 2), dtype=np.float32), requires_grad=True, name="xs")
-    h = None
+    h = Tensor(np.zeros((1, 3), dtype=np.float32), name="h0")
     with viz.record(cell):
         for t in range(3):
             with viz.region(f"t={t}"):
