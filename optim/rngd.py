@@ -19,21 +19,24 @@ multiply-adds; D = fan-in + 1):
     SGD step (forward + backward matmuls)                            16 M
     input layer, one shared block, D = 785:
         statistics x~^T x~ (eq. 22), 2 N D^2                          79 M (39 M using symmetry)
-        preconditioning grad @ G^{-1}, 2 N D^2                        79 M
+        preconditioning grad @ G^{-1}, 2 out D^2                      79 M
         moving average of G, 2 D^2 (memory: 2.5 MB of float32)        1.2 M
     each hidden layer, 64 per-neuron blocks, D = 65:
         statistics sum_i nu_il x~_i x~_i^T (eq. 31), 2 N out D^2       35 M (18 M with symmetry)
         moving average 0.5 M, preconditioning 0.5 M
     softmax layer, one shared block, D = 65                           0.6 M
-    refresh every T steps: inverse of 785^2 (~n^3 = 480 M) + 129 of 65^2 (70 M), / T = 100  5.5 M
-So one paper-exact step does ~230 M flops (~160 M at best with symmetry), 10-14x the SGD step's,
-and the preconditioning alone (79 M, which no exact rewrite avoids: the batch-64 gradient of the
-input layer has rank 64 = out) is 5x. Measured (one core of this machine's EPYC, float32, near
-its ~100 GFLOP/s GEMM peak): SGD step 0.4 ms, x~^T x~ 0.7 ms, grad @ G^{-1} 0.8 ms, the two
-hidden layers' statistics 2 x 0.45 ms. Hence "RNGD under 3x SGD" is out of reach with the
-paper's per-step moving average (about 6x at best); `stats_every=k` (off by default) refreshes
-the statistics from every k-th mini-batch only, which leaves the preconditioning as the floor
-(about 3x). See bench/README.md for the measurements.
+    refresh every T = 100 steps: the 785 block (4/3 D^3 = 650 M by block elimination) and
+        129 blocks of 65 (70 M), per step                             7 M
+So one paper-exact step does ~240 M flops (~165 M at best using symmetry), 10-15x the SGD step's.
+The preconditioning alone is 79 M, 5x SGD, and no exact rewrite avoids it: grad = Delta^T x~/N,
+so G^{-1} grad costs min(out, N) D^2 multiply-adds whichever way it is associated. Measured on
+one core of this machine (float32 GEMMs at ~95 GFLOP/s, near its peak; a noisy shared host):
+SGD step 0.4-0.55 ms; x~^T x~ 0.6-0.8 ms and the moving average 0.25 ms; grad @ G^{-1} 0.85-1.2
+ms; each hidden layer's statistics 0.9 ms; the refresh 35-60 ms. Hence "RNGD under 3x SGD" is
+out of reach with the paper's per-step moving average (measured ~10x), and even without any
+statistics the preconditioning GEMM is 2x an SGD step by itself: `stats_every=k` (off by
+default) takes the statistics from every k-th mini-batch only and gets down to that floor
+(measured ~5x, ~4x at best). See bench/README.md for the measurements.
 
 How this file keeps to that floor: float32 arithmetic when the model is float32 (G^{-1} is
 computed in float64, then rounded); the statistics as GEMMs (numpy turns x~^T x~ into a
@@ -48,6 +51,7 @@ import numpy as np
 
 from tinygrad_edu import is_grad_enabled
 from .fisher.closed_form import augment, nu
+from .fisher.spd import spd_inverse
 from .optimizer import Optimizer, check_in_unit_interval, check_nonnegative
 
 
@@ -65,36 +69,6 @@ def _activation_spec(module, omega: float | None, sigma: float):
     if isinstance(module, nn.Sigmoid):
         return "sigmoid", {}
     return None
-
-
-def spd_inverse(a: np.ndarray, base: int = 32) -> np.ndarray:
-    """Inverse of symmetric positive definite matrices (..., n, n) by 2x2 block elimination.
-
-    Why not np.linalg.inv alone: it solves against n right-hand sides with an LU factorisation
-    (2 n^3 flops, ~50 ms for n = 785 here); eliminating the top-left block (its Schur complement
-    S = C - B^T A^{-1} B is again SPD) does ~4/3 n^3 flops, mostly in GEMMs, in ~20 ms, and is
-    as accurate for SPD matrices (no pivoting needed).
-
-    Example:
-        >>> bool(np.allclose(spd_inverse(np.diag([2.0, 4.0])), np.diag([0.5, 0.25])))
-        True
-    """
-    n = a.shape[-1]
-    if n <= base:
-        return np.linalg.inv(a)
-    h = n // 2
-    b = a[..., :h, h:]
-    a_inv = spd_inverse(a[..., :h, :h], base)
-    a_inv_b = a_inv @ b  # A^{-1} B
-    schur_inv = spd_inverse(a[..., h:, h:] - b.swapaxes(-1, -2) @ a_inv_b, base)
-    top_right = -(a_inv_b @ schur_inv)  # -A^{-1} B S^{-1}
-    out = np.empty_like(a)
-    # [[A, B], [B^T, C]]^{-1} = [[A^{-1} + A^{-1} B S^{-1} B^T A^{-1}, -A^{-1} B S^{-1}], [., S^{-1}]]
-    out[..., :h, :h] = a_inv - top_right @ a_inv_b.swapaxes(-1, -2)
-    out[..., :h, h:] = top_right
-    out[..., h:, :h] = top_right.swapaxes(-1, -2)
-    out[..., h:, h:] = schur_inv
-    return out
 
 
 class RNGD(Optimizer):
@@ -143,9 +117,10 @@ class RNGD(Optimizer):
             raise TypeError(f"RNGD: expected the model (an nn.Module; RNGD finds its layers "
                             f"through forward hooks), got {type(model).__name__}; pass "
                             f"RNGD(model, lr=...), not RNGD(model.parameters(), ...)")
-        for name, value, example in (("T", T, "T=100"), ("stats_every", stats_every,
-                                                          "stats_every=1 (the paper) or 10")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        periods = (("T", T, "T=100"), ("stats_every", stats_every, "stats_every=1 or 10"))
+        for name, value, example in periods:
+            if (isinstance(value, bool) or not isinstance(value, (int, float, np.number))
+                    or not np.isfinite(value) or value != int(value) or value < 1):
                 raise ValueError(f"RNGD: invalid {name}={value!r}; it must be a positive "
                                  f"integer (pass e.g. {example})")
         if input_layer not in ("auto", "linear", "neuron"):

@@ -4,6 +4,7 @@
                  (block-diagonal, eqs. 22-23) and softmax (eq. 25) RFIMs, in numpy
     definition   the same matrices from Definition 1 (E[score score^T]) with the engine's autodiff
     model        empirical Fisher and exact FIM of a small model; the gradient-structure identity
+    spd          the inverse of stacked SPD blocks by block elimination (RNGD's refresh)
 
 Example:
     >>> import numpy as np
@@ -19,9 +20,10 @@ from .definition import (expected_score_outer, layer_rfim_autodiff, neuron_rfim_
                          softmax_rfim_autodiff)
 from .model import (empirical_fisher, fisher_information, gradient_structure_identity,
                     neuron_major_permutation)
+from .spd import spd_inverse
 
 __all__ = ["augment", "block_diag", "layer_rfim", "layer_rfim_blocks", "neuron_rfim", "nu",
            "nu_elu", "nu_linear", "nu_relu", "nu_sigmoid", "nu_tanh", "sigm", "smooth_relu",
            "softmax_rfim", "expected_score_outer", "layer_rfim_autodiff", "neuron_rfim_autodiff",
            "softmax_rfim_autodiff", "empirical_fisher", "fisher_information",
-           "gradient_structure_identity", "neuron_major_permutation"]
+           "gradient_structure_identity", "neuron_major_permutation", "spd_inverse"]
