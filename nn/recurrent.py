@@ -2,29 +2,30 @@
 
 Why: a recurrent network applies the same cell at every time step (seed 002 sec. 7.2), so the
 unrolled graph shares its weights across steps and backprop through time (BPTT) sums their
-gradients over the steps. Here the loop over time is written with Tensor ops only; autograd does
-BPTT. The gate maths lives in `nn/rnn_cells.py` and is shared with the cells.
+gradients over the steps. Here every time step records its own graph node(s); autograd does BPTT
+through them. The gate maths lives in `nn/rnn_cells.py` (composed Tensor ops) and in
+`tinygrad_edu/ops/recurrent.py` (the fused cells); the cells of `nn/rnn_cells.py` use the same.
 
 Layout and names are PyTorch's: input (L, N, C), or (N, L, C) with batch_first=True, or
 unbatched (L, C); for layer k the parameters `weight_ih_l{k}` (gates*H, I or H), `weight_hh_l{k}`
 (gates*H, H), `bias_ih_l{k}`, `bias_hh_l{k}`; `forward(x, h0)` returns (output, h_n), or
 (output, (h_n, c_n)) for the LSTM, with h_n of shape (num_layers, N, H).
 
-How a time step is computed (speed matters: the engine pays a few microseconds per op, so the
-number of ops per step is what sets the cost). RNN and LSTM use the seed's form
-z = W . [x_t, h_{t-1}] + b: the two weight matrices are concatenated once per forward,
-W = [W_ih | W_hh] and b = b_ih + b_hh, and each step is one `cat` of [x_t, h] and one `linear`.
-Why not one big projection x @ W_ih^T for all steps at once, then a slice per step? In this
-engine the backward of a slice scatters into a zero tensor the size of the whole projection, so
-L slices cost O(L^2) memory traffic in backward (measured: the LSTM's backward 2.5x slower at
-L = 50); slicing the input x, which usually requires no grad, records nothing. The LSTM also
-folds sigmoid(z) = (1 + tanh(z/2)) / 2 into its weights, see `nn.rnn_cells.lstm_gates`.
+How a time step is computed (speed matters: the engine pays a few microseconds per graph node,
+and every fresh array costs page faults). The LSTM and the GRU run one fused primitive per step
+(`tinygrad_edu.ops.recurrent`: both matmuls, the gates and the state update in one node with its
+derivative written out), so the unrolled graph has one node per step and layer; the LSTM carries
+its state as [h; c] stacked in one (2, N, H) tensor. The plain RNN composes Tensor ops in the
+seed's form z = W . [x_t, h_{t-1}] + b: W = [W_ih | W_hh] and b = b_ih + b_hh are built once per
+forward, and each step is one `cat`, one `linear` and the activation. The peephole LSTM composes
+Tensor ops too (`nn.rnn_cells.lstm_peephole_gates`).
 """
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu.ops.recurrent import lstm_steps, gru_steps
 from .module import Module, Parameter
-from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_gates, gru_gates,
+from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_peephole_gates,
                         check_float, uniform_init, NONLINEARITIES)
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
@@ -132,19 +133,16 @@ class _RecurrentBase(Module):
         else:
             states = self._initial_state(h0, "h0", n, unbatched, dtype)
 
-        # Layer 0 reads slices of x; layer k > 0 reads the list of h's of layer k - 1 directly
-        # (no stack-then-slice round trip).
+        # Layer 0 reads slices of x (no graph node when x needs no grad); layer k > 0 reads
+        # slices of the output of layer k - 1.
         inputs = [x[t] if time_first else x[:, t] for t in range(length)]
         finals = []
         for k in range(self.num_layers):
-            inputs, final = self._run_layer(k, inputs, states[k])
+            output, final = self._run_layer(k, inputs, states[k], time_first)
             finals.append(final)
+            if k + 1 < self.num_layers:
+                inputs = [output[t] if time_first else output[:, t] for t in range(length)]
 
-        # The output: h of the last layer at every step, (L*N, H) -> (L, N, H) in two ops.
-        if time_first:
-            output = Tensor.cat(inputs, dim=0).reshape(length, n, self.hidden_size)
-        else:
-            output = Tensor.cat(inputs, dim=1).reshape(n, length, self.hidden_size)
         if self.has_cell:
             h_n = Tensor.stack([h for h, _ in finals])
             c_n = Tensor.stack([c for _, c in finals])
@@ -156,9 +154,17 @@ class _RecurrentBase(Module):
             return output.squeeze(1), h_n.squeeze(1)
         return output, h_n
 
-    def _run_layer(self, k, inputs, state):
-        """Unroll layer k over the list of (N, C) inputs; returns (list of h, final state)."""
+    def _run_layer(self, k, inputs, state, time_first):
+        """Unroll layer k over the list of (N, C) inputs; returns (output, final state) with
+        the output (L, N, H) if time_first else (N, L, H)."""
         raise NotImplementedError
+
+    def _join(self, hs, time_first):
+        """The list of per-step h's (N, H) as one sequence tensor, in two ops (cat, reshape)."""
+        n = hs[0].shape[0]
+        if time_first:
+            return Tensor.cat(hs, dim=0).reshape(len(hs), n, self.hidden_size)
+        return Tensor.cat(hs, dim=1).reshape(n, len(hs), self.hidden_size)
 
     def _fused_weights(self, k):
         """W = [W_ih | W_hh] (gates*H, C+H) and b = b_ih + b_hh, built once per forward."""
@@ -206,14 +212,14 @@ class RNN(_RecurrentBase):
         self.nonlinearity = nonlinearity
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, h):
+    def _run_layer(self, k, inputs, h, time_first):
         w, b = self._fused_weights(k)
         hs = []
         for x_t in inputs:
             # 3 ops per step: cat, linear, tanh
             h = rnn_activation(Tensor.cat([x_t, h], dim=1).linear(w, b), self.nonlinearity)
             hs.append(h)
-        return hs, h
+        return self._join(hs, time_first), h
 
     def extra_repr(self):
         extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
@@ -232,7 +238,7 @@ class LSTM(_RecurrentBase):
         bias: use `bias_ih_l{k}`, `bias_hh_l{k}`.
         batch_first: input and output are (N, L, C) instead of (L, N, C).
         peepholes: add diagonal peephole weights `weight_ci_l{k}`, `weight_cf_l{k}`,
-            `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_gates`; PyTorch has none.
+            `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_peephole_gates`; PyTorch has none.
 
     Example:
         >>> lstm = LSTM(3, 5, batch_first=True)
@@ -256,28 +262,27 @@ class LSTM(_RecurrentBase):
                             Parameter(np.empty(self.hidden_size, dtype=self.weight_hh_l0.dtype)))
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, state):
-        w, b = self._fused_weights(k)
-        peep = None
+    def _run_layer(self, k, inputs, state, time_first):
+        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
+        b = b_ih + b_hh if self.bias else None
+        h, c = state
         if self.peepholes:
             peep = tuple(getattr(self, f"weight_c{gate}_l{k}") for gate in ("i", "f", "o"))
+            hs = []
+            for x_t in inputs:
+                # composed Tensor ops: 2 linear, add, then the gates (lstm_peephole_gates)
+                h, c = lstm_peephole_gates(x_t.linear(w_ih, b) + h.linear(w_hh), c,
+                                           self.hidden_size, peep)
+                hs.append(h)
+            return self._join(hs, time_first), (h, c)
+        # One graph node per step: the fused LSTMCell primitive on the state [h; c] (2, N, H)
+        states = lstm_steps(inputs, Tensor.stack([h, c]), w_ih, w_hh, b)
+        # h of every step: [h; c] side by side along the steps, then the h half (3 ops)
+        if time_first:
+            output = Tensor.cat(states, dim=1)[0].reshape(len(states), -1, self.hidden_size)
         else:
-            # Fold sigmoid(z) = (1 + tanh(z/2)) / 2 into the weights once per forward: halve
-            # the i, f, o rows of W and b (two ops here instead of one sigmoid per step).
-            half = np.full((self.gates * self.hidden_size, 1), 0.5, dtype=w.dtype)
-            half[2 * self.hidden_size:3 * self.hidden_size] = 1.0       # g stays a plain tanh
-            w = w * Tensor(half)
-            b = b * Tensor(half[:, 0]) if b is not None else None
-        h, c = state
-        hs = []
-        for x_t in inputs:
-            # 14 ops per step (without peepholes): cat, linear (all four gates at once), then
-            # in lstm_gates tanh, *0.5, +0.5, 4 slices (i, f, o, g), f*c, i*g, add, tanh(c),
-            # o*tanh(c).
-            z = Tensor.cat([x_t, h], dim=1).linear(w, b)
-            h, c = lstm_gates(z, c, self.hidden_size, peep, halved=peep is None)
-            hs.append(h)
-        return hs, (h, c)
+            output = Tensor.cat(states, dim=2)[0].reshape(-1, len(states), self.hidden_size)
+        return output, (states[-1][0], states[-1][1])
 
     def extra_repr(self):
         return super().extra_repr() + (", peepholes=True" if self.peepholes else "")
@@ -310,13 +315,7 @@ class GRU(_RecurrentBase):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, h):
-        # b_hn must stay inside r * (W_hn h + b_hn), so x and h are projected separately here.
-        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
-        hs = []
-        for x_t in inputs:
-            # 15 ops per step: 2 linear, then in gru_gates add, slice, sigmoid, 2 slices (r, z),
-            # 2 slices (n parts), mul, add, tanh, sub, mul, add.
-            h = gru_gates(x_t.linear(w_ih, b_ih), h.linear(w_hh, b_hh), h, self.hidden_size)
-            hs.append(h)
-        return hs, h
+    def _run_layer(self, k, inputs, h, time_first):
+        # one graph node per step: the fused GRUCell primitive (both matmuls and the gates)
+        hs = gru_steps(inputs, h, *self.layer_params(k))
+        return self._join(hs, time_first), hs[-1]

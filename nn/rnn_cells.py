@@ -7,14 +7,18 @@ step adds nodes to the graph, and the gradient of the shared weights is the sum 
 
 Parameter names, shapes, gate order and initialisation are exactly PyTorch's (`weight_ih`
 (gates*H, I), `weight_hh` (gates*H, H), `bias_ih`, `bias_hh`, all U(-1/sqrt(H), 1/sqrt(H))), so
-a PyTorch state dict loads unchanged. Every function here composes Tensor ops: no hand-written
-backward, autograd differentiates the unrolled graph.
+a PyTorch state dict loads unchanged. No hand-written backward here: LSTMCell and GRUCell
+call the engine's fused cell primitives (`tinygrad_edu.ops.recurrent`, one graph node per step,
+gradcheck-tested there), everything else composes Tensor ops. The composed gate functions below
+(`lstm_gates`, `gru_gates`) are the same maths written out, used by the peephole LSTM and as
+references in the tests.
 """
 import math
 
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu.ops.recurrent import lstm_cell, gru_cell
 from .module import Module, Parameter
 from . import init
 
@@ -35,8 +39,12 @@ def lstm_gates(z, c, hidden, peepholes=None, halved=False):
 
     With `halved=True` the caller has folded a factor 1/2 into the i, f, o rows of its weights
     and bias, so z holds (z_i/2, z_f/2, z_g, z_o/2) and one tanh gives all four gates through
-    sigmoid(z) = (1 + tanh(z/2)) / 2. The multi-step LSTM does this: one fast tanh over 4H plus
-    two cheap ops cost less than the engine's sigmoid plus a second tanh (about 10% of a step).
+    sigmoid(z) = (1 + tanh(z/2)) / 2 (the fused cell `tinygrad_edu.ops.recurrent.LSTMCell` uses
+    the same identity inside).
+
+    This is the LSTM step as composed Tensor ops (about a dozen graph nodes); the layers and
+    `LSTMCell` without peepholes run the fused one-node primitive instead, and the tests check
+    that both agree.
 
     With `peepholes = (w_ci, w_cf, w_co)` see `lstm_peephole_gates`.
 
@@ -222,7 +230,7 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """One step of an LSTM (gates i, f, g, o, as PyTorch; seed 002 sec. 8).
+    """One step of an LSTM (gates i, f, g, o, as PyTorch; seed 002 sec. 8), one graph node.
 
     The cell state c is updated additively, c' = f * c + i * g, so the gradient along c is
     multiplied only by the forget gate from step to step: that is why an LSTM remembers over
@@ -265,8 +273,14 @@ class LSTMCell(_CellBase):
                             f"{type(hx).__name__}")
         h = self._check_state(hx[0], "h", x, unbatched)
         c = self._check_state(hx[1], "c", x, unbatched)
-        peep = (self.weight_ci, self.weight_cf, self.weight_co) if self.peepholes else None
-        h, c = lstm_gates(self._project(x, h), c, self.hidden_size, peep)
+        if self.peepholes:
+            peep = (self.weight_ci, self.weight_cf, self.weight_co)
+            h, c = lstm_peephole_gates(self._project(x, h), c, self.hidden_size, peep)
+        else:
+            # the fused primitive: one graph node for both matmuls, the gates and the update
+            bias = self.bias_ih + self.bias_hh if self.bias else None
+            state = lstm_cell(x, Tensor.stack([h, c]), self.weight_ih, self.weight_hh, bias)
+            h, c = state[0], state[1]
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
     def extra_repr(self):
@@ -274,7 +288,8 @@ class LSTMCell(_CellBase):
 
 
 class GRUCell(_CellBase):
-    """One step of a GRU (gates r, z, n, as PyTorch; see `gru_gates` for the equations).
+    """One step of a GRU (gates r, z, n, as PyTorch; see `gru_gates` for the equations), one
+    graph node (the fused `tinygrad_edu.ops.recurrent.GRUCell` primitive).
 
     Two gates instead of the LSTM's three and no separate cell: h' interpolates between the old
     state and a candidate n, so, like the LSTM's cell, h can be carried over many steps.
@@ -296,7 +311,5 @@ class GRUCell(_CellBase):
         """x (N, I) or (I,), h (N, H) or None (zeros) -> h' of the same batch shape."""
         x, unbatched = self._check_input(x)
         h = self._check_state(h, "h", x, unbatched)
-        xp = x.linear(self.weight_ih, self.bias_ih)
-        hp = h.linear(self.weight_hh, self.bias_hh)
-        h = gru_gates(xp, hp, h, self.hidden_size)
+        h = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h.squeeze(0) if unbatched else h

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import nn
-from nn.rnn_cells import lstm_gates
-from tinygrad_edu import Tensor, gradcheck
+from nn.rnn_cells import lstm_gates, gru_gates
+from tinygrad_edu import Tensor, gradcheck, gradgradcheck
 
 F64 = np.float64
 LAYERS = {"rnn_tanh": lambda i, h, **kw: nn.RNN(i, h, **kw),
@@ -100,15 +100,77 @@ def test_thousand_step_lstm_runs_backward_without_recursion_error():
     assert np.abs(lstm.weight_ih_l0.grad.data).sum() > 0
 
 
-def test_lstm_records_fourteen_ops_per_time_step():
-    """The speed budget: cat, linear, tanh, *0.5, +0.5, 4 gate slices, 3 for c, 2 for h."""
-    lstm = nn.LSTM(3, 4)
+@pytest.mark.parametrize("kind, per_step", [("lstm", 1), ("gru", 1), ("rnn_tanh", 3)])
+def test_layers_record_their_op_budget_per_time_step(kind, per_step):
+    """The speed budget: the LSTM and the GRU record one fused cell node per step (the input
+    x needs no grad, so slicing it records nothing); the RNN records cat, linear, tanh."""
+    layer = LAYERS[kind](3, 4)
 
     def nodes(length):
-        _, (h_n, _) = lstm(Tensor.randn(length, 2, 3, seed=0))
-        return _count_nodes(h_n)
+        _, final = layer(Tensor.randn(length, 2, 3, seed=0))
+        return _count_nodes(final[0] if kind == "lstm" else final)
 
-    assert (nodes(20) - nodes(10)) / 10 == 14
+    assert (nodes(20) - nodes(10)) / 10 == per_step
+
+
+def test_peephole_lstm_with_zero_peepholes_equals_the_fused_lstm():
+    """Two implementations of the same maths: the composed Tensor ops of the peephole path
+    (peepholes switched off by zero weights) and the fused LSTMCell primitive."""
+    rng = _rng(11)
+    fused, composed = nn.LSTM(3, 4, num_layers=2, dtype=F64), \
+        nn.LSTM(3, 4, num_layers=2, peepholes=True, dtype=F64)
+    state = fused.state_dict()
+    state.update({k: np.zeros(4) for k in composed.state_dict() if k.startswith("weight_c")})
+    composed.load_state_dict(state)
+    x = rng.standard_normal((5, 2, 3))
+    h0, c0 = rng.standard_normal((2, 2, 4)), rng.standard_normal((2, 2, 4))
+    grads = []
+    for layer in (fused, composed):
+        tx = Tensor(x, requires_grad=True)
+        out, (h_n, c_n) = layer(tx, (Tensor(h0), Tensor(c0)))
+        (out.sum() + (h_n * 2).sum() + (c_n * 3).sum()).backward()
+        grads.append([out.data, h_n.data, c_n.data, tx.grad.data]
+                     + [layer.state_dict()[k].grad.data for k in fused.state_dict()])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-13)
+
+
+def test_gru_layer_equals_the_composed_gru_gates():
+    """The fused GRUCell primitive against `gru_gates` (Tensor ops) looped by hand."""
+    rng = _rng(12)
+    gru = nn.GRU(3, 4, dtype=F64)
+    x, h = rng.standard_normal((6, 2, 3)), rng.standard_normal((2, 4))
+    out, _ = gru(Tensor(x), Tensor(h[None]))
+    w_ih, w_hh, b_ih, b_hh = gru.layer_params(0)
+    state = Tensor(h)
+    for t in range(6):
+        state = gru_gates(Tensor(x[t]).linear(w_ih, b_ih), state.linear(w_hh, b_hh), state, 4)
+        np.testing.assert_allclose(out.data[t], state.data, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_second_derivatives_through_time(kind):
+    """gradgradcheck through two steps of a layer: BPTT of the fused cells under create_graph
+    (the Hessian-vector products a gradient penalty or RNGD-style method would need)."""
+    rng = _rng(13)
+    layer = LAYERS[kind](2, 2, dtype=F64)
+    x = Tensor(rng.standard_normal((2, 1, 2)), requires_grad=True)
+    w_hh = Tensor(layer.weight_hh_l0.data, requires_grad=True)
+
+    def fn(x, w_hh):
+        layer._parameters["weight_hh_l0"] = w_hh
+        out, _ = layer(x)
+        return out
+
+    assert gradgradcheck(fn, [x, w_hh], atol=1e-7, rtol=1e-5)
+
+
+def test_lstm_cell_module_is_one_cell_node_per_call():
+    cell = nn.LSTMCell(3, 4)
+    state = (Tensor.randn(2, 4, seed=1), Tensor.randn(2, 4, seed=2))
+    h, c = cell(Tensor.randn(2, 3, seed=0), state)
+    assert type(h.grad_fn.inputs[0].grad_fn).__name__ == "LSTMCell"
+    assert h.grad_fn.inputs[0] is c.grad_fn.inputs[0]        # both halves of one state
 
 
 # ---------------------------------------------------------------- PyTorch parity (float64)
