@@ -277,11 +277,8 @@ class LSTM(_RecurrentBase):
             return self._join(hs, time_first), (h, c)
         # One graph node per step: the fused LSTMCell primitive on the state [h; c] (2, N, H)
         states = lstm_steps(inputs, Tensor.stack([h, c]), w_ih, w_hh, b)
-        # h of every step: [h; c] side by side along the steps, then the h half (3 ops)
-        if time_first:
-            output = Tensor.cat(states, dim=1)[0].reshape(len(states), -1, self.hidden_size)
-        else:
-            output = Tensor.cat(states, dim=2)[0].reshape(-1, len(states), self.hidden_size)
+        # the output copies only the h halves (half the fresh memory of joining whole states)
+        output = self._join([state[0] for state in states], time_first)
         return output, (states[-1][0], states[-1][1])
 
     def extra_repr(self):
