@@ -238,7 +238,8 @@ class LSTM(_RecurrentBase):
         bias: use `bias_ih_l{k}`, `bias_hh_l{k}`.
         batch_first: input and output are (N, L, C) instead of (L, N, C).
         peepholes: add diagonal peephole weights `weight_ci_l{k}`, `weight_cf_l{k}`,
-            `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_peephole_gates`; PyTorch has none.
+            `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_peephole_gates`;
+            PyTorch has none.
 
     Example:
         >>> lstm = LSTM(3, 5, batch_first=True)

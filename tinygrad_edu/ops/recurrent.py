@@ -236,7 +236,8 @@ def _check_cell(op, x, state, w_ih, w_hh, biases, gates):
     """Raise a ValueError naming `op` unless the shapes fit one step of a `gates`-gate cell."""
     hidden = w_hh.shape[-1]
     n_in = w_ih.shape[-1] if w_ih.ndim == 2 else None
-    state_shape = (2, x.shape[0], hidden) if op == "lstm_cell" else (x.shape[0], hidden)
+    batch = x.shape[0] if x.ndim else 1
+    state_shape = (2, batch, hidden) if op == "lstm_cell" else (batch, hidden)
     problems = []
     if w_hh.ndim != 2 or w_hh.shape[0] != gates * hidden:
         problems.append(f"weight_hh of shape {w_hh.shape} should be ({gates}*H, H)")
