@@ -140,10 +140,9 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
     """
     target_array = np.asarray(getattr(target, "data", target))
     if logits.ndim == 2 and weight is None and reduction in ("mean", "sum") \
-            and target_array.dtype.kind in "iu":
-        _, kept = _check_class_targets("cross_entropy", logits, target_array, ignore_index)
-        if kept.all():
-            return logits.cross_entropy(target_array, reduction)   # the common case: one fused op
+            and target_array.dtype.kind in "iu" and target_array.shape == logits.shape[:1] \
+            and not (target_array == ignore_index).any():
+        return logits.cross_entropy(target_array, reduction)   # the common case: one fused op
     dim = 1 if logits.ndim > 1 else 0
     log_probs = logits.log_softmax(dim)
     target_dtype = target_array.dtype

@@ -37,11 +37,11 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        if x.shape[-1:] != (self.in_features,):
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}): input of shape "
-                             f"{x.shape} has last dim {x.shape[-1] if x.ndim else None}, expected "
-                             f"{self.in_features}")
-        return x.linear(self.weight, self.bias)
+        try:
+            return x.linear(self.weight, self.bias)     # checks the shapes
+        except ValueError as error:
+            detail = str(error).removeprefix("linear: ")
+            raise ValueError(f"Linear({self.in_features}, {self.out_features}): {detail}") from None
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

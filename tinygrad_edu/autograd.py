@@ -119,12 +119,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                 if isinstance(g, _ARRAY_TYPES):   # computed on arrays (see Function.values)
                     g = t._make(np.asarray(g), None)
                 elif type(g) is IndexedGrad:        # pieces of a gradient (see indexed_grad.py)
-                    if t.grad_fn is None:
-                        g = t._make(g.to_array(), None)
-                if g.shape != t.shape:
-                    g = sum_to_shape(g, t.shape, type(node).__name__)
-                if g.dtype != t.dtype:
-                    g = g.to(t.dtype)
+                    g = t._make(g.to_array(), None) if t.grad_fn is None else g
+                if type(g) is not IndexedGrad:      # (pieces always have the input's shape)
+                    if g.data.shape != t.data.shape:
+                        g = sum_to_shape(g, t.shape, type(node).__name__)
+                    if g.data.dtype != t.data.dtype:
+                        g = g.to(t.dtype)
                 parent = t.grad_fn
                 if parent is None:
                     deliver_to_leaf(t, g)

@@ -71,16 +71,18 @@ class CrossEntropy(Function):
 
     def forward(self, logits, target, mean):
         self.target, self.scale = target, (1.0 / len(target) if mean else 1.0)
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        self.save_for_backward(log_probs)
-        return -log_probs[np.arange(len(target)), target].sum() * self.scale
+        shifted = logits - logits.max(axis=1, keepdims=True)     # no overflow in exp
+        exps = np.exp(shifted)
+        sums = exps.sum(axis=1)
+        self.save_for_backward(exps / sums[:, None])              # softmax, for backward
+        picked = shifted[np.arange(len(target)), target]
+        return (np.log(sums) - picked).sum() * self.scale
 
     def backward(self, g):
         logits = self.inputs[0]
         rows = np.arange(len(self.target))
-        if not STATE.grad_enabled:         # plain arrays: softmax from the saved log-probabilities
-            grad = np.exp(self.saved[0])
+        if not STATE.grad_enabled:         # plain arrays: the saved softmax
+            grad = self.saved[0].copy()
             grad[rows, self.target] -= 1.0
             grad *= self.scale
             return g * logits._make(grad, None)
@@ -110,15 +112,16 @@ class NNMethods:
             >>> Tensor.ones(5, 3).linear(Tensor.ones(2, 3), Tensor.zeros(2)).shape
             (5, 2)
         """
-        if weight.ndim != 2 or self.ndim == 0 or self.shape[-1] != weight.shape[1]:
-            raise ValueError(f"linear: input of shape {self.shape} does not fit weight of shape "
-                             f"{weight.shape}; the input's last dim must equal weight.shape[1] "
+        x_shape, w_shape = self.data.shape, weight.data.shape
+        if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+            raise ValueError(f"linear: input of shape {x_shape} does not fit weight of shape "
+                             f"{w_shape}; the input's last dim must equal weight.shape[1] "
                              f"(weight is (out_features, in_features))")
         if bias is None:
             return Linear.apply(self, weight)
-        if bias.shape != (weight.shape[0],):
+        if bias.data.shape != w_shape[:1]:
             raise ValueError(f"linear: bias of shape {bias.shape} does not fit weight of shape "
-                             f"{weight.shape}; expected ({weight.shape[0]},)")
+                             f"{w_shape}; expected ({w_shape[0]},)")
         return Linear.apply(self, weight, bias)
 
     def cross_entropy(self, target, reduction: str = "mean"):
@@ -137,9 +140,11 @@ class NNMethods:
         if self.ndim != 2 or target.shape != self.shape[:1] or target.dtype.kind not in "iu":
             raise ValueError(f"cross_entropy: logits of shape {self.shape} need integer targets "
                              f"of shape {self.shape[:1]}, got {target.dtype} {target.shape}")
-        if target.size and (target.min() < 0 or target.max() >= self.shape[1]):
-            raise IndexError(f"cross_entropy: class index out of range for {self.shape[1]} "
-                             f"classes (targets span {target.min()}..{target.max()})")
+        classes = self.shape[1]
+        if target.size and (target.min() < 0 or target.max() >= classes):
+            bad = target[(target < 0) | (target >= classes)].flat[0]
+            raise IndexError(f"cross_entropy: class index {bad} is out of range for {classes} "
+                             f"classes (valid 0..{classes - 1})")
         if reduction not in ("mean", "sum"):
             raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum' here, got "
                              f"{reduction!r} (use nn.functional.cross_entropy for 'none')")
