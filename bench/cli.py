@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "MALLOC_TRIM_THRESHOLD_=1000000000 (repeatable; recorded)")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds allowed per measurement before it counts as unavailable")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds per workload, each a fresh process per "
+                             "implementation, step times pooled (default 3; W5L and W6 run once)")
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
     return parser.parse_args(argv)
 
@@ -83,14 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
     extra = _parse_env(args.env)
-    total = sum(len(w.impls) for w in workloads)
+    if args.rounds < 1:
+        raise SystemExit("--rounds must be at least 1")
+    total = sum(len(w.impls) * harness.rounds_for(w, args.rounds) for w in workloads)
     start = time.perf_counter()
     load_before = harness.load_average()
     progress = Progress(total)
-    results = harness.run_suite(workloads, args.quick, args.threads, extra, args.timeout, progress)
+    results = harness.run_suite(workloads, args.quick, args.threads, extra, args.timeout, progress,
+                                rounds=1 if args.quick else args.rounds)
     progress.close()
     environment = harness.environment_info(args.threads, extra)
     environment["quick"] = args.quick
+    environment["rounds"] = 1 if args.quick else args.rounds
     environment["load_average_before"] = load_before
     environment["load_average_after"] = harness.load_average()
     environment["suite_seconds"] = round(time.perf_counter() - start, 1)

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -134,18 +135,52 @@ def environment_info(threads: int, extra: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def rounds_for(workload: Workload, rounds: int) -> int:
+    """How many interleaved rounds a workload gets (memory runs and capped workloads: fewer)."""
+    return 1 if workload.kind == "memory" else max(1, min(rounds, workload.max_rounds))
+
+
 def run_suite(workloads: list[Workload], quick: bool, threads: int, extra: dict[str, str],
-              timeout: float, progress: Callable[[str], None]) -> list[dict[str, Any]]:
-    """Measure every implementation of every workload; `progress` is told what runs next."""
+              timeout: float, progress: Callable[[str], None],
+              rounds: int = 1) -> list[dict[str, Any]]:
+    """Measure every implementation of every workload; `progress` is told what runs next.
+
+    With several rounds the implementations of a workload take turns (A B C A B C ...), each
+    turn a fresh process, and their step times are pooled: a slow minute on a shared machine
+    then hits every implementation alike instead of whichever happened to run during it.
+    """
     env = child_env(threads, extra)
     results = []
     for workload in workloads:
         steps = workload.quick_steps if quick else workload.steps
         warmup = workload.quick_warmup if quick else workload.warmup
-        for impl in workload.impls:
-            progress(f"{workload.name} {impl}")
-            results.append(run_child(workload, impl, steps, warmup, threads, env, timeout))
+        per_impl: dict[str, list[dict[str, Any]]] = {impl: [] for impl in workload.impls}
+        for _ in range(rounds_for(workload, rounds)):
+            for impl in workload.impls:
+                progress(f"{workload.name} {impl}")
+                per_impl[impl].append(run_child(workload, impl, steps, warmup, threads, env,
+                                                timeout))
+        results.extend(pool_rounds(runs) for runs in per_impl.values())
     return results
+
+
+def pool_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from the rounds of one implementation: step times pooled, medians recomputed.
+
+    A round that failed makes the whole row unavailable (its error is kept), so a flaky
+    implementation is never reported from its lucky rounds only.
+    """
+    failed = [r for r in runs if "times_ms" not in r]
+    if failed or len(runs) == 1:
+        return failed[0] if failed else runs[0]
+    pooled = dict(runs[0])
+    times = [t for r in runs for t in r["times_ms"]]
+    pooled.update(times_ms=times, median_ms=statistics.median(times), min_ms=min(times),
+                  max_ms=max(times), rounds=len(runs),
+                  cpu_median_ms=statistics.median(r["cpu_median_ms"] for r in runs
+                                                  if "cpu_median_ms" in r)
+                  if all("cpu_median_ms" in r for r in runs) else runs[0].get("cpu_median_ms"))
+    return pooled
 
 
 def save(document: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:

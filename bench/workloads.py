@@ -44,6 +44,7 @@ class Workload:
     kind: str = "time"
     targets: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    max_rounds: int = 99    # cap on --rounds (the 400 000-op chain takes a minute per round)
 
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in [
@@ -64,6 +65,7 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in [
              targets={TORCH: 0.7}),
     Workload("W5L", "scalar chain as W5, 400 000 times (records the error if it fails)",
              (TINYGRAD, NUMPY, TORCH), steps=2, warmup=1, quick_steps=1, quick_warmup=0,
+             max_rounds=1,
              note="2 steps only: each takes seconds to tens of seconds"),
     Workload("W6", "memory growth of W1 training, step 10 -> step 300 (tracemalloc)",
              (TINYGRAD, NUMPY), steps=300, warmup=10, quick_steps=60, quick_warmup=10,

@@ -25,7 +25,6 @@ from .broadcast import sum_to_shape
 from .anomaly import check_backward
 from .indexed_grad import IndexedGrad, add_gradients
 
-_ARRAY_TYPES = (np.ndarray, np.generic)   # numpy returns scalars (np.generic) for 0-d results
 FREED_GRAPH_MESSAGE = (
     "backward: trying to backward through the graph a second time (its saved values were freed "
     "by the first backward). Pass retain_graph=True to the first backward() if you need to walk "
@@ -116,7 +115,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             for t, g in zip(node.inputs, input_grads):
                 if g is None or not t.requires_grad:
                     continue
-                if isinstance(g, _ARRAY_TYPES):   # computed on arrays (see Function.values)
+                if type(g) is np.ndarray:           # computed on arrays (see Function.values)
+                    g = t._make(g, None)
+                elif isinstance(g, np.generic):     # numpy's scalar results of 0-d arithmetic
                     g = t._make(np.asarray(g), None)
                 elif type(g) is IndexedGrad:        # pieces of a gradient (see indexed_grad.py)
                     g = t._make(g.to_array(), None) if t.grad_fn is None else g

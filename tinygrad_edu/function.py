@@ -90,7 +90,7 @@ class Function:
         """
         if STATE.grad_enabled:
             return (grad,) + self.inputs
-        return (grad.data,) + tuple([t.data for t in self.inputs])
+        return (grad.data, *[t.data for t in self.inputs])
 
     def output(self, recompute):
         """The op's forward result, for backward formulas that use it (exp, tanh, ...).
