@@ -96,9 +96,14 @@ class Module:
             registry.pop(name, None)
 
     def __getattr__(self, name):
-        # only called when normal lookup fails: look in the registries
+        # only called when normal lookup fails: look in the registries (parameters first:
+        # `self.weight` in forward is the common case, so it gets the shortest path)
         d = self.__dict__
-        for registry in ("_parameters", "_buffers", "_modules"):
+        try:
+            return d["_parameters"][name]
+        except KeyError:
+            pass
+        for registry in ("_buffers", "_modules"):
             if registry in d and name in d[registry]:
                 return d[registry][name]
         known = [k for r in ("_parameters", "_buffers", "_modules") for k in d.get(r, {})]

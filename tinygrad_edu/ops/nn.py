@@ -141,8 +141,9 @@ class NNMethods:
             raise ValueError(f"cross_entropy: logits of shape {self.shape} need integer targets "
                              f"of shape {self.shape[:1]}, got {target.dtype} {target.shape}")
         classes = self.shape[1]
-        if target.size and (target.min() < 0 or target.max() >= classes):
-            bad = target[(target < 0) | (target >= classes)].flat[0]
+        out_of_range = target.astype(np.uint64, copy=False) >= classes   # negatives wrap: huge
+        if out_of_range.any():
+            bad = target[out_of_range].flat[0]
             raise IndexError(f"cross_entropy: class index {bad} is out of range for {classes} "
                              f"classes (valid 0..{classes - 1})")
         if reduction not in ("mean", "sum"):
