@@ -65,7 +65,7 @@ def finite_difference_check(name: str, rng: np.random.Generator) -> list[str]:
 def torch_check(name: str) -> list[str]:
     """Compare the full float64 gradients of W1-W4 with PyTorch autograd (skipped without torch)."""
     try:
-        import torch
+        import torch  # noqa: F401 (only to know whether it is installed)
     except ImportError:
         return []
     from bench import impl_torch

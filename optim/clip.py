@@ -57,7 +57,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)  # ||g||_inf
     else:
         total = float(sum(np.sum(np.abs(g) ** norm_type)  # ||g||_p over all entries
-                           for g in grads) ** (1.0 / norm_type))
+                          for g in grads) ** (1.0 / norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total gradient norm is {total}; a gradient "
                            f"has NaN or inf (try tinygrad_edu.detect_anomaly())")

@@ -105,10 +105,10 @@ def layer_rfim_autodiff(weight, bias, x, activation: str = "linear", sigma: floa
             lp = ((t.tanh() * Tensor(y) + 1) * 0.5).log()
         else:  # ln N(y | f(t), sigma^2)
             lp = ((Tensor(y) - mean) ** 2 * (-0.5 / sigma ** 2)
-                      - math.log(sigma * math.sqrt(2 * math.pi)))
+                  - math.log(sigma * math.sqrt(2 * math.pi)))
         return lp.sum(axis=1)  # independent units: log-likelihoods add (seed 001 eq. 72)
 
-    units = [_unit_outcomes(activation, t.data[:, l], mean.data[:, l], sigma) for l in range(m)]
+    units = [_unit_outcomes(activation, t.data[:, k], mean.data[:, k], sigma) for k in range(m)]
 
     def joint():
         for combo in itertools.product(*units):

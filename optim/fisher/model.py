@@ -84,10 +84,10 @@ def neuron_major_permutation(out_features: int, in_features: int, bias: bool = T
     layout of seed 001 stacks w_l = (W_l0 .. W_l,n-1, b_l). Use as `F[np.ix_(perm, perm)]`.
     """
     perm = []
-    for l in range(out_features):
-        perm += [l * in_features + j for j in range(in_features)]
+    for unit in range(out_features):
+        perm += [unit * in_features + j for j in range(in_features)]
         if bias:
-            perm.append(out_features * in_features + l)
+            perm.append(out_features * in_features + unit)
     return np.array(perm)
 
 

@@ -159,8 +159,8 @@ def test_probability_targets_equal_class_targets_when_one_hot():
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_modules_wrap_the_functions(module, fn, x, y, reduction):
     criterion = module(reduction=reduction)
-    np.testing.assert_array_equal(criterion(Tensor(x), y).data, fn(Tensor(x), y,
-                                                                     reduction=reduction).data)
+    expected = fn(Tensor(x), y, reduction=reduction).data
+    np.testing.assert_array_equal(criterion(Tensor(x), y).data, expected)
     assert f"reduction='{reduction}'" in repr(criterion)
     assert list(criterion.parameters()) == []
 

@@ -14,8 +14,8 @@ import rngd_data  # noqa: E402
 
 
 def write_idx(path, array, code):
-    header = struct.pack(">BBBB", 0, 0, code, array.ndim) + struct.pack(f">{array.ndim}I",
-                                                                         *array.shape)
+    sizes = struct.pack(f">{array.ndim}I", *array.shape)
+    header = struct.pack(">BBBB", 0, 0, code, array.ndim) + sizes
     payload = header + array.astype(array.dtype.newbyteorder(">")).tobytes()
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "wb") as f:

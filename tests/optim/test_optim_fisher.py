@@ -120,8 +120,8 @@ def test_layer_rfim_closed_form_equals_autodiff_definition(activation, kw):
     np.testing.assert_allclose(auto, closed, atol=1e-12)
     # the definition itself produces the block-diagonal structure of eq. 23
     off = auto.copy()
-    for l in range(3):
-        off[5 * l:5 * l + 5, 5 * l:5 * l + 5] = 0
+    for k in range(3):
+        off[5 * k:5 * k + 5, 5 * k:5 * k + 5] = 0
     assert np.abs(off).max() < 1e-12 < np.abs(auto).max()
 
 
