@@ -31,6 +31,23 @@ FREED_GRAPH_MESSAGE = (
     "the same graph again, or recompute the forward pass.")
 
 
+def seed_gradient(output, gradient, op_name, argument="gradient"):
+    """The gradient a backward walk starts from at `output`: 1 for a one-element output,
+    otherwise the given `gradient` (the vector of the vector-Jacobian product), checked."""
+    if gradient is None:
+        if output.size != 1:
+            raise RuntimeError(f"{op_name}: a gradient can only be created implicitly for a "
+                               f"scalar; this tensor has shape {output.shape}. Pass {argument}= a "
+                               f"tensor of that shape, or reduce first (e.g. .sum())")
+        return output._make(np.ones(output.shape, dtype=output.dtype), None)
+    if not hasattr(gradient, "grad_fn"):                  # a numpy array or nested lists
+        gradient = output._make(np.asarray(gradient, dtype=output.dtype), None)
+    if gradient.shape != output.shape:
+        raise RuntimeError(f"{op_name}: {argument} has shape {gradient.shape} but the tensor has "
+                           f"shape {output.shape}; they must match")
+    return gradient
+
+
 def _apply_hooks(hooks, grad):
     for hook in hooks:
         result = hook(grad)

@@ -7,7 +7,7 @@ mismatch in words a student can act on.
 import numpy as np
 
 from .tensor import Tensor
-from .autograd import run_backward
+from .autograd import run_backward, seed_gradient
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -33,14 +33,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not out.requires_grad:
             raise RuntimeError("grad: an output does not require grad; nothing connects it to "
                                "the inputs")
-        if seed is None:
-            if out.size != 1:
-                raise RuntimeError(f"grad: grad_outputs is needed for an output of shape "
-                                   f"{out.shape} (only scalars get an implicit gradient of 1)")
-            seed = Tensor._make(np.ones(out.shape, dtype=out.dtype), None)
-        elif not isinstance(seed, Tensor):
-            seed = Tensor(seed)
-        seeds.append(seed)
+        seeds.append(seed_gradient(out, seed, "grad", argument="grad_outputs"))
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError(f"grad: an input of shape {t.shape} does not require grad")

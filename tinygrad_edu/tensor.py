@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 
 from .dtypes import as_array, get_default_dtype
-from .autograd import run_backward
+from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
 from .ops.reduce import ReduceMethods
@@ -217,19 +217,10 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require grad and has no grad_fn; "
                                "make an input with requires_grad=True before computing it")
-        if gradient is None:
-            if self.size != 1:
-                raise RuntimeError(f"backward: a gradient can only be created implicitly for a "
-                                   f"scalar; this tensor has shape {self.shape}. Pass gradient= a "
-                                   f"tensor of that shape, or reduce first (e.g. .sum())")
-            gradient = Tensor._make(np.ones(self.shape, dtype=self.dtype), None)
-        else:
-            gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient)
-            if gradient.shape != self.shape:
-                raise RuntimeError(f"backward: gradient has shape {gradient.shape} but the tensor "
-                                   f"has shape {self.shape}; they must match")
-            if not create_graph:
-                gradient = Tensor._make(np.array(gradient.data, dtype=self.dtype), None)
+        user_gave_one = gradient is not None
+        gradient = seed_gradient(self, gradient, "backward")
+        if user_gave_one and not create_graph:      # our own copy: leaves may keep it as .grad
+            gradient = Tensor._make(np.array(gradient.data, dtype=self.dtype), None)
         run_backward([self], [gradient], retain_graph or create_graph, create_graph)
 
     # ------------------------------------------------------------ creation
