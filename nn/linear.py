@@ -37,8 +37,9 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
+        params = self._parameters       # (direct: this runs for every layer of every step)
         try:
-            return x.linear(self.weight, self.bias)     # checks the shapes
+            return x.linear(params["weight"], params["bias"])     # checks the shapes
         except ValueError as error:
             detail = str(error).removeprefix("linear: ")
             raise ValueError(f"Linear({self.in_features}, {self.out_features}): {detail}") from None
