@@ -150,17 +150,8 @@ def test_backprop_table_reads_like_the_recursion():
 
 
 def test_draw_backprop_shows_what_has_arrived_after_each_step():
-    from viz_helpers import parse, fields, find_tensor
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(-3.0, requires_grad=True, name="b")
-    c = Tensor(10.0, requires_grad=True, name="c")
-    f = Tensor(-2.0, requires_grad=True, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    loss = d * f
-    loss.name = "L"
+    from viz_helpers import parse, fields, find_tensor, micrograd_example
+    loss = micrograd_example()
 
     def grads_after(step):
         nodes, _, _ = parse(viz.draw_backprop(loss, step).source)
@@ -179,7 +170,8 @@ def test_draw_backprop_shows_what_has_arrived_after_each_step():
     assert shown == {"L": "grad 1", "d": "grad -2", "f": "grad 4", "c": "grad -2",
                      "e": "grad -2", "a": "grad 6", "b": "grad -4"}
     assert red == ["op0"]
-    assert a.grad is None                                  # nothing accumulated
+    a = loss.grad_fn.inputs[0].grad_fn.inputs[0].grad_fn.inputs[0]    # L = (a * b + c) * f
+    assert a.name == "a" and a.grad is None                # nothing accumulated
     with pytest.raises(ValueError, match="this graph has 3 backprop steps, asked for step 4"):
         viz.draw_backprop(loss, 4)
     with pytest.raises(ValueError, match="from 1; got 0"):

@@ -8,22 +8,7 @@ import nn
 import viz
 from tinygrad_edu import Tensor, no_grad
 from viz.graph import PARAMETER_COLOUR, REQUIRES_GRAD_COLOUR, CONSTANT_COLOUR, RESULT_COLOUR
-from viz_helpers import parse, fields, find_tensor, ops_of
-
-
-def micrograd_example():
-    """micrograd's README graph: L = (a * b + c) * f."""
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(-3.0, requires_grad=True, name="b")
-    c = Tensor(10.0, requires_grad=True, name="c")
-    f = Tensor(-2.0, requires_grad=True, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    loss = d * f
-    loss.name = "L"
-    return loss
+from viz_helpers import parse, fields, find_tensor, ops_of, micrograd_example
 
 
 def test_records_ops_and_edges_of_the_micrograd_example():

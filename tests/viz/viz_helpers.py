@@ -1,6 +1,8 @@
 """Read back the DOT text that viz writes: nodes with their attributes, edges, clusters."""
 import re
 
+from tinygrad_edu import Tensor
+
 _NODE = re.compile(r'^\s*(t\d+|op\d+) \[(.*)\]$')
 _ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"]+)')
 _EDGE = re.compile(r'^\s*(\w+) -> (\w+)')
@@ -62,3 +64,18 @@ def ops_of(nodes, cluster=None, everywhere=False):
     """Sorted op names (labels) of the op nodes in `cluster` (or in all clusters)."""
     return sorted(n["attrs"]["label"] for i, n in nodes.items()
                   if i.startswith("op") and (everywhere or n["cluster"] == cluster))
+
+
+def micrograd_example():
+    """micrograd's README graph: L = (a * b + c) * f."""
+    a = Tensor(2.0, requires_grad=True, name="a")
+    b = Tensor(-3.0, requires_grad=True, name="b")
+    c = Tensor(10.0, requires_grad=True, name="c")
+    f = Tensor(-2.0, requires_grad=True, name="f")
+    e = a * b
+    e.name = "e"
+    d = e + c
+    d.name = "d"
+    loss = d * f
+    loss.name = "L"
+    return loss
