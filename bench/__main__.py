@@ -1,11 +1,11 @@
-"""`python -m bench`: the benchmark suite (see bench/README.md).
+"""`python -m tinygrad_edu.bench`: the benchmark suite (see bench/README.md).
 
 `main` is re-exported so `from bench.__main__ import main` works too (the tinygrad-edu CLI does
 that); importing this module runs nothing.
 """
 import sys
 
-from bench.cli import main
+from tinygrad_edu.bench.cli import main
 
 __all__ = ["main"]
 

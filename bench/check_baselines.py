@@ -3,7 +3,7 @@
 Why: a baseline with a wrong gradient would be a fast but meaningless floor. Run it by hand after
 changing `bench/numpy_nets.py` or `bench/numpy_conv_lstm.py`:
 
-    python -m bench.check_baselines
+    python -m tinygrad_edu.bench.check_baselines
 
 It checks a few random entries of every parameter gradient of every workload (with a shortened
 chain for W5 and a shortened sequence for W3 so it runs in seconds), and, when PyTorch is
@@ -15,8 +15,8 @@ import sys
 
 import numpy as np
 
-from bench import impl_numpy
-from bench.problems import Problem, lstm_problem, make_problem
+from tinygrad_edu.bench import impl_numpy
+from tinygrad_edu.bench.problems import Problem, lstm_problem, make_problem
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -68,7 +68,7 @@ def torch_check(name: str) -> list[str]:
         import torch  # noqa: F401 (only to know whether it is installed)
     except ImportError:
         return []
-    from bench import impl_torch
+    from tinygrad_edu.bench import impl_torch
 
     problem = _small_problem(name)
     loss, grads = impl_numpy.FORWARD_BACKWARD[name](problem.params, problem.data)

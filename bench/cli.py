@@ -1,18 +1,18 @@
-"""`python -m bench` / `tinygrad-edu bench`: run the suite, print the table, save the JSON."""
+"""`python -m tinygrad_edu.bench` / `tinygrad-edu bench`: run the suite, print the table, save the JSON."""
 from __future__ import annotations
 
 import argparse
 import sys
 import time
 
-from bench import harness, report
-from bench.workloads import WORKLOADS, select
+from tinygrad_edu.bench import harness, report
+from tinygrad_edu.bench.workloads import WORKLOADS, select
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Options of the suite (see bench/README.md for what each workload measures)."""
     parser = argparse.ArgumentParser(
-        prog="python -m bench",
+        prog="python -m tinygrad_edu.bench",
         description="Benchmark tinygrad_edu against hand-written numpy and PyTorch CPU. "
                     "Each measurement runs in a fresh process; results go to bench/results/.",
         epilog="workloads: " + "; ".join(f"{w.name}: {w.title}" for w in WORKLOADS.values()))

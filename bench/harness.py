@@ -1,7 +1,7 @@
 """Run every (workload, implementation) pair in a fresh child process and collect the results.
 
 The parent never imports numpy's BLAS-heavy paths, PyTorch or tinygrad_edu itself: all measuring
-happens in `python -m bench.run_one` children, each with the same thread settings, so the parent
+happens in `python -m tinygrad_edu.bench.run_one` children, each with the same thread settings, so the parent
 stays a neutral referee and one implementation cannot slow the next one down.
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.run_one import JSON_MARKER, THREAD_VARS
-from bench.workloads import TORCH, TORCH_CELL, Workload
+from tinygrad_edu.bench.run_one import JSON_MARKER, THREAD_VARS
+from tinygrad_edu.bench.workloads import TORCH, TORCH_CELL, Workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -45,7 +45,7 @@ def run_child(workload: Workload, impl: str, steps: int, warmup: int, threads: i
             "threads": threads}
     if impl in (TORCH, TORCH_CELL) and importlib.util.find_spec("torch") is None:
         return {**base, "status": "skipped", "error": "PyTorch is not installed"}
-    command = [sys.executable, "-m", "bench.run_one", workload.name, impl, "--steps", str(steps),
+    command = [sys.executable, "-m", "tinygrad_edu.bench.run_one", workload.name, impl, "--steps", str(steps),
                "--warmup", str(warmup), "--threads", str(threads)]
     if workload.kind == "memory":
         command.append("--memory")

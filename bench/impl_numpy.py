@@ -5,9 +5,9 @@ from typing import Callable
 
 import numpy as np
 
-from bench import numpy_conv_lstm, numpy_nets
-from bench.problems import Problem
-from bench.workloads import LEARNING_RATE
+from tinygrad_edu.bench import numpy_conv_lstm, numpy_nets
+from tinygrad_edu.bench.problems import Problem
+from tinygrad_edu.bench.workloads import LEARNING_RATE
 
 ForwardBackward = Callable[[numpy_nets.Arrays, numpy_nets.Arrays],
                            tuple[float, numpy_nets.Arrays]]

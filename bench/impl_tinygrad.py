@@ -15,13 +15,13 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 
-from bench.problems import Problem, layer_params
-from bench.workloads import LEARNING_RATE, TINYGRAD_SGD
+from tinygrad_edu.bench.problems import Problem, layer_params
+from tinygrad_edu.bench.workloads import LEARNING_RATE, TINYGRAD_SGD
 
 
 def _linear(problem: Problem, prefix: str):
     """An nn.Linear with the shared weights of `prefix` loaded."""
-    import nn
+    from tinygrad_edu import nn
 
     weight = problem.params[prefix + ".weight"]
     layer = nn.Linear(weight.shape[1], weight.shape[0])
@@ -31,7 +31,7 @@ def _linear(problem: Problem, prefix: str):
 
 def _conv(problem: Problem, prefix: str):
     """An nn.Conv2d (stride 1, pad 0) with the shared weights of `prefix` loaded."""
-    import nn
+    from tinygrad_edu import nn
 
     weight = problem.params[prefix + ".weight"]
     layer = nn.Conv2d(weight.shape[1], weight.shape[0], weight.shape[2])
@@ -42,7 +42,7 @@ def _conv(problem: Problem, prefix: str):
 def _train_step(forward_loss: Callable[[], Tensor], params: list,
                 optimizer=None) -> Callable[[], float]:
     """Wrap a loss closure in the usual zero_grad / backward / step loop (SGD unless given)."""
-    import optim
+    from tinygrad_edu import optim
 
     opt = optimizer if optimizer is not None else optim.SGD(params, lr=LEARNING_RATE)
 
@@ -62,8 +62,8 @@ def mlp_step(problem: Problem, use_rngd: bool = False) -> Callable[[], float]:
     A Sequential with activation modules (not `.relu()` calls) because RNGD finds its layers and
     their activations through forward hooks; SGD runs on the very same model.
     """
-    import nn
-    import optim
+    from tinygrad_edu import nn
+    from tinygrad_edu import optim
 
     linears = [_linear(problem, f"fc{k}") for k in range(1, 5)]
     model = nn.Sequential(linears[0], nn.ReLU(), linears[1], nn.ReLU(), linears[2], nn.ReLU(),
@@ -80,7 +80,7 @@ def mlp_step(problem: Problem, use_rngd: bool = False) -> Callable[[], float]:
 
 def cnn_step(problem: Problem) -> Callable[[], float]:
     """W2: conv, ReLU, pool, conv, ReLU, pool, flatten, linear, cross-entropy."""
-    import nn
+    from tinygrad_edu import nn
 
     conv1, conv2 = _conv(problem, "conv1"), _conv(problem, "conv2")
     fc = _linear(problem, "fc")
@@ -98,7 +98,7 @@ def cnn_step(problem: Problem) -> Callable[[], float]:
 
 def lstm_step(problem: Problem) -> Callable[[], float]:
     """W3: nn.LSTM over 50 steps, MSE of a linear readout of the last hidden state."""
-    import nn
+    from tinygrad_edu import nn
 
     w_ih = problem.params["lstm.weight_ih_l0"]
     lstm = nn.LSTM(w_ih.shape[1], w_ih.shape[0] // 4)

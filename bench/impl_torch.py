@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bench.problems import Problem
-from bench.workloads import LEARNING_RATE, TORCH_CELL
+from tinygrad_edu.bench.problems import Problem
+from tinygrad_edu.bench.workloads import LEARNING_RATE, TORCH_CELL
 
 
 class ReluMLP(nn.Module):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from bench.numpy_nets import Arrays, softmax_cross_entropy
+from tinygrad_edu.bench.numpy_nets import Arrays, softmax_cross_entropy
 
 
 def conv_forward(x: np.ndarray, weight: np.ndarray,

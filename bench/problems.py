@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.workloads import CHAIN_LENGTHS
+from tinygrad_edu.bench.workloads import CHAIN_LENGTHS
 
 SEED = 20240611
 

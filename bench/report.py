@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.workloads import IMPL_LABELS, NUMPY, TINYGRAD, WORKLOADS, Workload
+from tinygrad_edu.bench.workloads import IMPL_LABELS, NUMPY, TINYGRAD, WORKLOADS, Workload
 
 LOSS_RTOL = 1e-4
 Result = dict[str, Any]

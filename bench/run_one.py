@@ -1,6 +1,6 @@
 """Child process: measure one (workload, implementation) pair and print one JSON line.
 
-    python -m bench.run_one W1 numpy --steps 50 --warmup 5 --threads 1
+    python -m tinygrad_edu.bench.run_one W1 numpy --steps 50 --warmup 5 --threads 1
 
 Why a fresh process per measurement: allocator state, imported libraries (PyTorch's thread pool,
 BLAS buffers) and garbage left by an earlier workload would otherwise leak into the next one.
@@ -32,18 +32,18 @@ def set_thread_env(threads: int) -> None:
 
 def _build(workload: str, impl: str, threads: int) -> Callable[[], float]:
     """Import the implementation module lazily (torch only in torch children) and build a step."""
-    from bench.problems import make_problem
-    from bench.workloads import NUMPY, TINYGRAD, TINYGRAD_SGD, TORCH, TORCH_CELL
+    from tinygrad_edu.bench.problems import make_problem
+    from tinygrad_edu.bench.workloads import NUMPY, TINYGRAD, TINYGRAD_SGD, TORCH, TORCH_CELL
 
     problem = make_problem(workload)
     if impl == NUMPY:
-        from bench import impl_numpy
+        from tinygrad_edu.bench import impl_numpy
         return impl_numpy.build(workload, problem, threads)
     if impl in (TORCH, TORCH_CELL):
-        from bench import impl_torch
+        from tinygrad_edu.bench import impl_torch
         return impl_torch.build(workload, problem, threads, impl)
     if impl in (TINYGRAD, TINYGRAD_SGD):
-        from bench import impl_tinygrad
+        from tinygrad_edu.bench import impl_tinygrad
         return impl_tinygrad.build(workload, problem, threads, impl)
     raise ValueError(f"unknown implementation {impl!r}")
 
@@ -142,7 +142,7 @@ def measure(workload: str, impl: str, steps: int, warmup: int, threads: int,
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command line of the child (the harness builds it; useful by hand for profiling)."""
-    parser = argparse.ArgumentParser(prog="python -m bench.run_one",
+    parser = argparse.ArgumentParser(prog="python -m tinygrad_edu.bench.run_one",
                                      description="Measure one workload with one implementation "
                                                  "and print a JSON line.")
     parser.add_argument("workload")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Implementation names, as passed to `python -m bench.run_one WORKLOAD IMPL`.
+# Implementation names, as passed to `python -m tinygrad_edu.bench.run_one WORKLOAD IMPL`.
 TINYGRAD = "tinygrad"          # tinygrad_edu through its public API
 TINYGRAD_SGD = "tinygrad_sgd"  # tinygrad_edu with optim.SGD: the baseline of the RNGD workload
 NUMPY = "numpy"                # hand-written numpy forward + backward (the floor of a numpy engine)

@@ -24,8 +24,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import nn  # noqa: E402
-import optim  # noqa: E402
+from tinygrad_edu import nn  # noqa: E402
+from tinygrad_edu import optim  # noqa: E402
 import tinygrad_edu  # noqa: E402
 from tinygrad_edu import Tensor, no_grad  # noqa: E402
 from rngd_data import load, save_curves, whitening  # noqa: E402

@@ -1,6 +1,6 @@
 """nn: modules, layers and losses built from tinygrad_edu Tensor ops.
 
-    >>> import nn
+    >>> from tinygrad_edu import nn
     >>> from tinygrad_edu import Tensor
     >>> model = nn.MLP([2, 16, 16, 1])
     >>> model(Tensor.ones(4, 2)).shape

@@ -8,7 +8,7 @@ gradient) comes from the engine.
 
 Encoders and decoders are any Modules, or lists of sizes that become an `MLP`:
 
-    >>> import nn
+    >>> from tinygrad_edu import nn
     >>> from tinygrad_edu import Tensor
     >>> ae = nn.Autoencoder([8, 16, 2], [2, 16, 8], activation="tanh")
     >>> ae(Tensor.ones(5, 8)).shape

@@ -74,7 +74,7 @@ class Sequential(Module):
     """Apply modules one after another; children are named '0', '1', ...
 
     Example:
-        >>> from nn import ReLU
+        >>> from tinygrad_edu.nn import ReLU
         >>> net = Sequential(Linear(2, 4), ReLU(), Linear(4, 1))
         >>> net(Tensor.ones(5, 2)).shape
         (5, 1)

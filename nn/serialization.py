@@ -61,7 +61,8 @@ def save(module_or_state, path) -> None:
     temporary file is removed and any previous file at `path` is left untouched.
 
     Example:
-        >>> import os, tempfile, nn
+        >>> import os, tempfile
+        >>> from tinygrad_edu import nn
         >>> model = nn.Linear(2, 1)
         >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
         >>> nn.save(model, path)
@@ -112,7 +113,8 @@ def load(path) -> OrderedDict:
     arrays are refused, since unpickling can run arbitrary code.
 
     Example:
-        >>> import os, tempfile, nn
+        >>> import os, tempfile
+        >>> from tinygrad_edu import nn
         >>> path = os.path.join(tempfile.mkdtemp(), "w.npz")
         >>> nn.save({"w": np.arange(3.0)}, path)
         >>> nn.load(path)["w"].tolist()

@@ -6,7 +6,7 @@ preconditions each neuron's gradient with its relative Fisher information (seed 
 Fisher tools behind RNGD are in `optim.fisher`.
 
 Example:
-    >>> import optim
+    >>> from tinygrad_edu import optim
     >>> # opt = optim.Adam(model.parameters(), lr=1e-3)
     >>> # for x, y in batches: opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
 """

@@ -84,7 +84,7 @@ class Optimizer:
 
     Example:
         >>> from tinygrad_edu import Tensor
-        >>> from optim import SGD
+        >>> from tinygrad_edu.optim import SGD
         >>> w = Tensor([1.0, 2.0], requires_grad=True)
         >>> opt = SGD([w], lr=0.1)
         >>> (w * w).sum().backward(); opt.step(); [round(v, 6) for v in w.data.tolist()]

@@ -57,7 +57,7 @@ from .optimizer import Optimizer, check_in_unit_interval, check_nonnegative
 
 def _activation_spec(module, omega: float | None, sigma: float):
     """(name, options) of nu_f for a supported activation module, else None."""
-    import nn
+    from tinygrad_edu import nn
     if isinstance(module, nn.ReLU):
         return "relu", dict(omega=omega, iota=0.0, sigma=sigma)
     if isinstance(module, nn.LeakyReLU):
@@ -112,7 +112,7 @@ class RNGD(Optimizer):
                  eps: float = 1e-2, momentum: float = 0.0, input_layer: str = "auto",
                  omega: float | None = 0.1, sigma: float = 1.0, min_damping: float = 1e-8,
                  stats_every: int = 1):
-        import nn
+        from tinygrad_edu import nn
         if not isinstance(model, nn.Module):
             raise TypeError(f"RNGD: expected the model (an nn.Module; RNGD finds its layers "
                             f"through forward hooks), got {type(model).__name__}; pass "

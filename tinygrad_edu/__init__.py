@@ -21,3 +21,14 @@ __all__ = [
     "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
     "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed",
 ]
+
+# Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
+# `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.
+_SUBPACKAGES = ("nn", "optim", "viz", "data", "bench")
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")

@@ -29,10 +29,10 @@ def demo() -> int:
 def run_bench(bench_args) -> int:
     """Hand the arguments to the benchmark suite in bench/ (options: see its --help)."""
     try:
-        from bench import main as bench_main
+        from tinygrad_edu.bench import main as bench_main
     except ImportError as error:
         print(f"tinygrad-edu bench: the benchmark suite is not installed ({error}); run it "
-              f"from a source checkout with `python -m bench`", file=sys.stderr)
+              f"from a source checkout with `python -m tinygrad_edu.bench`", file=sys.stderr)
         return 2
     return bench_main(bench_args)
 

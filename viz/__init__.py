@@ -1,6 +1,6 @@
 """viz: pictures of the graphs autograd records, and backprop shown step by step.
 
-    >>> import nn, viz
+    >>> from tinygrad_edu import nn, viz
     >>> from tinygrad_edu import Tensor
     >>> model = nn.MLP([2, 4, 1])
     >>> with viz.record(model):                     # group the ops by Module call

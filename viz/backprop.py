@@ -65,7 +65,7 @@ def backprop_steps(loss, gradient=None):
         gradient: dL/d(loss) for a non-scalar `loss` (array-like of its shape).
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> w = Tensor([2.0], requires_grad=True, name="w")
         >>> loss = ((w * 3.0).tanh()).sum()
@@ -127,7 +127,7 @@ def backprop_table(loss, gradient=None) -> str:
     """The steps of `backprop_steps` as text, one block per op, for a terminal or a notebook.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> a = Tensor(3.0, requires_grad=True, name="a")
         >>> print(viz.backprop_table(a * a))
@@ -155,7 +155,7 @@ def draw_backprop(loss, step: int, gradient=None, **options):
     is not used or changed. Other options go to `draw_graph`.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> a = Tensor(3.0, requires_grad=True, name="a")
         >>> loss = (a * 2.0).exp()

@@ -144,7 +144,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         a `graphviz.Digraph` (shows inline in Jupyter); `.source` is the DOT text.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> a = Tensor(2.0, requires_grad=True, name="a")
         >>> loss = a * a + 1
@@ -270,7 +270,7 @@ def to_dot(root, **options) -> str:
     Paste it into any Graphviz viewer, diff it in a test, or save it next to a notebook.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> x = Tensor([1.0, 2.0], requires_grad=True)
         >>> print(viz.to_dot((x * 3).sum()).splitlines()[0])

@@ -56,7 +56,7 @@ def region(label: str):
                 h = cell(x[t], h)
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> a = Tensor([1.0, 2.0], requires_grad=True)
         >>> with viz.region("encoder"):
@@ -126,7 +126,7 @@ def regions_for(model, prefix: str = "") -> RegionHooks:
     same thing for one `with` block.
 
     Example:
-        >>> import nn, viz
+        >>> from tinygrad_edu import nn, viz
         >>> from tinygrad_edu import Tensor
         >>> model = nn.MLP([2, 3, 1])
         >>> hooks = viz.regions_for(model)
@@ -143,7 +143,7 @@ def record(model, prefix: str = ""):
     """Inside the block, every Module call of `model` makes a region (see `regions_for`).
 
     Example:
-        >>> import nn, viz
+        >>> from tinygrad_edu import nn, viz
         >>> from tinygrad_edu import Tensor
         >>> model = nn.MLP([2, 3, 1])
         >>> with viz.record(model):

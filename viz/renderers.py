@@ -44,7 +44,7 @@ def which_renderer(format: str = "svg") -> str:
     Raises RendererNotFound (with the ways to get one) when there is none.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> viz.which_renderer("svg") in ("dot", "wasm")    # doctest: +SKIP
         True
     """
@@ -64,7 +64,7 @@ def render_bytes(source: str, format: str = "svg", renderer: str = "auto") -> by
     """Render DOT text to bytes in `format` with the chosen (or the available) renderer.
 
     Example:
-        >>> import viz
+        >>> from tinygrad_edu import viz
         >>> viz.render_bytes("digraph { a -> b }")[:5]    # doctest: +SKIP
         b'<?xml'
     """
@@ -108,7 +108,8 @@ def render(graph, path, format: str = "svg", renderer: str = "auto") -> str:
     `path` has no suffix, `.{format}` is added. Parent folders are created.
 
     Example:
-        >>> import viz, tempfile, os
+        >>> import os, tempfile
+        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu import Tensor
         >>> x = Tensor([1.0, 2.0], requires_grad=True, name="x")
         >>> folder = tempfile.mkdtemp()

@@ -8,7 +8,7 @@
 
 Example:
     >>> import numpy as np
-    >>> from optim.fisher import layer_rfim, layer_rfim_autodiff
+    >>> from tinygrad_edu.optim.fisher import layer_rfim, layer_rfim_autodiff
     >>> W, b, x = np.ones((2, 3)), np.zeros(2), np.eye(3)
     >>> bool(np.allclose(layer_rfim(W, b, x, "tanh"), layer_rfim_autodiff(W, b, x, "tanh")))
     True

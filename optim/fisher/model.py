@@ -102,7 +102,7 @@ def gradient_structure_identity(model, x):
     Example:
         >>> # lhs, rhs = gradient_structure_identity(bias_free_relu_mlp, x); np.allclose(lhs, rhs)
     """
-    import nn
+    from tinygrad_edu import nn
     layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
     allowed = (nn.Linear, nn.ReLU, nn.LeakyReLU, nn.Sequential, nn.Identity)
     others = [type(m).__name__ for m in model.modules()

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from scipy.linalg import subspace_angles
 
-import nn
-import optim
+from tinygrad_edu import nn
+from tinygrad_edu import optim
 from tinygrad_edu import Tensor, gradcheck
 
 

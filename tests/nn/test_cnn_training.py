@@ -5,8 +5,8 @@ import time
 import numpy as np
 import pytest
 
-import nn
-from nn import functional as F
+from tinygrad_edu import nn
+from tinygrad_edu.nn import functional as F
 from tinygrad_edu import Tensor, no_grad
 from tinygrad_edu.data import make_shapes, IMAGE_CLASSES
 from tinygrad_edu.ops.pool import manual_seed

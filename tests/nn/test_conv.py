@@ -4,8 +4,8 @@ whole small CNN against PyTorch with the same weights."""
 import numpy as np
 import pytest
 
-import nn
-from nn import functional as F
+from tinygrad_edu import nn
+from tinygrad_edu.nn import functional as F
 from tinygrad_edu import Tensor, gradcheck, set_default_dtype
 from tinygrad_edu.ops.pool import manual_seed
 

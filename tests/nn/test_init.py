@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-import nn
-from nn import init
+from tinygrad_edu import nn
+from tinygrad_edu.nn import init
 
 SHAPE = (200, 300)                 # fan_out = 200, fan_in = 300; 60 000 samples
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-import nn
-from nn import functional as F
+from tinygrad_edu import nn
+from tinygrad_edu.nn import functional as F
 from tinygrad_edu import Tensor, gradcheck
 
 RNG = np.random.default_rng(7)

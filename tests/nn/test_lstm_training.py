@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-import nn
-import optim
+from tinygrad_edu import nn
+from tinygrad_edu import optim
 from tinygrad_edu import Tensor
 from tinygrad_edu.data import adding_problem, running_sum_sign, delayed_echo
 

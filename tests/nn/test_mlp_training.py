@@ -4,8 +4,8 @@ import time
 import numpy as np
 import pytest
 
-import nn
-from nn import functional as F
+from tinygrad_edu import nn
+from tinygrad_edu.nn import functional as F
 from tinygrad_edu import Tensor
 from tinygrad_edu.data import (make_moons, make_blobs, make_circles, train_test_split,
                                iterate_minibatches)

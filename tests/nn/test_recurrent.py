@@ -3,8 +3,8 @@ float64 gradcheck of every cell and layer, peephole formula, op count per step, 
 import numpy as np
 import pytest
 
-import nn
-from nn.rnn_cells import lstm_gates, gru_gates
+from tinygrad_edu import nn
+from tinygrad_edu.nn.rnn_cells import lstm_gates, gru_gates
 from tinygrad_edu import Tensor, gradcheck, gradgradcheck
 
 F64 = np.float64

@@ -6,8 +6,8 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-import nn
-from nn import serialization
+from tinygrad_edu import nn
+from tinygrad_edu.nn import serialization
 from tinygrad_edu import Tensor
 
 RNG = np.random.default_rng(3)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import optim
+from tinygrad_edu import optim
 from optim_helpers import make_params, set_grads
 from tinygrad_edu import Tensor
 

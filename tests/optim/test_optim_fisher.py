@@ -3,8 +3,8 @@ expectations, with no engine involved, and (2) the autodiff definition E[score s
 import numpy as np
 import pytest
 
-import nn
-from optim import fisher
+from tinygrad_edu import nn
+from tinygrad_edu.optim import fisher
 from tinygrad_edu import Tensor
 
 RNG = np.random.default_rng(0)

@@ -5,9 +5,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import nn
-import optim
-from optim import fisher
+from tinygrad_edu import nn
+from tinygrad_edu import optim
+from tinygrad_edu.optim import fisher
 import tinygrad_edu
 from tinygrad_edu import Tensor, no_grad
 

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-import optim
-from optim import lr_scheduler as sched
+from tinygrad_edu import optim
+from tinygrad_edu.optim import lr_scheduler as sched
 from optim_helpers import make_params
 from tinygrad_edu import Tensor
 

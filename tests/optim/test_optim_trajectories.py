@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import optim
+from tinygrad_edu import optim
 from optim_helpers import B0, W0, make_params, np_grads, set_grads
 
 STEPS = 30
@@ -134,7 +134,7 @@ def test_trajectory_matches_seed_formula(name, kwargs, rule):
                                          ("RMSprop", dict(lr=0.01, centered=True))])
 def test_mlp_training_matches_pytorch_end_to_end(torch, float64, name, kwargs):
     """Same MLP, same data, gradients from each library's own backward: 20 steps agree."""
-    import nn
+    from tinygrad_edu import nn
     from tinygrad_edu import Tensor
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(16, 3)), rng.integers(0, 4, 16)

@@ -1,7 +1,7 @@
 """Fixtures of the viz tests (DOT parsing helpers live in viz_helpers.py)."""
 import pytest
 
-import viz
+from tinygrad_edu import viz
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@ closed forms, against the engine's backward and against central differences."""
 import numpy as np
 import pytest
 
-import nn
-import viz
+from tinygrad_edu import nn
+from tinygrad_edu import viz
 from tinygrad_edu import Tensor
 
 

@@ -4,10 +4,10 @@ import sys
 import numpy as np
 import pytest
 
-import nn
-import viz
+from tinygrad_edu import nn
+from tinygrad_edu import viz
 from tinygrad_edu import Tensor, no_grad
-from viz.graph import PARAMETER_COLOUR, REQUIRES_GRAD_COLOUR, CONSTANT_COLOUR, RESULT_COLOUR
+from tinygrad_edu.viz.graph import PARAMETER_COLOUR, REQUIRES_GRAD_COLOUR, CONSTANT_COLOUR, RESULT_COLOUR
 from viz_helpers import parse, fields, find_tensor, ops_of, micrograd_example
 
 

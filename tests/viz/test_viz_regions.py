@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-import nn
-import nn.functional as F
-import viz
+from tinygrad_edu import nn
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu import viz
 from tinygrad_edu import Tensor
-from viz.regions import Region, place_ops, common_region
+from tinygrad_edu.viz.regions import Region, place_ops, common_region
 from viz_helpers import parse, find_tensor, ops_of
 
 

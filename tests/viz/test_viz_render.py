@@ -3,9 +3,9 @@ import shutil
 
 import pytest
 
-import nn
-import viz
-import viz.renderers as renderers
+from tinygrad_edu import nn
+from tinygrad_edu import viz
+import tinygrad_edu.viz.renderers as renderers
 from tinygrad_edu import Tensor
 
 
