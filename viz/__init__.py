@@ -18,10 +18,12 @@ from .regions import (Region, region, record, regions_for, RegionHooks, recorded
 from .renderers import render, render_bytes, which_renderer, Picture, RendererNotFound
 from .graph import draw_graph, to_dot
 from .backprop import backprop_steps, backprop_table, draw_backprop, BackpropStep
+from .svg import Figure
+from .plots import plot_lines, plot_training_curves
 
 __all__ = [
     "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
     "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
     "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
-    "BackpropStep",
+    "BackpropStep", "Figure", "plot_lines", "plot_training_curves",
 ]
