@@ -9,3 +9,5 @@ from .toy import make_moons, make_blobs, make_circles, train_test_split, iterate
 from .sequences import adding_problem, running_sum_sign, delayed_echo
 from .images import make_shapes, IMAGE_CLASSES
 from .digits import read_idx, load_mnist, load_digits8x8
+from .planar import make_spirals, make_xor
+from .sine import sine_continuation

@@ -1,0 +1,143 @@
+"""`History`: what `fit` measured, one value per epoch and metric.
+
+Why a class and not a bare dict: the loop also needs to say *how* training ended (it ran
+all epochs, it stopped early, Ctrl-C interrupted it) and how long it took, and a student
+wants `history.best("val_loss")` and a plot without writing the bookkeeping. The data
+itself stays a plain `{metric: [value per epoch]}` dict (`to_dict()`), which is what
+`viz.plot_training_curves` and `json` read.
+"""
+import json
+import math
+import os
+
+
+class History:
+    """Per-epoch losses and metrics of one training run.
+
+    Attributes:
+        metrics: dict name -> list of floats, one per finished epoch ("loss", "accuracy",
+            "val_loss", ...).
+        epochs: number of epochs recorded.
+        stopped_early: True when a callback (e.g. `EarlyStopping`) ended the run.
+        interrupted: True when Ctrl-C ended it; the last epoch then covers only the batches
+            that finished.
+        seconds: wall time of the whole run.
+
+    Example:
+        >>> h = History()
+        >>> h.record({"loss": 0.9, "val_loss": 1.0}); h.record({"loss": 0.5, "val_loss": 0.7})
+        >>> h["loss"], h.best("val_loss")
+        ([0.9, 0.5], (1, 0.7))
+    """
+
+    def __init__(self, metrics=None):
+        self.metrics = {name: [float(v) for v in values] for name, values in (metrics or {}).items()}
+        self.stopped_early = False
+        self.interrupted = False
+        self.seconds = 0.0
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs are recorded (the length of every metric's list)."""
+        return max((len(values) for values in self.metrics.values()), default=0)
+
+    def record(self, logs: dict) -> None:
+        """Append one epoch's values: `logs` maps metric name -> number."""
+        for name, value in logs.items():
+            self.metrics.setdefault(name, []).append(float(value))
+
+    def __getitem__(self, name):
+        if name not in self.metrics:
+            raise KeyError(f"History: no metric {name!r}; recorded: {sorted(self.metrics)}")
+        return self.metrics[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self.metrics
+
+    def last(self, name: str) -> float:
+        """The value of `name` after the last epoch.
+
+        Example:
+            >>> History({"loss": [3.0, 2.0]}).last("loss")
+            2.0
+        """
+        values = self[name]
+        if not values:
+            raise ValueError(f"History.last: {name!r} has no values yet")
+        return values[-1]
+
+    def best(self, name: str, mode: str = "auto"):
+        """(epoch index, value) of the best epoch: lowest for losses, highest for the rest.
+
+        `mode` is "min", "max", or "auto" (min when the name contains "loss" or "error").
+        NaN epochs are skipped.
+
+        Example:
+            >>> History({"accuracy": [0.5, 0.9, 0.8]}).best("accuracy")
+            (1, 0.9)
+        """
+        values = self[name]
+        mode = _resolve_mode(name, mode)
+        finite = [(i, v) for i, v in enumerate(values) if not math.isnan(v)]
+        if not finite:
+            raise ValueError(f"History.best: {name!r} has no finite values")
+        pick = min if mode == "min" else max
+        return pick(finite, key=lambda pair: pair[1])
+
+    def to_dict(self) -> dict:
+        """A copy of the data as `{metric: [value per epoch]}` (what `viz.plot_training_curves`
+        and `json` take)."""
+        return {name: list(values) for name, values in self.metrics.items()}
+
+    def to_json(self, path=None) -> str:
+        """The metrics and how the run ended, as JSON text; written to `path` too when given.
+
+        Example:
+            >>> History.from_json(History({"loss": [1.0, 0.5]}).to_json())["loss"]
+            [1.0, 0.5]
+        """
+        text = json.dumps({"metrics": self.to_dict(), "stopped_early": self.stopped_early,
+                           "interrupted": self.interrupted, "seconds": self.seconds}, indent=1)
+        if path is not None:
+            with open(os.fspath(path), "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+        return text
+
+    @classmethod
+    def from_json(cls, text_or_path) -> "History":
+        """Read what `to_json` wrote (the JSON text itself, or a path to it)."""
+        text = str(text_or_path)
+        if not text.lstrip().startswith("{"):
+            with open(os.fspath(text_or_path), encoding="utf-8") as file:
+                text = file.read()
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+            raise ValueError("History.from_json: expected an object with a 'metrics' mapping, as "
+                             "History.to_json writes")
+        history = cls(data["metrics"])
+        history.stopped_early = bool(data.get("stopped_early", False))
+        history.interrupted = bool(data.get("interrupted", False))
+        history.seconds = float(data.get("seconds", 0.0))
+        return history
+
+    def plot(self, path=None, metrics=None, title=None, log_y: bool = False):
+        """Draw the learning curves with `viz.plot_training_curves` (SVG, no matplotlib)."""
+        from tinygrad_edu import viz
+        return viz.plot_training_curves(self.to_dict(), path=path, metrics=metrics, title=title,
+                                        log_y=log_y)
+
+    def __repr__(self):
+        ending = " (stopped early)" if self.stopped_early else \
+            " (interrupted)" if self.interrupted else ""
+        last = ", ".join(f"{name}={values[-1]:.4g}" for name, values in self.metrics.items()
+                         if values)
+        return f"History({self.epochs} epochs{ending}: {last})"
+
+
+def _resolve_mode(name: str, mode: str) -> str:
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+    if mode == "auto":
+        lowered = name.lower()
+        return "min" if ("loss" in lowered or "error" in lowered or "mse" in lowered) else "max"
+    return mode
