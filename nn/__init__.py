@@ -7,18 +7,22 @@
     (4, 1)
 """
 from .module import Module, Parameter
-from .linear import Linear, Identity, Flatten, Sequential
-from .activation import ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax
+from .linear import Linear, Identity, Flatten, Unflatten, Sequential
+from .containers import ModuleList, ModuleDict
+from .activation import (ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax, GELU,
+                         SiLU)
 from .mlp import MLP
 from . import init
 from . import functional
 from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
                           ContractiveAutoencoder, TiedLinear, reconstruction_error)
 from .vae import VAE, VAELoss, gaussian_kl
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
 from .serialization import save, load
 from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Dropout
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
+from .lazy import LazyLinear, LazyConv2d
+from . import utils

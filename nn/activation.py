@@ -1,5 +1,6 @@
 """Activation functions as modules, so they can sit in a Sequential and carry hooks."""
 from .module import Module
+from . import functional_act as F
 
 
 class ReLU(Module):
@@ -93,8 +94,46 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
+class GELU(Module):
+    """x Phi(x), Phi the standard normal CDF: a smooth ReLU used by transformers (BERT, GPT).
+
+    `approximate='tanh'` uses PyTorch's tanh formula instead of erf.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> round(GELU()(Tensor([1.0])).item(), 4)
+        0.8413
+    """
+
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """x * sigmoid(x) (swish): smooth, non-monotonic just below 0, unbounded above.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> SiLU()(Tensor([0.0])).item()
+        0.0
+    """
+
+    def forward(self, x):
+        return F.silu(x)
+
+
 ACTIVATIONS = {"relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU, "tanh": Tanh,
-               "sigmoid": Sigmoid, "softplus": Softplus, "softmax": Softmax}
+               "sigmoid": Sigmoid, "softplus": Softplus, "softmax": Softmax, "gelu": GELU,
+               "silu": SiLU}
 
 
 def make_activation(name_or_module):

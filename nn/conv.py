@@ -11,6 +11,7 @@ import numpy as np
 from tinygrad_edu import get_default_dtype
 from .module import Module, Parameter
 from . import init
+from .functional_conv import conv2d as _conv2d, max_pool2d as _max_pool2d
 
 
 def _tuple(value, n: int) -> tuple:
@@ -39,18 +40,30 @@ class _ConvNd(Module):
     dims = 2
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, bias: bool = True, dtype=None):
+                 dilation=1, bias: bool = True, dtype=None, groups: int = 1):
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if not isinstance(value, (int, np.integer)) or value < 1:
+        for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
+                            ("groups", groups)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{type(self).__name__}: {name} must be a positive int, "
                                  f"got {value!r}")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{type(self).__name__}: groups={groups} must divide in_channels="
+                             f"{in_channels} and out_channels={out_channels}")
+        if padding not in ("same", "valid") and isinstance(padding, str):
+            raise ValueError(f"{type(self).__name__}: padding must be an int, a tuple, 'same' or "
+                             f"'valid', got {padding!r}")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.groups = int(groups)
         self.kernel_size = _tuple(kernel_size, self.dims)
-        self.stride, self.padding = _tuple(stride, self.dims), _tuple(padding, self.dims)
+        self.stride = _tuple(stride, self.dims)
+        self.padding = padding if isinstance(padding, str) else _tuple(padding, self.dims)
+        if padding == "same" and any(s != 1 for s in self.stride):
+            raise ValueError(f"{type(self).__name__}: padding='same' needs stride=1, got "
+                             f"stride={stride}")
         self.dilation = _tuple(dilation, self.dims)
         dtype = dtype or get_default_dtype()
-        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
@@ -60,8 +73,8 @@ class _ConvNd(Module):
 
     def reset_parameters(self):
         """PyTorch's default: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-        fan_in = in_channels * prod(kernel_size) (kaiming_uniform with a = sqrt(5))."""
-        fan_in = self.in_channels * int(np.prod(self.kernel_size))
+        fan_in = in_channels / groups * prod(kernel_size) (kaiming_uniform with a = sqrt(5))."""
+        fan_in = self.in_channels // self.groups * int(np.prod(self.kernel_size))
         bound = 1.0 / math.sqrt(fan_in)
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
@@ -75,10 +88,12 @@ class _ConvNd(Module):
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, " \
                f"stride={self.stride}"
-        if any(self.padding):
-            text += f", padding={self.padding}"
+        if isinstance(self.padding, str) or any(self.padding):
+            text += f", padding={self.padding!r}"
         if any(d != 1 for d in self.dilation):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
@@ -101,7 +116,9 @@ class Conv2d(_ConvNd):
 
     def forward(self, x):
         with _LayerErrors(self):
-            return x.conv2d(self.weight, self.bias, **self._options())
+            if self.groups == 1 and not isinstance(self.padding, str):
+                return x.conv2d(self.weight, self.bias, **self._options())
+            return _conv2d(x, self.weight, self.bias, groups=self.groups, **self._options())
 
 
 class Conv1d(_ConvNd):
@@ -117,7 +134,15 @@ class Conv1d(_ConvNd):
 
     def forward(self, x):
         with _LayerErrors(self):
-            return x.conv1d(self.weight, self.bias, **self._options())
+            if self.groups == 1 and not isinstance(self.padding, str):
+                return x.conv1d(self.weight, self.bias, **self._options())
+            if x.ndim != 3:
+                raise ValueError(f"expected a 3-D input (N, C, L), got shape {x.shape}")
+            # groups / 'same' through the 2-D function on a height-1 image
+            pad = self.padding if isinstance(self.padding, str) else (0, self.padding[0])
+            return _conv2d(x.unsqueeze(2), self.weight.unsqueeze(2), self.bias,
+                           stride=(1, self.stride[0]), padding=pad,
+                           dilation=(1, self.dilation[0]), groups=self.groups).squeeze(2)
 
 
 class _PoolNd(Module):
@@ -151,6 +176,22 @@ class MaxPool2d(_PoolNd):
     """
 
     op = "max_pool2d"
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode: bool = False):
+        super().__init__(kernel_size, stride, padding)
+        if dilation not in (1, (1, 1)) or return_indices:
+            raise NotImplementedError("MaxPool2d: dilation > 1 and return_indices=True are not "
+                                      "supported")
+        self.ceil_mode = bool(ceil_mode)
+
+    def forward(self, x):
+        with _LayerErrors(self):
+            return _max_pool2d(x, self.kernel_size, self.stride, self.padding,
+                               ceil_mode=self.ceil_mode)
+
+    def extra_repr(self):
+        return super().extra_repr() + (", ceil_mode=True" if self.ceil_mode else "")
 
 
 class AvgPool2d(_PoolNd):

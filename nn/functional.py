@@ -8,6 +8,11 @@ as plain inputs.
 import numpy as np
 
 from tinygrad_edu import Tensor
+# PyTorch's F.* names defined in their own files (activations, linear, one_hot, layer_norm;
+# conv2d with groups / 'same', max_pool2d with ceil_mode)
+from .functional_act import (relu, leaky_relu, elu, tanh, sigmoid, softplus, silu, erf, gelu,  # noqa: F401
+                             softmax, log_softmax, linear, one_hot, layer_norm)
+from .functional_conv import conv2d, max_pool2d  # noqa: F401
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -172,7 +177,7 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
     """
     target = _as_tensor(target, input)
     _check_same_shape("binary_cross_entropy", input, target)
-    if input.size and (input.data.min() < 0 or input.data.max() > 1):
+    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
         raise ValueError(f"binary_cross_entropy: input values must be probabilities in [0, 1], got "
                          f"range [{input.data.min():.4g}, {input.data.max():.4g}]; apply sigmoid "
                          f"first, or use binary_cross_entropy_with_logits on the raw scores")
@@ -252,7 +257,7 @@ def batch_norm(input, running_mean=None, running_var=None, weight=None, bias=Non
     stat_shape = (1, channels) + (1,) * (input.ndim - 2)
     use_batch = training or running_mean is None or running_var is None
     if use_batch:
-        count = input.size // channels
+        count = input.data.size // channels
         if training and count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input of shape {input.shape}; use a batch of 2 or more, or "
@@ -307,24 +312,9 @@ def embedding(input, weight, padding_idx=None):
 
 
 # ---------------------------------------------------------------- convolution, pooling, dropout
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
-    """2-D convolution of an NCHW batch (PyTorch's F.conv2d); see `Tensor.conv2d`.
-
-    Example:
-        >>> conv2d(Tensor.ones(1, 1, 5, 5), Tensor.ones(2, 1, 3, 3)).shape
-        (1, 2, 3, 3)
-    """
-    return input.conv2d(weight, bias, stride=stride, padding=padding, dilation=dilation)
-
-
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1):
     """1-D convolution of an (N, C, L) batch (PyTorch's F.conv1d); see `Tensor.conv1d`."""
     return input.conv1d(weight, bias, stride=stride, padding=padding, dilation=dilation)
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0):
-    """Max over each window of an NCHW batch (stride defaults to kernel_size)."""
-    return input.max_pool2d(kernel_size, stride, padding)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -70,6 +70,33 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+class Unflatten(Module):
+    """Split dim `dim` into `unflattened_size` (the inverse of Flatten), e.g. a vector to an image.
+
+    Example:
+        >>> Unflatten(1, (2, 3))(Tensor.ones(4, 6)).shape
+        (4, 2, 3)
+    """
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        dim = self.dim % x.ndim if -x.ndim <= self.dim < x.ndim else None
+        sizes = self.unflattened_size
+        known = int(np.prod([s for s in sizes if s != -1]))
+        if dim is None or sizes.count(-1) > 1 or (
+                x.shape[dim] != known if -1 not in sizes else known == 0 or x.shape[dim] % known):
+            raise ValueError(f"Unflatten(dim={self.dim}, unflattened_size={sizes}): cannot split "
+                             f"dim {self.dim} of an input of shape {x.shape}; the sizes must "
+                             f"multiply to that dim's size (at most one -1)")
+        return x.reshape(*x.shape[:dim], *sizes, *x.shape[dim + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
 class Sequential(Module):
     """Apply modules one after another; children are named '0', '1', ...
 

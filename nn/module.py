@@ -189,7 +189,7 @@ class Module:
 
     def num_parameters(self) -> int:
         """The number of trainable scalars."""
-        return int(sum(p.size for p in self.parameters()))
+        return int(sum(p.data.size for p in self.parameters()))
 
     # ------------------------------------------------------------ modes and grads
     def train(self, mode: bool = True):
@@ -206,6 +206,72 @@ class Module:
         """Set every parameter's `.grad` to None before the next backward."""
         for p in self.parameters():
             p.grad = None
+
+    def requires_grad_(self, requires_grad: bool = True):
+        """Turn gradients of every parameter on or off (e.g. freeze a pretrained encoder).
+
+        Example:
+            >>> from tinygrad_edu import nn
+            >>> [p.requires_grad for p in nn.Linear(2, 1).requires_grad_(False).parameters()]
+            [False, False]
+        """
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn):
+        """Call `fn(module)` on every descendant, children first, then on this module.
+
+        Why: the usual way to run a custom initialisation over a whole model, as in PyTorch.
+
+        Example:
+            >>> from tinygrad_edu import nn
+            >>> seen = []
+            >>> _ = nn.Sequential(nn.Linear(2, 2), nn.ReLU()).apply(lambda m: seen.append(type(m).__name__))
+            >>> seen
+            ['Linear', 'ReLU', 'Sequential']
+        """
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, *args, **kwargs):
+        """Cast floating parameters and buffers to a dtype, in place; 'cpu' is the only device.
+
+        Accepts PyTorch's spellings: `to('cpu')`, `to(np.float64)`, `to('cpu', np.float64)`,
+        `to(device=..., dtype=...)`, `to(tensor)` (its dtype). Integer buffers (BatchNorm's
+        `num_batches_tracked`) keep their dtype; the Parameter objects stay the same, so an
+        optimiser built earlier still holds them. Everything is checked before anything changes.
+
+        Example:
+            >>> from tinygrad_edu import nn
+            >>> nn.Linear(2, 1).to(np.float64).weight.dtype
+            dtype('float64')
+        """
+        from .module_to import parse_to_args
+        dtype = parse_to_args(f"{type(self).__name__}.to", args, kwargs)
+        if dtype is None:
+            return self
+        tensors = list(self.parameters()) + list(self.buffers())
+        for t in tensors:
+            if t.data.dtype.kind == "f" and t.data.dtype != dtype:
+                t.data = t.data.astype(dtype)
+                if t.grad is not None:
+                    t.grad = Tensor(t.grad.data.astype(dtype))
+        return self
+
+    def cpu(self):
+        """The module itself: everything already lives on the CPU."""
+        return self
+
+    def double(self):
+        """Cast floating parameters and buffers to float64 (what gradcheck wants)."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
 
     # ------------------------------------------------------------ calling
     def forward(self, *args, **kwargs):

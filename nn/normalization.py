@@ -141,3 +141,59 @@ class BatchNorm2d(_BatchNorm):
 
     accepted_ndims = (4,)
     layout = "(N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """Layer normalisation: each sample normalised over its last dims (no batch statistics).
+
+    y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance over the last
+    len(normalized_shape) dims. Why: unlike BatchNorm it does not depend on the other samples
+    of the batch, so it behaves the same in training and evaluation and suits sequences and
+    batch size 1 (transformers use it). Parameters `weight` (ones) and `bias` (zeros) have
+    shape normalized_shape, as in PyTorch.
+
+    Example:
+        >>> ln = LayerNorm(4)
+        >>> y = ln(Tensor.randn(2, 3, 4, seed=0))
+        >>> bool(abs(y.data.mean(axis=-1)).max() < 1e-5)
+        True
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
+            else tuple(normalized_shape)
+        if not shape or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+                            for n in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must be a positive int or a tuple of "
+                             f"them (the trailing dims to normalise), got {normalized_shape!r}")
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = dtype or get_default_dtype()
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def reset_parameters(self):
+        """Weight 1 and bias 0 (the identity after normalising)."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, x):
+        try:
+            return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        except ValueError as error:
+            raise ValueError(f"LayerNorm({self.normalized_shape}): {error}") from None
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
