@@ -1,0 +1,132 @@
+"""The Hopfield network (seed 004, sec. 1.4): Hebbian weights, asynchronous updates, capacity.
+
+Energy H(X) = -1/2 X^T W X + b^T X over X in {-1, +1}^n, W symmetric with zero diagonal;
+a neuron update X_i <- sgn(sum_j w_ij X_j - b_i) (sgn(0) = +1) never raises H.
+"""
+import numpy as np
+
+
+def random_patterns(s: int, n: int, seed: int = 0) -> np.ndarray:
+    """s patterns of n independent fair +-1 signs: the setting of the capacity analysis.
+
+    Example:
+        >>> random_patterns(2, 3).shape
+        (2, 3)
+    """
+    return np.where(np.random.default_rng(seed).random((s, n)) < 0.5, -1.0, 1.0)
+
+
+class Hopfield:
+    """A Hopfield network of n binary neurons that stores patterns by Hebb's rule.
+
+    Why: the first model of associative memory, and a dynamical system with a Lyapunov
+    function (the energy) that the update rule provably never increases.
+
+    Example:
+        >>> net = Hopfield(8)
+        >>> p = random_patterns(1, 8)
+        >>> net.store(p)
+        >>> bool((net.recall(p)[0] == p).all())
+        True
+    """
+
+    def __init__(self, n: int):
+        if int(n) != n or n < 2:
+            raise ValueError(f"Hopfield: n (number of neurons) must be an integer >= 2, got {n!r}")
+        self.n = int(n)
+        self.W = np.zeros((self.n, self.n))
+        self.b = np.zeros(self.n)
+
+    def _states(self, X, fn_name) -> np.ndarray:
+        X = np.array(X, dtype=np.float64)
+        if X.ndim == 1:
+            X = X[None]
+        if X.ndim != 2 or X.shape[1] != self.n or not np.all(np.abs(X) == 1):
+            raise ValueError(f"Hopfield.{fn_name}: expected states of +-1 of shape (k, {self.n}), "
+                             f"got shape {X.shape}; map {{0, 1}} bits with 2 * x - 1")
+        return X
+
+    def store(self, patterns) -> None:
+        """Hebbian weights W = (1/n) sum_t x_t x_t^T with a zero diagonal (seed 004)."""
+        P = self._states(patterns, "store")
+        self.W = P.T @ P / self.n
+        np.fill_diagonal(self.W, 0.0)
+
+    def energy(self, X) -> np.ndarray:
+        """H(X) = -1/2 X^T W X + b^T X for each row of X."""
+        X = self._states(X, "energy")
+        return -0.5 * np.einsum("ki,ij,kj->k", X, self.W, X) + X @ self.b
+
+    def sweep(self, X, rng, trace=None) -> int:
+        """One asynchronous sweep over the neurons in random order; returns how many flipped.
+
+        Each row of X is its own network state, updated in place; `trace`, a list, receives
+        the energies after every single-neuron update.
+        """
+        flips = 0
+        for i in rng.permutation(self.n):
+            field = X @ self.W[i] - self.b[i]             # effective field H_i
+            new = np.where(field >= 0, 1.0, -1.0)
+            flips += int(np.sum(new != X[:, i]))
+            X[:, i] = new
+            if trace is not None:
+                trace.append(self.energy(X))
+        return flips
+
+    def recall(self, X, max_sweeps: int = 50, seed: int = 0, trace=None) -> np.ndarray:
+        """Run asynchronous updates from the states X until no neuron changes (a fixed point)."""
+        X = self._states(X, "recall")
+        rng = np.random.default_rng(seed)
+        for _ in range(max_sweeps):
+            if self.sweep(X, rng, trace) == 0:
+                break
+        return X
+
+    def is_fixed_point(self, X) -> np.ndarray:
+        """Whether each row is meta-stable: sgn(W x - b) = x in every coordinate."""
+        X = self._states(X, "is_fixed_point")
+        return np.all(np.where(X @ self.W.T - self.b >= 0, 1.0, -1.0) == X, axis=1)
+
+
+def capacity_bound(n: int) -> float:
+    """s <= n / (2 log2 n): patterns that are each retrieved with high probability (seed 004).
+
+    Example:
+        >>> round(capacity_bound(256), 2)
+        16.0
+    """
+    return n / (2 * np.log2(n))
+
+
+def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:
+    """Store s = load * n random patterns, start at each one and measure what is retrieved.
+
+    Why: the cross-talk C_{t,i} ~ N(0, s/n) (seed 004) predicts a bit error rate that depends
+    on s/n only, and retrieval that breaks down in an avalanche past s/n ~ 0.138.
+    Returns, per load, `overlap` (mean x.xi/n at the fixed point reached from pattern xi),
+    `bit_errors` (fraction of wrong bits there) and `stable` (fraction of patterns that are
+    themselves fixed points).
+
+    Example:
+        >>> r = capacity_experiment(100, [0.05])
+        >>> r["overlap"][0] > 0.95
+        True
+    """
+    out = {"loads": [], "s": [], "overlap": [], "bit_errors": [], "stable": []}
+    for k, load in enumerate(loads):
+        s = max(1, int(round(load * n)))
+        overlaps, stable = [], []
+        for trial in range(trials):
+            P = random_patterns(s, n, seed=seed + 1000 * k + trial)
+            net = Hopfield(n)
+            net.store(P)
+            stable.append(net.is_fixed_point(P))
+            final = net.recall(P.copy(), seed=seed + trial)
+            overlaps.append(np.mean(final * P, axis=1))
+        overlap = float(np.mean(np.concatenate(overlaps)))
+        out["loads"].append(s / n)
+        out["s"].append(s)
+        out["overlap"].append(overlap)
+        out["bit_errors"].append((1 - overlap) / 2)
+        out["stable"].append(float(np.mean(np.concatenate(stable))))
+    return out
