@@ -11,6 +11,12 @@ unbatched (L, C); for layer k the parameters `weight_ih_l{k}` (gates*H, I or H),
 (gates*H, H), `bias_ih_l{k}`, `bias_hh_l{k}`; `forward(x, h0)` returns (output, h_n), or
 (output, (h_n, c_n)) for the LSTM, with h_n of shape (num_layers, N, H).
 
+`bidirectional=True` adds a second direction per layer that reads the sequence backwards, with
+the same parameter names plus `_reverse`; the output holds both directions side by side
+(L, N, 2H) and h_n is (num_layers * 2, N, H), ordered layer 0 forward, layer 0 backward, layer 1
+forward, ... (PyTorch's layout, so its state dicts and h0 load unchanged). `dropout=p` zeroes
+outputs of every layer but the last while training (inverted dropout, as PyTorch).
+
 How a time step is computed (speed matters: the engine pays a few microseconds per graph node,
 and every fresh array costs page faults). The LSTM and the GRU run one fused primitive per step
 (`tinygrad_edu.ops.recurrent`: both matmuls, the gates and the state update in one node with its
@@ -20,6 +26,8 @@ seed's form z = W . [x_t, h_{t-1}] + b: W = [W_ih | W_hh] and b = b_ih + b_hh ar
 forward, and each step is one `cat`, one `linear` and the activation. The peephole LSTM composes
 Tensor ops too (`nn.rnn_cells.lstm_peephole_gates`).
 """
+import warnings
+
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
@@ -39,35 +47,50 @@ class _RecurrentBase(Module):
     has_cell = False        # the LSTM carries a second state c
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dtype=None):
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 dtype=None):
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
                             ("num_layers", num_layers)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{self.kind}: {name} must be a positive integer, got {value!r}")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
+                or not 0 <= dropout < 1:
+            raise ValueError(f"{self.kind}: dropout is the probability of zeroing an output of "
+                             f"every layer but the last and must be in [0, 1), got {dropout!r}")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn(f"{self.kind}: dropout={dropout} acts between stacked layers, so it "
+                          f"does nothing with num_layers=1 (as in PyTorch)", UserWarning,
+                          stacklevel=3)
         self.input_size, self.hidden_size = int(input_size), int(hidden_size)
         self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), batch_first
+        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        # PyTorch's names: the backward-in-time direction of layer k has the suffix _reverse
+        self.directions = ("", "_reverse") if self.bidirectional else ("",)
         dtype = dtype or get_default_dtype()
         rows = self.gates * self.hidden_size
         for k in range(self.num_layers):
-            cols = self.input_size if k == 0 else self.hidden_size
-            setattr(self, f"weight_ih_l{k}", Parameter(np.empty((rows, cols), dtype=dtype)))
-            setattr(self, f"weight_hh_l{k}", Parameter(np.empty((rows, self.hidden_size),
-                                                                dtype=dtype)))
-            if self.bias:
-                setattr(self, f"bias_ih_l{k}", Parameter(np.empty(rows, dtype=dtype)))
-                setattr(self, f"bias_hh_l{k}", Parameter(np.empty(rows, dtype=dtype)))
-            else:
-                self.register_parameter(f"bias_ih_l{k}", None)
-                self.register_parameter(f"bias_hh_l{k}", None)
+            cols = self.input_size if k == 0 else self.hidden_size * len(self.directions)
+            for sfx in self.directions:
+                setattr(self, f"weight_ih_l{k}{sfx}",
+                        Parameter(np.empty((rows, cols), dtype=dtype)))
+                setattr(self, f"weight_hh_l{k}{sfx}",
+                        Parameter(np.empty((rows, self.hidden_size), dtype=dtype)))
+                if self.bias:
+                    setattr(self, f"bias_ih_l{k}{sfx}", Parameter(np.empty(rows, dtype=dtype)))
+                    setattr(self, f"bias_hh_l{k}{sfx}", Parameter(np.empty(rows, dtype=dtype)))
+                else:
+                    self.register_parameter(f"bias_ih_l{k}{sfx}", None)
+                    self.register_parameter(f"bias_hh_l{k}{sfx}", None)
 
     def reset_parameters(self):
         """Draw fresh weights from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
         uniform_init(self, self.hidden_size)
 
-    def layer_params(self, k):
-        """(weight_ih, weight_hh, bias_ih, bias_hh) of layer k (biases None without bias)."""
-        return tuple(getattr(self, f"{name}_l{k}")
+    def layer_params(self, k, suffix=""):
+        """(weight_ih, weight_hh, bias_ih, bias_hh) of layer k (biases None without bias);
+        suffix '_reverse' for the backward direction of a bidirectional layer."""
+        return tuple(getattr(self, f"{name}_l{k}{suffix}")
                      for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
     # ------------------------------------------------------------ input checks
@@ -103,19 +126,20 @@ class _RecurrentBase(Module):
         """The per-layer list of (N, H) initial states: zeros for None, else checked."""
         if state is None:
             zeros = Tensor.zeros(n, self.hidden_size, dtype=dtype)
-            return [zeros] * self.num_layers
+            return [zeros] * (self.num_layers * len(self.directions))
         state = state if isinstance(state, Tensor) else Tensor(state)
-        expected = ((self.num_layers, self.hidden_size) if unbatched
-                    else (self.num_layers, n, self.hidden_size))
+        count = self.num_layers * len(self.directions)
+        expected = ((count, self.hidden_size) if unbatched else (count, n, self.hidden_size))
         if state.shape != expected:
+            layers = "num_layers * 2" if self.bidirectional else "num_layers"
             raise ValueError(f"{self._name()}: {what} of shape {state.shape} does not fit; "
-                             f"expected {expected} = (num_layers"
+                             f"expected {expected} = ({layers}"
                              f"{'' if unbatched else ', batch'}, hidden_size) for an input with "
                              f"{'no batch dim' if unbatched else f'batch size {n}'}")
         check_float(self._name(), what, state)
         if unbatched:
             state = state.unsqueeze(1)
-        return [state[k] for k in range(self.num_layers)]
+        return [state[k] for k in range(count)]
 
     # ------------------------------------------------------------ the loop
     def forward(self, x, h0=None):
@@ -134,14 +158,22 @@ class _RecurrentBase(Module):
             states = self._initial_state(h0, "h0", n, unbatched, dtype)
 
         # Layer 0 reads slices of x (no graph node when x needs no grad); layer k > 0 reads
-        # slices of the output of layer k - 1.
+        # the per-step outputs of layer k - 1 (both directions side by side), after dropout.
         inputs = [x[t] if time_first else x[:, t] for t in range(length)]
-        finals = []
+        finals, dirs = [], len(self.directions)
         for k in range(self.num_layers):
-            output, final = self._run_layer(k, inputs, states[k], time_first)
-            finals.append(final)
-            if k + 1 < self.num_layers:
-                inputs = [output[t] if time_first else output[:, t] for t in range(length)]
+            per_direction = []
+            for d, sfx in enumerate(self.directions):
+                # the reverse direction reads the sequence backwards, its outputs re-reversed
+                hs, final = self._run_layer(k, inputs if d == 0 else inputs[::-1],
+                                            states[k * dirs + d], sfx)
+                per_direction.append(hs if d == 0 else hs[::-1])
+                finals.append(final)
+            inputs = (per_direction[0] if dirs == 1 else
+                      [Tensor.cat(pair, dim=1) for pair in zip(*per_direction)])
+            if k + 1 < self.num_layers and self.dropout and self.training:
+                inputs = [h.dropout(self.dropout) for h in inputs]
+        output = self._join(inputs, time_first)
 
         if self.has_cell:
             h_n = Tensor.stack([h for h, _ in finals])
@@ -154,21 +186,21 @@ class _RecurrentBase(Module):
             return output.squeeze(1), h_n.squeeze(1)
         return output, h_n
 
-    def _run_layer(self, k, inputs, state, time_first):
-        """Unroll layer k over the list of (N, C) inputs; returns (output, final state) with
-        the output (L, N, H) if time_first else (N, L, H)."""
+    def _run_layer(self, k, inputs, state, suffix):
+        """Unroll direction `suffix` of layer k over the list of (N, C) inputs; returns the
+        list of per-step outputs (N, H) and the final state."""
         raise NotImplementedError
 
     def _join(self, hs, time_first):
-        """The list of per-step h's (N, H) as one sequence tensor, in two ops (cat, reshape)."""
-        n = hs[0].shape[0]
+        """The list of per-step outputs (N, W) as one sequence tensor, in two ops (cat, reshape)."""
+        n, width = hs[0].shape
         if time_first:
-            return Tensor.cat(hs, dim=0).reshape(len(hs), n, self.hidden_size)
-        return Tensor.cat(hs, dim=1).reshape(n, len(hs), self.hidden_size)
+            return Tensor.cat(hs, dim=0).reshape(len(hs), n, width)
+        return Tensor.cat(hs, dim=1).reshape(n, len(hs), width)
 
-    def _fused_weights(self, k):
+    def _fused_weights(self, k, suffix=""):
         """W = [W_ih | W_hh] (gates*H, C+H) and b = b_ih + b_hh, built once per forward."""
-        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
+        w_ih, w_hh, b_ih, b_hh = self.layer_params(k, suffix)
         return Tensor.cat([w_ih, w_hh], dim=1), (b_ih + b_hh if self.bias else None)
 
     def extra_repr(self):
@@ -179,6 +211,10 @@ class _RecurrentBase(Module):
             parts.append("bias=False")
         if self.batch_first:
             parts.append("batch_first=True")
+        if self.dropout:
+            parts.append(f"dropout={self.dropout}")
+        if self.bidirectional:
+            parts.append("bidirectional=True")
         return ", ".join(parts)
 
 
@@ -205,21 +241,22 @@ class RNN(_RecurrentBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dtype=None):
+                 dropout: float = 0.0, bidirectional: bool = False, dtype=None):
         if nonlinearity not in NONLINEARITIES:
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, dtype)
         self.nonlinearity = nonlinearity
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, h, time_first):
-        w, b = self._fused_weights(k)
+    def _run_layer(self, k, inputs, h, suffix):
+        w, b = self._fused_weights(k, suffix)
         hs = []
         for x_t in inputs:
             # 3 ops per step: cat, linear, tanh
             h = rnn_activation(Tensor.cat([x_t, h], dim=1).linear(w, b), self.nonlinearity)
             hs.append(h)
-        return self._join(hs, time_first), h
+        return hs, h
 
     def extra_repr(self):
         extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
@@ -253,34 +290,37 @@ class LSTM(_RecurrentBase):
     has_cell = True
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, peepholes: bool = False, dtype=None):
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 peepholes: bool = False, dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, dtype)
         self.peepholes = bool(peepholes)
         if self.peepholes:
             for k in range(self.num_layers):
-                for gate in ("i", "f", "o"):
-                    setattr(self, f"weight_c{gate}_l{k}",
-                            Parameter(np.empty(self.hidden_size, dtype=self.weight_hh_l0.dtype)))
+                for sfx in self.directions:
+                    for gate in ("i", "f", "o"):
+                        setattr(self, f"weight_c{gate}_l{k}{sfx}",
+                                Parameter(np.empty(self.hidden_size,
+                                                   dtype=self.weight_hh_l0.dtype)))
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, state, time_first):
-        w_ih, w_hh, b_ih, b_hh = self.layer_params(k)
+    def _run_layer(self, k, inputs, state, suffix):
+        w_ih, w_hh, b_ih, b_hh = self.layer_params(k, suffix)
         b = b_ih + b_hh if self.bias else None
         h, c = state
         if self.peepholes:
-            peep = tuple(getattr(self, f"weight_c{gate}_l{k}") for gate in ("i", "f", "o"))
+            peep = tuple(getattr(self, f"weight_c{gate}_l{k}{suffix}") for gate in ("i", "f", "o"))
             hs = []
             for x_t in inputs:
                 # composed Tensor ops: 2 linear, add, then the gates (lstm_peephole_gates)
                 h, c = lstm_peephole_gates(x_t.linear(w_ih, b) + h.linear(w_hh), c,
                                            self.hidden_size, peep)
                 hs.append(h)
-            return self._join(hs, time_first), (h, c)
+            return hs, (h, c)
         # One graph node per step: the fused LSTMCell primitive on the state [h; c] (2, N, H)
         states = lstm_steps(inputs, Tensor.stack([h, c]), w_ih, w_hh, b)
-        # the output copies only the h halves (half the fresh memory of joining whole states)
-        output = self._join([state[0] for state in states], time_first)
-        return output, (states[-1][0], states[-1][1])
+        # the output takes only the h halves (half the fresh memory of joining whole states)
+        return [state[0] for state in states], (states[-1][0], states[-1][1])
 
     def extra_repr(self):
         return super().extra_repr() + (", peepholes=True" if self.peepholes else "")
@@ -309,11 +349,13 @@ class GRU(_RecurrentBase):
     kind = "GRU"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dtype=None):
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, dtype)
         self.reset_parameters()
 
-    def _run_layer(self, k, inputs, h, time_first):
+    def _run_layer(self, k, inputs, h, suffix):
         # one graph node per step: the fused GRUCell primitive (both matmuls and the gates)
-        hs = gru_steps(inputs, h, *self.layer_params(k))
-        return self._join(hs, time_first), hs[-1]
+        hs = gru_steps(inputs, h, *self.layer_params(k, suffix))
+        return hs, hs[-1]
