@@ -20,10 +20,15 @@ from .graph import draw_graph, to_dot
 from .backprop import backprop_steps, backprop_table, draw_backprop, BackpropStep
 from .svg import Figure
 from .plots import plot_lines, plot_training_curves
+from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
+                             zaslavsky_bound, montufar_lower_bound)
+from .region_plots import plot_regions, region_graph, decision_regions
 
 __all__ = [
     "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
     "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
     "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
-    "BackpropStep", "Figure", "plot_lines", "plot_training_curves",
+    "BackpropStep", "Figure", "plot_lines", "plot_training_curves", "linear_regions",
+    "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
+    "plot_regions", "region_graph", "decision_regions",
 ]

@@ -27,6 +27,12 @@ def escape(text) -> str:
     return str(text).translate(_ESCAPES)
 
 
+def lighten(colour: str, amount: float) -> str:
+    """`colour` (#rrggbb) mixed with white: amount 0 gives white, 1 the colour itself."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - amount * (255 - v)):02x}" for v in rgb)
+
+
 def _num(v: float) -> str:
     """A pixel coordinate with two decimals and no trailing zeros (short, stable text)."""
     text = f"{v:.2f}".rstrip("0").rstrip(".")

@@ -19,7 +19,8 @@ def renderer_available():
 @pytest.mark.parametrize("module_name", ["tinygrad_edu.viz", "tinygrad_edu.viz.graph",
                                          "tinygrad_edu.viz.regions", "tinygrad_edu.viz.backprop",
                                          "tinygrad_edu.viz.renderers", "tinygrad_edu.viz.svg",
-                                         "tinygrad_edu.viz.plots"])
+                                         "tinygrad_edu.viz.plots", "tinygrad_edu.viz.linear_regions",
+                                         "tinygrad_edu.viz.region_plots"])
 def test_docstring_examples(module_name):
     if module_name.endswith("viz.renderers") and not renderer_available():
         pytest.skip("render's example writes a picture: needs a Graphviz renderer")

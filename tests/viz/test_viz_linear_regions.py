@@ -1,0 +1,173 @@
+"""viz.linear_regions and its pictures: exact regions of ReLU MLPs on a 2-D input (seed 004, 2.5)."""
+import math
+import re
+import time
+
+import numpy as np
+import pytest
+
+from tinygrad_edu import Tensor, manual_seed, nn, viz
+
+BOX = (-3.0, 3.0, -2.0, 2.5)
+
+
+def network_pattern_and_output(model, point):
+    """The pattern (from the pre-activations) and the output of the model, by its own Tensor ops."""
+    x = Tensor(np.asarray(point, dtype=np.float64)[None, :])
+    pattern = []
+    for layer in model.layers.children():
+        if type(layer).__name__ in ("ReLU", "LeakyReLU"):
+            pattern += (x.data[0] > 0).astype(int).tolist()
+        x = layer(x)
+    return tuple(pattern), x.data[0]
+
+
+@pytest.mark.parametrize("sizes, activation", [([2, 5, 1], "relu"), ([2, 6, 5, 3], "relu"),
+                                               ([2, 4, 4, 2], "leaky_relu")])
+def test_regions_tile_the_box_and_match_the_network(sizes, activation):
+    manual_seed(3)
+    model = nn.MLP(sizes, activation=activation)
+    found = viz.linear_regions(model, BOX)
+    box_area = (BOX[1] - BOX[0]) * (BOX[3] - BOX[2])
+    assert math.isclose(sum(r.area for r in found.regions), box_area, rel_tol=1e-9)
+    assert all(r.area > 0 for r in found.regions)
+    assert len({r.pattern for r in found.regions}) == found.count     # a pattern is one convex cell
+    assert found.widths == tuple(sizes[1:-1])
+    for region in found.regions:
+        centre = region.centroid
+        pattern, output = network_pattern_and_output(model, centre)
+        assert region.pattern == pattern
+        np.testing.assert_allclose(region.weight @ centre + region.bias, output, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(model(Tensor(centre[None, :])).data[0], output, rtol=1e-6)
+
+
+def tangent_lines_model(m, angles=None):
+    """One hidden layer whose unit lines are tangents to the unit circle: general position
+    (no two parallel, no three through a point) with every crossing within radius 7."""
+    model = nn.MLP([2, m, 1])
+    theta = np.linspace(0.0, 0.9 * np.pi, m) if angles is None else angles
+    first = model.layers[0]
+    first.weight.data[...] = np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    first.bias.data[...] = -1.0
+    return model
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 5, 8])
+def test_one_layer_in_general_position_gives_the_zaslavsky_count(m):
+    found = viz.linear_regions(tangent_lines_model(m), (-10, 10, -10, 10))
+    assert found.count == 1 + m + m * (m - 1) // 2 == viz.zaslavsky_bound(m, 2)
+    # each unit's line is cut into m pieces by the others: m * m neighbouring pairs
+    assert viz.region_graph(found).source.count(" -> ") == m * m
+
+
+def test_a_fine_grid_finds_no_pattern_the_enumeration_missed():
+    manual_seed(7)
+    model = nn.MLP([2, 8, 8, 1])
+    found = viz.linear_regions(model, BOX)
+    gx, gy = np.meshgrid(np.linspace(BOX[0], BOX[1], 301), np.linspace(BOX[2], BOX[3], 301))
+    seen = viz.activation_pattern(model, np.stack([gx.ravel(), gy.ravel()], axis=1))
+    enumerated = {r.pattern for r in found.regions}
+    missed = {tuple(p) for p in seen.tolist()} - enumerated
+    assert not missed
+    assert len({tuple(p) for p in seen.tolist()}) >= 0.5 * found.count     # the grid sees most
+
+
+def test_speed_of_the_enumeration():
+    manual_seed(0)
+    start = time.perf_counter()
+    small = viz.linear_regions(nn.MLP([2, 8, 8, 1]), BOX)
+    assert time.perf_counter() - start < 1.0 and small.count > 10
+    start = time.perf_counter()
+    big = viz.linear_regions(nn.MLP([2, 32, 32, 1]), (-8, 8, -8, 8))
+    assert big.count >= 1000, big.count
+    assert time.perf_counter() - start < 10.0
+
+
+def test_bounds_closed_forms():
+    assert [viz.zaslavsky_bound(m, 2) for m in range(6)] == [1, 2, 4, 7, 11, 16]
+    assert viz.zaslavsky_bound(3, 5) == 8           # fewer hyperplanes than dimensions: 2^m
+    assert viz.zaslavsky_bound(10, 3) == 1 + 10 + 45 + 120
+    # seed 004 Theorem 2.9 with equal widths m, L layers: R(m) floor(m/n)^(n(L-1))
+    for m, L, n in [(4, 2, 2), (6, 3, 2), (9, 2, 3)]:
+        assert viz.montufar_lower_bound(n, [m] * L) == viz.zaslavsky_bound(m, n) * (m // n) ** (n * (L - 1))
+    assert viz.montufar_lower_bound(2, [5]) == viz.zaslavsky_bound(5, 2)
+    with pytest.raises(ValueError, match=r"each >= n0=3"):
+        viz.montufar_lower_bound(3, [4, 2])
+    with pytest.raises(ValueError, match="m must be an int"):
+        viz.zaslavsky_bound(-1, 2)
+
+
+@pytest.mark.parametrize("model, bounds, kwargs, error, message", [
+    (nn.MLP([3, 4, 1]), BOX, {}, ValueError, "input must be 2-D.*3 features"),
+    (nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)), BOX, {}, TypeError,
+     "cannot take Tanh apart.*decision_regions"),
+    (nn.MLP([2, 4, 1]), (1, 0, 0, 1), {}, ValueError, "min < max"),
+    (nn.MLP([2, 4, 1]), (0, 1, 0), {}, ValueError, r"\(xmin, xmax, ymin, ymax\)"),
+    (nn.MLP([2, 64, 64, 1]), (-9, 9, -9, 9), {"max_regions": 50}, RuntimeError,
+     "more than max_regions=50.*larger max_regions"),
+])
+def test_bad_input(model, bounds, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        viz.linear_regions(model, bounds, **kwargs)
+
+
+def test_final_sigmoid_is_allowed_and_changes_nothing():
+    manual_seed(1)
+    mlp = nn.MLP([2, 5, 1])
+    with_sigmoid = nn.Sequential(*mlp.layers.children(), nn.Sigmoid())
+    a, b = viz.linear_regions(mlp, BOX), viz.linear_regions(with_sigmoid, BOX)
+    assert [r.pattern for r in a.regions] == [r.pattern for r in b.regions]
+
+
+def segment_ends(svg):
+    return [tuple(map(float, m)) for m in re.findall(
+        r'<line x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)" stroke="#111111"', svg)]
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_plot_regions_one_polygon_per_region_and_the_boundary_where_the_decision_flips(outputs):
+    manual_seed(5)
+    model = nn.MLP([2, 6, 6, outputs])
+    figure = viz.plot_regions(model, bounds=BOX, X=np.zeros((4, 2)), y=[0, 1, 1, 0])
+    found = figure.regions
+    assert figure.svg.count("<polygon") == found.count
+    assert figure.svg.count('class 1<') == 1
+    for region in found.regions:
+        for segment in viz.region_plots.boundary_segments(region):
+            mid = segment.mean(axis=0)
+            out = model(Tensor(mid[None, :])).data[0].astype(np.float64)
+            if outputs == 1:
+                assert abs(out[0]) < 1e-4
+            else:
+                top = np.sort(out)[-2:]
+                assert abs(top[1] - top[0]) < 1e-4     # two classes tie at the top
+    assert segment_ends(figure.svg)
+
+
+def test_decision_regions_grid_is_the_models_prediction():
+    manual_seed(2)
+    model = nn.MLP([2, 5, 3])
+    X = np.array([[-1.0, -1.0], [1.0, 2.0], [0.0, 0.5]])
+    figure = viz.decision_regions(model, X, [0, 1, 2], resolution=12)
+    x0, x1 = -1.2, 1.2                  # the data range plus 10%
+    centre = x0 + (3 + 0.5) * (x1 - x0) / 12
+    y0, y1 = -1.3, 2.3
+    row_centre = y0 + (7 + 0.5) * (y1 - y0) / 12
+    expected = model(Tensor([[centre, row_centre]])).data.argmax()
+    assert figure.grid[7, 3] == expected
+    sigmoid_model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+    grid = viz.decision_regions(sigmoid_model, X, resolution=8).grid
+    assert set(np.unique(grid)) <= {0, 1}
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        viz.decision_regions(model, np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="3 points but y has 2 labels"):
+        viz.decision_regions(model, X, [0, 1])
+
+
+def test_region_pictures_render(tmp_path):
+    found = viz.linear_regions(tangent_lines_model(3), (-8, 8, -8, 8))
+    viz.plot_regions(found, path=tmp_path / "r.png")
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+    svg = viz.render(viz.region_graph(found), tmp_path / "g.svg")
+    text = open(svg, encoding="utf-8").read()
+    assert text.count('class="node"') == 7 and text.count('class="edge"') == 9
