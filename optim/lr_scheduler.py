@@ -160,3 +160,182 @@ class LinearWarmup(LinearLR):
                              f"a positive integer (pass e.g. warmup_steps=100)")
         super().__init__(optimizer, start_factor=1.0 / warmup_steps, end_factor=1.0,
                          total_iters=warmup_steps, last_epoch=last_epoch)
+
+
+class ReduceLROnPlateau:
+    """Divide the lr by 1/factor when a watched metric has stopped improving for `patience` epochs.
+
+    Call `scheduler.step(val_loss)` once per epoch. A value counts as an improvement when it
+    beats the best so far by more than `threshold` (relative: best * (1 - threshold) in 'min'
+    mode; absolute with threshold_mode='abs'). After more than `patience` epochs without one,
+    every group's lr becomes max(lr * factor, min_lr) (unchanged if that moves it by less than
+    `eps`), then `cooldown` epochs pass before bad epochs are counted again. Why: a schedule
+    that reacts to the validation curve needs no decay epochs chosen in advance.
+
+    Example:
+        >>> # sched = ReduceLROnPlateau(opt, patience=5)
+        >>> # for epoch in ...: train(); sched.step(validation_loss())
+    """
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr=0.0, eps: float = 1e-8):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"ReduceLROnPlateau: expected an optim.Optimizer, got "
+                            f"{type(optimizer).__name__}")
+        if not factor < 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor={factor!r} must be < 1.0 (the lr is "
+                             f"multiplied by it)")
+        if mode not in ("min", "max") or threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max' and threshold_mode "
+                             f"'rel' or 'abs', got {mode!r} and {threshold_mode!r}")
+        groups = optimizer.param_groups
+        min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * len(groups)
+        if len(min_lrs) != len(groups):
+            raise ValueError(f"ReduceLROnPlateau: expected {len(groups)} min_lr values (one per "
+                             f"param group), got {len(min_lrs)}")
+        self.optimizer, self.mode, self.factor, self.patience = optimizer, mode, factor, patience
+        self.threshold, self.threshold_mode, self.cooldown = threshold, threshold_mode, cooldown
+        self.min_lrs, self.eps = min_lrs, eps
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
+        self._last_lr = [group["lr"] for group in groups]
+
+    def is_better(self, a: float, best: float) -> bool:
+        """Whether metric value `a` improves on `best` by more than the threshold."""
+        if self.mode == "min":
+            return a < (best * (1 - self.threshold) if self.threshold_mode == "rel"
+                        else best - self.threshold)
+        return a > (best * (1 + self.threshold) if self.threshold_mode == "rel"
+                    else best + self.threshold)
+
+    def step(self, metrics) -> None:
+        """Record this epoch's metric (a number or a 0-d Tensor) and reduce the lr if needed."""
+        current = float(getattr(metrics, "data", metrics))
+        self.last_epoch += 1
+        if self.is_better(current, self.best):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:         # bad epochs during a cooldown do not count
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(group["lr"] * self.factor, min_lr)  # eta <- max(factor eta, min)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates after the last `step()`, one per group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        """Everything but the optimiser, as a plain dict."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a state saved by `state_dict()`."""
+        self.__dict__.update(state_dict)
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy: lr warms up from max_lr/div_factor to max_lr, then anneals far below.
+
+    Call `step()` after every batch (total_steps = epochs * steps_per_epoch in all). Phase 1
+    (the first pct_start of the steps) goes from initial_lr = max_lr / div_factor up to max_lr;
+    phase 2 down to min_lr = initial_lr / final_div_factor (with three_phase: back to
+    initial_lr, then down to min_lr), each by half a cosine or linearly. The momentum (SGD's
+    `momentum` or Adam's beta1) moves the opposite way between max_momentum and base_momentum.
+    Why: a short warm-up to a large lr, then a long decay, trains fast (Smith 2018); the
+    formulas and step numbering are PyTorch's, so the same code gives the same lrs.
+
+    Example:
+        >>> # sched = OneCycleLR(opt, max_lr=0.1, epochs=10, steps_per_epoch=len(loader))
+    """
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
+                 pct_start: float = 0.3, anneal_strategy: str = "cos",
+                 cycle_momentum: bool = True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"OneCycleLR: expected an optim.Optimizer, got "
+                            f"{type(optimizer).__name__}")
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR: give total_steps, or both epochs and "
+                                 "steps_per_epoch")
+            total_steps = epochs * steps_per_epoch
+        if int(total_steps) != total_steps or total_steps < 1:
+            raise ValueError(f"OneCycleLR: total_steps must be a positive int, got {total_steps!r}")
+        if not 0 <= pct_start <= 1 or anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"OneCycleLR: pct_start must be in [0, 1] and anneal_strategy 'cos' "
+                             f"or 'linear', got {pct_start!r} and {anneal_strategy!r}")
+        groups = optimizer.param_groups
+        self.use_beta1 = "betas" in optimizer.defaults
+        if cycle_momentum and "momentum" not in optimizer.defaults and not self.use_beta1:
+            raise ValueError("OneCycleLR: optimizer must support momentum or betas with "
+                             "cycle_momentum enabled (or pass cycle_momentum=False)")
+        self.total_steps, self.anneal_strategy = int(total_steps), anneal_strategy
+        self.cycle_momentum = cycle_momentum
+        end1 = float(pct_start * self.total_steps) - 1
+        if three_phase:
+            self._phases = [(end1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (2 * end1, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                            (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum",
+                             "max_momentum")]
+        else:
+            self._phases = [(end1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (self.total_steps - 1, "max_lr", "min_lr", "base_momentum",
+                             "max_momentum")]
+        per_group = {"max_lr": max_lr, "base_momentum": base_momentum,
+                     "max_momentum": max_momentum}
+        for key, value in per_group.items():
+            values = list(value) if isinstance(value, (list, tuple)) else [value] * len(groups)
+            if len(values) != len(groups):
+                raise ValueError(f"OneCycleLR: expected {len(groups)} values of {key} (one per "
+                                 f"param group), got {len(values)}")
+            per_group[key] = values
+        if last_epoch == -1:
+            for i, group in enumerate(groups):
+                group["initial_lr"] = per_group["max_lr"][i] / div_factor
+                group["max_lr"] = per_group["max_lr"][i]
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+                if cycle_momentum:
+                    group["max_momentum"] = per_group["max_momentum"][i]
+                    group["base_momentum"] = per_group["base_momentum"][i]
+                    self._set_momentum(group, group["max_momentum"])
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start, end, pct):
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)   # half a cosine
+        return (end - start) * pct + start
+
+    def step(self) -> None:
+        """Advance one batch and set each group's lr (and momentum) for the next one."""
+        step = self.last_epoch + 1
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR: tried to step {step} times; the specified number of "
+                             f"total steps is {self.total_steps}")
+        self.last_epoch = step
+        for group in self.optimizer.param_groups:
+            start = 0.0
+            for i, (end, lr0, lr1, m0, m1) in enumerate(self._phases):
+                if step <= end or i == len(self._phases) - 1:
+                    pct = (step - start) / (end - start)
+                    group["lr"] = self._anneal(group[lr0], group[lr1], pct)
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[m0], group[m1], pct))
+                    break
+                start = end
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
