@@ -69,7 +69,8 @@ class Batches:
             self.one_shot = iter(data) is data      # a generator: it can be walked only once
             self.walks = 0
 
-    def __len__(self):
+    def count(self):
+        """Batches per epoch, or None when the source cannot tell (a generator)."""
         if self.arrays is not None:
             return -(-len(self.arrays[0]) // self.batch_size)
         try:

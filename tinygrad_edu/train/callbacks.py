@@ -62,7 +62,7 @@ class _Best:
 
 
 class EarlyStopping(Callback):
-    """Stop when the monitored metric has not improved for `patience` epochs.
+    """Stop when the monitored metric has not improved for `patience` epochs in a row.
 
     Args:
         monitor: metric name in the history ("val_loss", "loss", "val_accuracy", ...).
@@ -102,7 +102,7 @@ class EarlyStopping(Callback):
                                     for name, t in run.model.state_dict().items()}
         else:
             self.wait += 1
-            if self.wait > self.patience:
+            if self.wait >= self.patience:
                 self.stopped_epoch = epoch
                 run.stop = True
                 run.history.stopped_early = True

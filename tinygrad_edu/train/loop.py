@@ -86,7 +86,7 @@ def _check_args(model, loss_fn, optimizer, epochs, callbacks):
 
 def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int = 32,
         val_data=None, metrics=None, callbacks=(), progress: bool = True, shuffle: bool = True,
-        seed=None) -> History:
+        seed=None, label: str = None) -> History:
     """Train `model` for `epochs` passes over `train_data` and return the `History`.
 
     Each batch does the five lines of a training step: `optimizer.zero_grad()`, `out =
@@ -109,6 +109,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int 
             terminal (logs, CI) or with `progress=False`.
         shuffle: reshuffle array data every epoch.
         seed: seed of the shuffles (epoch e uses seed + e), for a reproducible run.
+        label: a name shown at the left of the progress bar (e.g. "CNN").
 
     Returns:
         History: `history["loss"]`, `history["val_accuracy"]`, ..., one value per epoch;
@@ -138,17 +139,13 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int 
     try:
         with _StopOnCtrlC("fit") as ctrl_c:
             for epoch in range(epochs):
-                desc = f"epoch {epoch + 1}/{epochs}"
+                desc = f"{label + ' ' if label else ''}epoch {epoch + 1}/{epochs}"
                 logs = _train_epoch(model, loss_fn, optimizer, batches, epoch, measures, ctrl_c,
-                                    _bar(len(batches), desc, progress))
+                                    _bar(batches.count(), desc, progress))
                 if val_batches is not None:
                     val_logs = _evaluate(model, loss_fn, val_batches, measures)
                     logs.update({f"val_{name}": value for name, value in val_logs.items()})
                 history.record(logs)
-                if progress and sys.stderr.isatty():
-                    from tqdm import tqdm
-                    tqdm.write(f"{desc}  " + "  ".join(f"{k} {v:.4g}" for k, v in logs.items()),
-                               file=sys.stderr)
                 if ctrl_c.pressed:
                     history.interrupted = True
                     break
