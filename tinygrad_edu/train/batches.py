@@ -90,9 +90,9 @@ class Batches:
         self.walks += 1
         for item in self.source:
             if not isinstance(item, (tuple, list)) or len(item) != 2:
+                size = f" of length {len(item)}" if isinstance(item, (tuple, list)) else ""
                 raise TypeError(f"{self.owner}: each batch must be an (x, y) pair, got "
-                                f"{type(item).__name__}"
-                                f"{' of length ' + str(len(item)) if isinstance(item, (tuple, list)) else ''}")
+                                f"{type(item).__name__}{size}")
             x, y = (as_tensor(part, self.owner) for part in item)
             yield x, y, (x.shape[0] if x.ndim else 1)
 
