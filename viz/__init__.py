@@ -17,7 +17,8 @@ from .regions import (Region, region, record, regions_for, RegionHooks, recorded
                       clear_regions)
 from .renderers import render, render_bytes, which_renderer, Picture, RendererNotFound
 from .graph import draw_graph, to_dot
-from .backprop import backprop_steps, backprop_table, draw_backprop, BackpropStep
+from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropStep, print_backprop,
+                       backprop_text)
 from .svg import Figure
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
@@ -30,5 +31,5 @@ __all__ = [
     "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
     "BackpropStep", "Figure", "plot_lines", "plot_training_curves", "linear_regions",
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
-    "plot_regions", "region_graph", "decision_regions",
+    "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
 ]

@@ -19,7 +19,9 @@ import numpy as np
 from tinygrad_edu import Tensor, no_grad
 from tinygrad_edu.broadcast import sum_to_shape
 from tinygrad_edu.indexed_grad import IndexedGrad
-from .graph import collect, summarize, draw_graph
+from .graph import collect, draw_graph
+from .labels import one_line, title
+from .rules import local_rule
 
 
 class BackpropStep(NamedTuple):
@@ -32,6 +34,10 @@ class BackpropStep(NamedTuple):
         inputs: the op's input tensors.
         grad_inputs: dL/d(input) sent to each input along this op, in the input's shape
             (None for inputs that do not require grad).
+        rule: the op's local derivative as text, with its numbers where they are small.
+        totals: for each input, the sum of everything sent to it so far, this step included
+            (differs from `grad_inputs` for a tensor used twice); None where nothing was sent.
+        node: the op node itself (`output.grad_fn`).
     """
 
     op: str
@@ -39,6 +45,9 @@ class BackpropStep(NamedTuple):
     grad_output: np.ndarray
     inputs: Tuple[Tensor, ...]
     grad_inputs: Tuple[Optional[np.ndarray], ...]
+    rule: str = ""
+    totals: Tuple[Optional[np.ndarray], ...] = ()
+    node: object = None
 
 
 def _as_input_gradient(g, t, op_name):
@@ -79,7 +88,7 @@ def backprop_steps(loss, gradient=None):
         raise ValueError("viz.backprop_steps: this tensor was not made by an op that records a "
                          "graph (it is a leaf, or was made under no_grad), so there are no steps")
     if gradient is None:
-        if loss.size != 1:
+        if loss.data.size != 1:
             raise ValueError(f"viz.backprop_steps: the loss has shape {loss.shape}; pass "
                              f"gradient= (dL/dloss, same shape) or reduce it first, e.g. "
                              f"loss.sum()")
@@ -91,6 +100,7 @@ def backprop_steps(loss, gradient=None):
                              f"the loss of shape {loss.shape}")
     _, made_by = collect([loss])
     grads = {loss.grad_fn: seed}
+    running = {}                        # id(tensor) -> everything sent to it so far
     heap = [loss.grad_fn]
     while heap:
         node = heapq.heappop(heap)      # newest first: every consumer of its output is done
@@ -104,13 +114,16 @@ def backprop_steps(loss, gradient=None):
             returned = node.backward(Tensor._make(grad, None))
         if type(returned) is not tuple:
             returned = (returned,)
-        sent = []
+        sent, totals = [], []
         for t, g in zip(node.inputs, returned):
             if g is None or not t.requires_grad:
                 sent.append(None)
+                totals.append(running.get(id(t)))
                 continue
             g = _as_input_gradient(g, t, op)
             sent.append(g)
+            running[id(t)] = running[id(t)] + g if id(t) in running else g
+            totals.append(running[id(t)])
             parent = t.grad_fn
             if parent is None:
                 continue
@@ -120,7 +133,33 @@ def backprop_steps(loss, gradient=None):
                 grads[parent] = g
                 heapq.heappush(heap, parent)
         sent += [None] * (len(node.inputs) - len(sent))
-        yield BackpropStep(op, made_by[node][0], grad, tuple(node.inputs), tuple(sent))
+        totals += [None] * (len(node.inputs) - len(totals))
+        output = made_by[node][0]
+        yield BackpropStep(op, output, grad, tuple(node.inputs), tuple(sent),
+                           local_rule(node, node.inputs, output), tuple(totals), node)
+
+
+def gradients(loss, gradient=None) -> dict:
+    """{id(tensor): dL/d(tensor)} for every tensor of the graph (the loss included).
+
+    Why: what `draw_graph` shows on every node, micrograd-style, without calling
+    `backward()` and so without touching any `.grad`.
+
+    Example:
+        >>> from tinygrad_edu import viz
+        >>> from tinygrad_edu import Tensor
+        >>> a = Tensor(3.0, requires_grad=True)
+        >>> b = a * a
+        >>> float(viz.backprop.gradients(b * 2)[id(b)])
+        2.0
+    """
+    found = {}
+    for step in backprop_steps(loss, gradient):
+        found[id(step.output)] = step.grad_output     # complete: all its consumers ran
+        for t, total in zip(step.inputs, step.totals):
+            if total is not None:
+                found[id(t)] = total
+    return found
 
 
 def backprop_table(loss, gradient=None) -> str:
@@ -133,17 +172,70 @@ def backprop_table(loss, gradient=None) -> str:
         >>> print(viz.backprop_table(a * a))
         1. Mul: dL/d(out) = 1
              -> a: 3
-             -> a: 3
+             -> a: 3  (total 6)
     """
     lines = []
     for i, step in enumerate(backprop_steps(loss, gradient), 1):
         out = f" {step.output.name}" if step.output.name else ""
-        lines.append(f"{i}. {step.op}{out}: dL/d(out) = {_plain(step.grad_output)}")
-        for t, g in zip(step.inputs, step.grad_inputs):
+        lines.append(f"{i}. {step.op}{out}: dL/d(out) = {one_line(step.grad_output)}")
+        for t, g, total in zip(step.inputs, step.grad_inputs, step.totals):
             if g is not None:
                 label = t.name or ("input" if t.grad_fn is None else type(t.grad_fn).__name__)
-                lines.append(f"     -> {label}: {_plain(g)}")
+                more = f"  (total {one_line(total)})" if total is not g else ""
+                lines.append(f"     -> {label}: {one_line(g)}{more}")
     return "\n".join(lines)
+
+
+_LINEAR_WORDS = ("delta W", "delta^T x", "delta summed over the batch")
+
+
+def backprop_text(loss, gradient=None) -> str:
+    """`print_backprop`'s text, returned instead of printed."""
+    steps = list(backprop_steps(loss, gradient))
+    lines = [f"Backprop of {title(loss)} through {len(steps)} ops, from the output back (seed 003).",
+             "delta(t) = dL/dt. Each op takes the delta of its output, multiplies it by its local",
+             "derivative and adds the result to the delta of each input; a tensor used twice gets",
+             "the sum. At a weight W of a layer z = x W^T + b: dL/dW = delta^T x.", ""]
+    for k, step in enumerate(steps, 1):
+        args = ", ".join(title(t) for t in step.inputs)
+        lines.append(f"step {k} of {len(steps)}: {title(step.output)} = {step.op}({args})")
+        lines.append(f"    delta({title(step.output)}) = {one_line(step.grad_output)}")
+        lines.append(f"    local derivative: {step.rule}")
+        for i, (t, g, total) in enumerate(zip(step.inputs, step.grad_inputs, step.totals)):
+            if g is None:
+                continue
+            how = f" = {_LINEAR_WORDS[i]}" if step.op == "Linear" and i < 3 else ""
+            name = f"dL/d{title(t)}" if step.op == "Linear" and i == 1 else f"delta({title(t)})"
+            line = f"    {name} += {one_line(g)}{how}"
+            if total is not g:
+                line += f"   (sum of both paths so far: {one_line(total)})"
+            lines.append(line)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def print_backprop(loss, gradient=None) -> None:
+    """Print backprop step by step as the delta recursion of seed 003.
+
+    Why: the course writes backprop as delta^(i) = delta^(i+1) dz^(i+1)/dz^(i) and
+    dL/dW = delta x^T; this prints exactly that for your graph: at each op the delta that
+    arrived, the op's local derivative with its numbers, and what each input received
+    (with the running sum for a tensor used twice). `.grad` is not touched.
+
+    Example:
+        >>> from tinygrad_edu import viz
+        >>> from tinygrad_edu import Tensor
+        >>> a = Tensor(3.0, requires_grad=True, name="a")
+        >>> viz.print_backprop(a * a)               # doctest: +NORMALIZE_WHITESPACE
+        Backprop of Mul out through 1 ops, from the output back (seed 003).
+        ...
+        step 1 of 1: Mul out = Mul(a, a)
+            delta(Mul out) = 1
+            local derivative: out = a * a: dout/da = a = 3, dout/da = a = 3
+            delta(a) += 3
+            delta(a) += 3   (sum of both paths so far: 6)
+    """
+    print(backprop_text(loss, gradient), end="")
 
 
 def draw_backprop(loss, step: int, gradient=None, **options):
@@ -181,6 +273,3 @@ def draw_backprop(loss, step: int, gradient=None, **options):
                          f"steps, asked for step {step}")
     return draw_graph(loss, grads=arrived, highlight=current.output.grad_fn, **options)
 
-
-def _plain(array):
-    return summarize(array).replace("\n", ", ")

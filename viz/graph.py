@@ -11,25 +11,17 @@ Drawing only reads the graph: a tensor's `grad_fn` is the op that made it and
 (unless `retain_graph=True`), so draw before backward, or call
 `loss.backward(retain_graph=True)` to see the whole graph together with the gradients.
 """
-import numpy as np
-
-from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu import Tensor
+from .labels import (PRECISION, PARAMETER_COLOUR, REQUIRES_GRAD_COLOUR, CONSTANT_COLOUR,  # noqa: F401
+                     RESULT_COLOUR, SMALL, kind, summarize, tensor_label)
 from .regions import place_ops, common_region, recorded_regions
 from .renderers import Picture
 
-# fill colours, so the kind of a tensor shows at a glance
-PARAMETER_COLOUR = "#cfe2ff"        # nn.Parameter: a trained weight (blue)
-REQUIRES_GRAD_COLOUR = "#d4edda"    # another leaf that requires grad (green)
-CONSTANT_COLOUR = "#eeeeee"         # a leaf without grad: input data, constants (grey)
-RESULT_COLOUR = "#ffffff"           # made by an op (white)
 OP_COLOUR = "#fff3cd"               # an op node (yellow)
 HIGHLIGHT_COLOUR = "#f8d7da"        # a highlighted op, e.g. the current backprop step (red)
+COLLAPSED_COLOUR = "#e2e3e5"        # a region drawn as one box (collapse=)
 CLUSTER_COLOURS = ("#f8f9fa", "#eef1f4", "#e3e8ed")     # nested regions, darker inside
-
-SMALL = 6                           # tensors with at most this many values show them all
 _RANKDIRS = ("LR", "RL", "TB", "BT")
-# backslash-escape what records treat as structure; a newline becomes DOT's centred line break
-_RECORD_SPECIALS = str.maketrans({**{c: "\\" + c for c in "{}|<>\\"}, "\n": "\\n"})
 
 
 def collect(roots):
@@ -65,80 +57,85 @@ def _as_roots(root, caller):
     return roots
 
 
-def summarize(array: np.ndarray) -> str:
-    """The values of a small array, or mean and range of a big one (on two lines)."""
-    if array.size == 1 and array.ndim == 0:
-        return f"{array.item():.4g}" if array.dtype.kind in "fc" else str(array.item())
-    if array.size <= SMALL:
-        text = np.array2string(np.asarray(array), separator=", ",
-                               formatter={"float_kind": lambda v: f"{v:.4g}"})
-        rows = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-        return "\n".join(rows)                  # a row a line
-    values = np.asarray(array, dtype=np.float64)
-    return f"mean {values.mean():.4g}\nrange [{values.min():.4g}, {values.max():.4g}]"
+def _per_use(t) -> bool:
+    """A Python number turned constant (one value, no name, no grad): drawn once per use."""
+    return t.grad_fn is None and not t.requires_grad and t.data.size == 1 and not t.name
 
 
-def _kind(t):
-    """(fill colour, word) for a tensor, from how it was made."""
-    if t.grad_fn is not None:
-        return RESULT_COLOUR, "result"
-    if type(t).__name__ == "Parameter":      # nn.Parameter, without importing nn into viz
-        return PARAMETER_COLOUR, "parameter"
-    if t.requires_grad:
-        return REQUIRES_GRAD_COLOUR, "leaf"
-    return CONSTANT_COLOUR, "constant"
+def _every_gradient(roots, tensors, ops, grads):
+    """The gradients to show: {id(tensor): array}, or None to show `.grad` only.
 
-
-def tensor_label(t, show_data=True, show_grad=True, grad=None) -> str:
-    """The record label `{ name shape | data ... | grad ... }` of one tensor.
-
-    `grad` (an array) is shown instead of `t.grad` when given.
+    grads="all": dL/d(tensor) of every tensor, by viz's own walk (`.grad` untouched).
+    Default: after `backward()` (some leaf has `.grad`) the same for results, `.grad` for leaves.
     """
-    name = (t.name or "").translate(_RECORD_SPECIALS)
-    shape = "shape " + "×".join(str(s) for s in t.shape) if t.ndim else "scalar"
-    if t.dtype != get_default_dtype():
-        shape += f" {t.dtype}"
-    fields = [f"{name}\\n{shape}" if name else shape]
-    if show_data:
-        fields.append("data " + summarize(t.data).translate(_RECORD_SPECIALS))
-    if grad is None and t.grad is not None:     # grads appear once backward computed them
-        grad = t.grad.data
-    if show_grad and grad is not None:
-        fields.append("grad " + summarize(np.asarray(grad)).translate(_RECORD_SPECIALS))
-    return "{ " + " | ".join(fields) + " }"
+    if isinstance(grads, dict):
+        return {id(t): g for t, g in grads.items()}
+    if grads is not None and grads != "all":
+        raise ValueError(f"viz.draw_graph: grads must be None, 'all' or a dict {{tensor: array}}, "
+                         f"got {grads!r}")
+    intact = len(roots) == 1 and roots[0].grad_fn is not None and roots[0].data.size == 1 \
+        and all(node.inputs is not None for node in ops)
+    ran = any(t.grad is not None for t in tensors if t.grad_fn is None)
+    if not intact or (grads is None and not ran):
+        if grads == "all":
+            raise ValueError("viz.draw_graph: grads='all' needs one root with one element (the "
+                             "loss) and a graph not freed by backward(); draw before backward, "
+                             "or use backward(retain_graph=True)")
+        return None
+    from .backprop import gradients         # backprop draws with this module: import late
+    found = gradients(roots[0])
+    if grads is None:                       # leaves keep what backward() put in .grad
+        for t in tensors:
+            if t.grad_fn is None:
+                found.pop(id(t), None)
+                if t.grad is not None:
+                    found[id(t)] = t.grad.data
+    return found
 
 
 def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: str = "LR",
-               cluster: bool = True, regions=None, grads=None, highlight=None) -> Picture:
+               cluster: bool = True, regions=None, grads=None, highlight=None,
+               precision: int = PRECISION, constants_per_use: bool = True, collapse=None,
+               _grad_one_line: bool = False) -> Picture:
     """Draw the graph that ends in `root` (a Tensor, or a list of Tensors) as a Digraph.
 
     Why: seeing the ops, the values and the gradients side by side is how backprop
     stops being magic. Each tensor is a record `{ name shape | data | grad }` (all values
     for tensors of up to 6 elements, else mean and range); each op a yellow oval named by
-    its class (Mul, MatMul, Linear...). Colours: parameters blue, other leaves that require
-    grad green, constants and input data grey, results white; the roots have a bold border.
-    Node ids (t0, t1, ... and op0, op1, ...) follow the order the ops ran, so two builds
-    of the same graph give the same DOT text.
+    its class (Mul, MatMul, Linear...). A tensor without a name is called by what made it
+    ("Mul out", "constant"). Colours: parameters blue, other leaves that require grad green,
+    constants and input data grey, results white; the roots have a bold border. Node ids
+    (t0, t1, ... and op0, op1, ...) follow the order the ops ran, so two builds of the same
+    graph give the same DOT text.
+
+    Every gradient, as micrograd shows it: after `loss.backward(retain_graph=True)` each
+    result shows dL/d(result) too (computed by viz's own walk over the graph; `.grad` of
+    your tensors is neither used for results nor changed), leaves show their `.grad`.
+    `grads="all"` shows every gradient even before `backward()`.
 
     Ops made inside a Module call under `viz.record(model)` or inside
     `with viz.region(...)` are grouped in labelled clusters (`cluster=False` turns that
-    off). Parameters go in the innermost cluster holding every op that uses them; input
-    data and other leaves stay outside.
+    off); `collapse=k` draws each region k levels deep (0: the outermost) as one box.
+    Parameters go in the innermost cluster holding every op that uses them; input data and
+    other leaves stay outside. Python numbers (the 2 of `x * 2`) get a node per use.
 
     Draw before `backward()`, or call `backward(retain_graph=True)`: backward frees the
     links between ops, and then only the part still linked is drawn (the picture says so).
-    Leaves show `.grad` once computed; results show it only after `retain_grad()`.
 
     Args:
         root: the tensor the graph ends in (usually the loss), or a list of them.
         show_data: show the values (or their summary) of each tensor.
-        show_grad: show `.grad` where it has been computed.
+        show_grad: show the gradients (see above).
         rankdir: "LR" (left to right, micrograd's), "TB", "RL" or "BT".
         cluster: group ops by region.
         regions: the regions to use; by default every recorded region.
-        grads: a dict {tensor: array} of gradients to show instead of `.grad` (tensors not
-            in it show none), e.g. the deltas of `viz.backprop_steps`.
+        grads: None (see above), "all", or a dict {tensor: array} of gradients to show
+            (tensors not in it show none), e.g. the deltas of `viz.backprop_steps`.
         highlight: an op node (`tensor.grad_fn`) or a list of them, drawn in red.
+        precision: decimals of the numbers (micrograd's 4: `24.7041`).
+        constants_per_use: draw a one-value unnamed constant once per op that uses it, so
+            no long edges run across the picture to one shared node.
+        collapse: None, or the region depth from which regions are drawn as one box each.
 
     Returns:
         a `graphviz.Digraph` (shows inline in Jupyter); `.source` is the DOT text.
@@ -157,16 +154,41 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
     if rankdir not in _RANKDIRS:
         raise ValueError(f"viz.draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, "
                          f"got {rankdir!r}")
+    if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 12:
+        raise ValueError(f"viz.draw_graph: precision (decimals) must be an int in [0, 12], "
+                         f"got {precision!r}")
+    if collapse is not None and (not isinstance(collapse, int) or collapse < 0):
+        raise ValueError(f"viz.draw_graph: collapse must be None or a region depth >= 0, "
+                         f"got {collapse!r}")
     tensors, ops = collect(roots)
     order = sorted(ops, key=lambda node: node.seq)          # the order the ops ran
+    shown = _every_gradient(roots, tensors, ops, grads) if show_grad else None
 
-    # stable ids: number tensors as the ops that use and make them ran
-    tensor_ids = {}
+    # stable ids: number tensors as the ops that use and make them ran; a per-use constant
+    # gets a fresh id at each use
+    tensor_ids, uses, drawn = {}, {}, []            # drawn: (id, tensor) of each tensor node
+
+    def new_id(t):
+        tid = f"t{len(drawn)}"
+        drawn.append((tid, t))
+        return tid
+
     for node in order:
-        for t in list(node.inputs or ()) + ops[node]:
-            tensor_ids.setdefault(id(t), f"t{len(tensor_ids)}")
+        ids = []
+        for t in node.inputs or ():
+            if constants_per_use and _per_use(t):
+                ids.append(new_id(t))
+            else:
+                if id(t) not in tensor_ids:
+                    tensor_ids[id(t)] = new_id(t)
+                ids.append(tensor_ids[id(t)])
+        uses[node] = ids
+        for t in ops[node]:
+            if id(t) not in tensor_ids:
+                tensor_ids[id(t)] = new_id(t)
     for t in tensors:                                       # roots that are leaves
-        tensor_ids.setdefault(id(t), f"t{len(tensor_ids)}")
+        if id(t) not in tensor_ids:
+            tensor_ids[id(t)] = new_id(t)
     op_ids = {node: f"op{i}" for i, node in enumerate(order)}
 
     # which cluster each op and each tensor goes to (None: top level)
@@ -182,64 +204,95 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
             for t in node.inputs or ():
                 consumers.setdefault(id(t), []).append(placement.owner[i])
         for t in tensors:
-            if t.grad_fn is None and _kind(t)[1] == "parameter":
+            if t.grad_fn is None and kind(t)[1] == "parameter":
                 where[tensor_ids[id(t)]] = common_region(placement, consumers.get(id(t), [None]))
+        for tid, t in drawn:                                # a per-use constant sits by its op
+            if tid not in where and constants_per_use and _per_use(t):
+                where[tid] = next((where[op_ids[n]] for n in order if tid in uses[n]), None)
+    boxes = _collapsed(placement, collapse) if placement is not None and collapse is not None else {}
 
     # defaults suit the tensor records; op nodes override shape, colour and size
     graph = Picture(name="autograd", graph_attr={"rankdir": rankdir},
                     node_attr={"shape": "record", "style": "filled", "fontname": "Helvetica",
                                "fontsize": "10"},
                     edge_attr={"arrowsize": "0.6"})
-    freed = any(node.inputs is None for node in order)
-    if freed:
+    if any(node.inputs is None for node in order):
         graph.attr(label="part of this graph was freed by backward(): draw before backward, "
                          "or use backward(retain_graph=True)", labelloc="b", fontsize="10")
     root_ids = {id(t) for t in roots}
-    shown_grads = None if grads is None else {id(t): g for t, g in grads.items()}
     if highlight is not None and not isinstance(highlight, (list, tuple, set)):
         highlight = [highlight]
     highlighted = {id(node) for node in highlight or ()}
 
     statements = {}     # region index (or None) -> list of (method, args, attrs)
+    alias = {}          # node id -> the collapsed box that replaces it
 
-    def add(key, *statement):
-        statements.setdefault(where.get(key), []).append(statement)
+    def add(key, name, attrs):
+        box = boxes.get(where.get(key))
+        if box is not None:
+            alias[name] = f"box{box}"
+            return
+        statements.setdefault(where.get(key), []).append(("node", name, attrs))
 
-    for t in sorted(tensors, key=lambda t: int(tensor_ids[id(t)][1:])):
-        tid = tensor_ids[id(t)]
-        colour, _ = _kind(t)
-        if shown_grads is None:
-            label = tensor_label(t, show_data, show_grad)
+    for tid, t in drawn:
+        if shown is None:
+            label = tensor_label(t, show_data, show_grad, precision=precision,
+                                 grad_placeholder=_grad_one_line)
         else:
-            label = tensor_label(t, show_data, show_grad and id(t) in shown_grads,
-                                 shown_grads.get(id(t)))
-        attrs = {"label": label, "fillcolor": colour}
+            label = tensor_label(t, show_data, show_grad and id(t) in shown, shown.get(id(t)),
+                                 precision, _grad_one_line)
+        attrs = {"label": label, "fillcolor": kind(t)[0]}
         if id(t) in root_ids:
             attrs["penwidth"] = "2"
-        add(tid, "node", tid, attrs)
+        add(tid, tid, attrs)
     for node in order:
         oid = op_ids[node]
         attrs = {"label": type(node).__name__, "shape": "oval", "fillcolor": OP_COLOUR,
                  "fontsize": "9", "height": "0.3"}
         if id(node) in highlighted:
             attrs.update(fillcolor=HIGHLIGHT_COLOUR, color="#dc3545", penwidth="2")
-        add(oid, "node", oid, attrs)
+        add(oid, oid, attrs)
+    for r in sorted(set(boxes.values())):
+        count = sum(1 for node in order if boxes.get(where[op_ids[node]]) == r)
+        statements.setdefault(placement.parent[r], []).append(
+            ("node", f"box{r}", {"label": f"{placement.regions[r].label}\\n{count} ops",
+                                 "shape": "box3d", "fillcolor": COLLAPSED_COLOUR}))
     # edges go in the top level: an edge inside a cluster would pull its far end in
-    edges = []
+    edges, seen = [], set()
     for node in order:
-        for t in node.inputs or ():
-            edges.append((tensor_ids[id(t)], op_ids[node]))
-        for t in ops[node]:
-            edges.append((op_ids[node], tensor_ids[id(t)]))
+        pairs = [(tid, op_ids[node]) for tid in uses[node]]
+        pairs += [(op_ids[node], tensor_ids[id(t)]) for t in ops[node]]
+        for tail, head in pairs:
+            tail, head = alias.get(tail, tail), alias.get(head, head)
+            if tail == head or (tail.startswith("box") or head.startswith("box")) and (tail, head) in seen:
+                continue                    # inside a box, or a repeat of a box's edge
+            seen.add((tail, head))
+            edges.append((tail, head))
 
-    _emit(graph, statements, placement)
+    _emit(graph, statements, placement, set(boxes))
     for tail, head in edges:
         graph.edge(tail, head)
     return graph
 
 
-def _emit(graph, statements, placement):
-    """Write the node statements, each region's inside its (nested) cluster."""
+def _collapsed(placement, depth):
+    """{region: the region at `depth` that contains it} for the regions drawn as one box."""
+    boxes = {}
+    for r in range(len(placement.regions)):
+        chain = [r]
+        while placement.parent[chain[-1]] is not None:
+            chain.append(placement.parent[chain[-1]])
+        chain.reverse()                     # outermost first: chain[k] is at depth k
+        if len(chain) > depth:
+            boxes[r] = chain[depth]
+    return boxes
+
+
+def _emit(graph, statements, placement, collapsed=()):
+    """Write the node statements, each region's inside its (nested) cluster.
+
+    Regions in `collapsed` get no cluster: a box node in their parent stands for them.
+    """
     for _, name, attrs in statements.get(None, []):
         graph.node(name, **attrs)
     if placement is None:
@@ -258,10 +311,12 @@ def _emit(graph, statements, placement):
             for _, name, attrs in statements.get(r, []):
                 sub.node(name, **attrs)
             for child in children.get(r, []):
-                emit_region(sub, child, depth + 1)
+                if child not in collapsed:
+                    emit_region(sub, child, depth + 1)
 
     for r in children.get(None, []):
-        emit_region(graph, r, 0)
+        if r not in collapsed:
+            emit_region(graph, r, 0)
 
 
 def to_dot(root, **options) -> str:

@@ -201,4 +201,3 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False)
     if path is not None:
         save_svg(figure.svg, path, caller)
     return figure
-

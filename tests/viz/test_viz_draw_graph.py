@@ -15,9 +15,9 @@ def test_records_ops_and_edges_of_the_micrograd_example():
     nodes, edges, clusters = parse(viz.to_dot(micrograd_example()))
     assert clusters == {}
     assert ops_of(nodes) == ["Add", "Mul", "Mul"]
-    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a\\nscalar", "data 2"]
-    assert fields(nodes[find_tensor(nodes, "e")]["attrs"]["label"]) == ["e\\nscalar", "data -6"]
-    assert fields(nodes[find_tensor(nodes, "L")]["attrs"]["label"]) == ["L\\nscalar", "data -8"]
+    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a", "data 2"]
+    assert fields(nodes[find_tensor(nodes, "e")]["attrs"]["label"]) == ["e", "data -6"]
+    assert fields(nodes[find_tensor(nodes, "L")]["attrs"]["label"]) == ["L", "data -8"]
     # ids follow the order the ops ran: a * b first, then + c, then * f
     assert edges == [("t0", "op0"), ("t1", "op0"), ("op0", "t2"),
                      ("t2", "op1"), ("t3", "op1"), ("op1", "t4"),
@@ -37,8 +37,10 @@ def test_grads_appear_after_backward_with_retain_graph():
              for name in "abcf"}
     # dL/da = f*b = 6, dL/db = f*a = -4, dL/dc = f = -2, dL/df = d = 4
     assert grads == {"a": "grad 6", "b": "grad -4", "c": "grad -2", "f": "grad 4"}
-    # results keep no .grad (as in PyTorch), so their records have no grad field
-    assert len(fields(nodes[find_tensor(nodes, "e")]["attrs"]["label"])) == 2
+    # results show dL/d(result) too, as micrograd draws them: dL/de = f = -2, dL/dL = 1
+    assert fields(nodes[find_tensor(nodes, "e")]["attrs"]["label"])[-1] == "grad -2"
+    assert fields(nodes[find_tensor(nodes, "L")]["attrs"]["label"])[-1] == "grad 1"
+    assert loss.grad is None                    # ... without giving results a .grad
     assert len(edges) == 9                      # the whole graph is still there
 
 
@@ -98,9 +100,9 @@ def test_show_data_and_show_grad_switch_fields_off():
     loss = micrograd_example()
     loss.backward(retain_graph=True)
     nodes, _, _ = parse(viz.to_dot(loss, show_data=False, show_grad=False))
-    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a\\nscalar"]
+    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a"]
     nodes, _, _ = parse(viz.to_dot(loss, show_data=False))
-    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a\\nscalar", "grad 6"]
+    assert fields(nodes[find_tensor(nodes, "a")]["attrs"]["label"]) == ["a", "grad 6"]
 
 
 def test_a_reused_tensor_has_one_edge_per_use():
