@@ -4,7 +4,8 @@ Each neuron l of a layer y = f(W x~) gets its own metric block, the relative Fis
 information of its weights w_l = (weight[l], bias[l]) given the layer's input (eq. 23):
     G_l <- lam G_l + (1 - lam) (mean_i nu_f(w_l, x_i) x~_i x~_i^T + damping I)   (eq. 32)
     w_l <- w_l - lr G_l^{-1} dE/dw_l                                            (eq. 33)
-with G_l^{-1} recomputed only every T steps. Layers that are not followed by an activation (the
+with G_l^{-1} recomputed on the first step and then every T steps, and the moving average
+bias-corrected (as Adam's moments) so that G_l is the first batch's metric at step 1. Layers that are not followed by an activation (the
 softmax/logit layer) and, as in the paper, the input layer use the linear layer's RFIM, one block
 x~x~^T/sigma^2 shared by all neurons (eq. 22). The damping is the paper's eps tr(G)/D (Sec. 5.1).
 
@@ -71,6 +72,25 @@ def _activation_spec(module, omega: float | None, sigma: float):
     return None
 
 
+def corrected_decay(lam: float, seen: int | None) -> float:
+    """The decay that makes G the bias-corrected moving average after one more batch.
+
+    Adam's correction (seed 002) applied to eq. 32: with M_t = lam M_{t-1} + (1 - lam) B_t from
+    M_0 = 0, the estimate G_t = M_t / (1 - lam^t) weights batch k by (1 - lam) lam^(t-k) /
+    (1 - lam^t), weights that sum to 1. Storing G_t itself, the update is
+    G_t = beta_t G_{t-1} + (1 - beta_t) B_t with beta_t = lam (1 - lam^(t-1)) / (1 - lam^t):
+    0 for the first batch (G_1 = B_1), tending to lam. `seen` = t - 1 batches already averaged;
+    None (a state saved before this correction, a long history) gives lam itself.
+
+    Example:
+        >>> corrected_decay(0.995, 0), round(corrected_decay(0.5, 1), 4), corrected_decay(0.9, None)
+        (0.0, 0.3333, 0.9)
+    """
+    if seen is None:
+        return lam
+    return lam * (1.0 - lam ** seen) / (1.0 - lam ** (seen + 1))
+
+
 class RNGD(Optimizer):
     """Relative natural gradient descent on the Linear layers of an `nn.Module`.
 
@@ -79,8 +99,11 @@ class RNGD(Optimizer):
             the trained parameters are `model.parameters()`.
         lr: learning rate gamma (eq. 30).
         lam: decay rate lambda of the moving average of the metric (eq. 32); 0 uses only the
-            current mini-batch.
-        T: the inverse metrics are recomputed every T steps (eq. 33 text); 1 = every step.
+            current mini-batch. The average is bias-corrected as Adam's moments are (see
+            `corrected_decay`), so G is the first batch's metric at step 1 and a weighted mean of
+            the batches seen so far after it.
+        T: the inverse metrics are recomputed on the first step and every T steps after (eq.
+            33 text); 1 = every step.
         eps: relative damping: eps * tr(G_batch)/D * I is added to each batch block (Sec. 5.1).
         momentum: heavy-ball coefficient on the preconditioned direction (Sec. 5.1 uses 0, 0.8).
         input_layer: "linear" (one shared x~x~^T block, the paper's choice for the input layer),
@@ -96,6 +119,16 @@ class RNGD(Optimizer):
             every step is still preconditioned. Why: the statistics cost about as much as the
             preconditioning (see the module docstring), and a 200-step average hardly changes
             when it sees a fifth of the batches.
+
+    Natural from the first step, unlike the paper's recipe: Sec. 5.2 starts G_l at the identity,
+    and with lam = 0.995 the average stays within half a percent of I for ~100 steps; with
+    T = 100 the only inverse used in those steps is the one of step 0, so RNGD would be plain
+    gradient descent for its first T steps. Here the average is bias-corrected (G_t =
+    M_t / (1 - lam^t), M_0 = 0) rather than seeded with the first batch's metric. Both give the
+    first batch's metric at step 1, and the first inverse is computed from it; but a seed
+    would keep that one batch, measured at the initial weights, at weight lam^t in the
+    average (still 0.6 after 100 steps), whereas the correction weights every batch seen so
+    far alike, as the moving average itself weights them once it has a long history.
 
     The metrics are estimated from the inputs seen by the last call of `model(...)` made with
     grad enabled, so call `model(x)` and `loss.backward()` before each `step()` as usual
@@ -147,6 +180,9 @@ class RNGD(Optimizer):
             input_layer = "linear" if len(self.layers) > 1 else "neuron"
         self.input_layer = input_layer
         self.num_steps = 0
+        # T steps of a long moving average bring in new batches of weight 1 - lam^T; a young
+        # average gets there sooner, and its inverse is refreshed then (see the class docstring)
+        self._unseen_limit = 1.0 - lam ** self.T + 1e-9
         self._inputs: dict[int, list] = {}  # id(linear) -> its inputs x, as (rows, in) arrays
         self._preacts: dict[int, list] = {}  # id(linear) -> its outputs t = w^T x~, (rows, out)
         self._outputs: dict[int, tuple] = {}
@@ -337,15 +373,21 @@ class RNGD(Optimizer):
             if "G" not in st:
                 blocks = len(w.data) if self.uses_neuron_blocks(layer) else 1
                 d = w.shape[1] + (b is not None)
-                st["G"] = np.broadcast_to(np.eye(d, dtype=dtype), (blocks, d, d)).copy()  # I
-                st["step"] = 0
+                st["G"] = np.zeros((blocks, d, d), dtype)  # the first batch overwrites it
+                st["step"] = st["batches"] = 0
             elif st["G"].dtype != dtype:  # e.g. a float64 state loaded into a float32 model
                 st["G"] = st["G"].astype(dtype)
                 st["G_inv"] = st["G_inv"].astype(dtype)
             if st["step"] % self.stats_every == 0:
-                self._accumulate(layer, st["G"], lam)
-            if st["step"] % self.T == 0:
-                st["G_inv"] = self._refresh_inverse(layer, st["G"])  # every T steps
+                seen = st.get("batches")  # absent in a state saved before the bias correction
+                decay = corrected_decay(lam, seen)
+                self._accumulate(layer, st["G"], decay)
+                if seen is not None:
+                    st["batches"] = seen + 1
+                st["unseen"] = decay * st.get("unseen", 0.0) + (1.0 - decay)
+            if st["step"] % self.T == 0 or st.get("unseen", 0.0) > self._unseen_limit:
+                st["G_inv"] = self._refresh_inverse(layer, st["G"])  # eq. 33 text
+                st["unseen"] = 0.0
             st["step"] += 1
             direction = self._direction(layer, st["G_inv"], dtype)
             if mom:
