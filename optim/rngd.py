@@ -5,9 +5,10 @@ information of its weights w_l = (weight[l], bias[l]) given the layer's input (e
     G_l <- lam G_l + (1 - lam) (mean_i nu_f(w_l, x_i) x~_i x~_i^T + damping I)   (eq. 32)
     w_l <- w_l - lr G_l^{-1} dE/dw_l                                            (eq. 33)
 with G_l^{-1} recomputed on the first step and then every T steps, and the moving average
-bias-corrected (as Adam's moments) so that G_l is the first batch's metric at step 1. Layers that are not followed by an activation (the
-softmax/logit layer) and, as in the paper, the input layer use the linear layer's RFIM, one block
-x~x~^T/sigma^2 shared by all neurons (eq. 22). The damping is the paper's eps tr(G)/D (Sec. 5.1).
+bias-corrected (as Adam's moments) so that G_l is the first batch's metric at step 1. Layers
+that are not followed by an activation (the softmax/logit layer) and, as in the paper, the
+input layer use the linear layer's RFIM, one block x~x~^T/sigma^2 shared by all neurons
+(eq. 22). The damping is the paper's eps tr(G)/D (Sec. 5.1).
 
 RNGD sees the layers through forward hooks: every nn.Linear records its input and output (the
 pre-activation t = w^T x~ that nu_f needs), and an activation module whose input is a Linear's
