@@ -4,11 +4,13 @@ The class holds the data, the autograd attributes and creation helpers; the ops 
 in `tinygrad_edu/ops/`, one module per kind, each wiring its ops to Tensor methods
 through a small mixin. `backward()` hands over to `tinygrad_edu.autograd`.
 """
+import sys
 import weakref
 
 import numpy as np
 
-from .dtypes import as_array, get_default_dtype
+from .dtypes import as_array, check_dtype, get_default_dtype
+from .argcheck import shape_arg, int_arg, number_arg, operand_array, describe
 from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
@@ -42,9 +44,12 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     __array_ufunc__ = None      # numpy defers to our operators: ndarray * Tensor -> Tensor
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
-        if isinstance(data, Tensor):
-            data = data.data
-        self.data = as_array(data, dtype)
+        # a copy, as torch.tensor: an optimiser step must never write into the caller's array
+        # (tinygrad_edu.from_numpy / as_tensor share memory on purpose)
+        self.data = as_array(data, dtype, copy=True)
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor: requires_grad must be True or False, got "
+                            f"{describe(requires_grad)}")
         if requires_grad:
             _check_grad_dtype("Tensor", self.data.dtype)
         self.requires_grad = bool(requires_grad)
@@ -71,7 +76,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
             return other
         if type(other) in (int, float) and self.data.dtype.kind == "f":
             return _scalar_constant(other, self.data.dtype)
-        return Tensor._make(as_array(other), None)
+        return Tensor._make(operand_array(other, as_array), None)
 
     # ------------------------------------------------------------ attributes
     @property
@@ -226,30 +231,47 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     # ------------------------------------------------------------ creation
     @staticmethod
     def _creation(data, requires_grad, dtype):
-        t = Tensor(data, dtype=dtype)
+        # `data` is a fresh array made by the creation function: no copy needed
+        t = Tensor._make(as_array(data, dtype, op="Tensor creation"), None)
         return t.requires_grad_() if requires_grad else t
 
     @staticmethod
-    def _shape(shape):
-        return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    def _shape(shape, op=None):
+        """The sizes of `zeros(2, 3)` / `zeros((2, 3))` as ints >= 0, or an error naming the call."""
+        try:
+            return shape_arg(op or "Tensor", shape)
+        except (TypeError, ValueError) as error:
+            if op is not None:
+                raise
+            caller = sys._getframe(1).f_code.co_name        # zeros, randn, ... (error path only)
+            raise type(error)(f"Tensor.{caller}{str(error)[len('Tensor'):]}") from None
+
+    @staticmethod
+    def _dtype(dtype, op, like=None):
+        """The dtype of a creation call: checked when given, else `like`'s or the default."""
+        if dtype is None:
+            return like if like is not None else get_default_dtype()
+        return check_dtype(op, dtype)
 
     @staticmethod
     def zeros(*shape, requires_grad=False, dtype=None):
         """A tensor of zeros, e.g. `Tensor.zeros(2, 3)`."""
-        return Tensor._creation(np.zeros(Tensor._shape(shape), dtype or get_default_dtype()),
+        return Tensor._creation(np.zeros(Tensor._shape(shape), Tensor._dtype(dtype, "Tensor.zeros")),
                                 requires_grad, dtype)
 
     @staticmethod
     def ones(*shape, requires_grad=False, dtype=None):
         """A tensor of ones, e.g. `Tensor.ones(2, 3)`."""
-        return Tensor._creation(np.ones(Tensor._shape(shape), dtype or get_default_dtype()),
+        return Tensor._creation(np.ones(Tensor._shape(shape), Tensor._dtype(dtype, "Tensor.ones")),
                                 requires_grad, dtype)
 
     @staticmethod
     def full(shape, value, requires_grad=False, dtype=None):
         """A tensor filled with `value`."""
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        return Tensor._creation(np.full(shape, value, dtype or get_default_dtype()),
+        shape = Tensor._shape(shape if isinstance(shape, (tuple, list)) else (shape,),
+                              "Tensor.full")
+        value = number_arg("Tensor.full", "fill_value", value)
+        return Tensor._creation(np.full(shape, value, Tensor._dtype(dtype, "Tensor.full")),
                                 requires_grad, dtype)
 
     @staticmethod
@@ -267,7 +289,15 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     @staticmethod
     def arange(start, stop=None, step=1, requires_grad=False, dtype=None):
         """Evenly spaced values in [start, stop), like numpy's arange (integers stay integer)."""
-        values = np.arange(start, stop, step) if stop is not None else np.arange(start)
+        if stop is None:
+            start, stop = 0, start
+        start, stop, step = (number_arg("Tensor.arange", name, v, finite=True)
+                             for name, v in (("start", start), ("end", stop), ("step", step)))
+        if step == 0 or (stop - start) * step < 0:
+            raise ValueError(f"Tensor.arange: step {step} never goes from start {start} to end "
+                             f"{stop}; " + ("the step must not be 0" if step == 0 else
+                                            "give the step the sign of end - start"))
+        values = np.arange(start, stop, step)
         if dtype is None and values.dtype.kind == "f":
             values = values.astype(get_default_dtype())
         return Tensor._creation(values, requires_grad, dtype)
@@ -275,21 +305,26 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     @staticmethod
     def eye(n, m=None, requires_grad=False, dtype=None):
         """The n x m identity matrix (square by default)."""
-        return Tensor._creation(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad,
+        n = int_arg("Tensor.eye", "n", n, minimum=0)
+        m = None if m is None else int_arg("Tensor.eye", "m", m, minimum=0)
+        return Tensor._creation(np.eye(n, m, dtype=Tensor._dtype(dtype, "Tensor.eye")), requires_grad,
                                 dtype)
 
     def zeros_like(self, requires_grad=False, dtype=None):
         """Zeros with this tensor's shape and dtype."""
-        return Tensor._creation(np.zeros(self.shape, dtype or self.dtype), requires_grad, dtype)
+        return Tensor._creation(np.zeros(self.shape, Tensor._dtype(dtype, "zeros_like", self.dtype)),
+                                requires_grad, dtype)
 
     def ones_like(self, requires_grad=False, dtype=None):
         """Ones with this tensor's shape and dtype."""
-        return Tensor._creation(np.ones(self.shape, dtype or self.dtype), requires_grad, dtype)
+        return Tensor._creation(np.ones(self.shape, Tensor._dtype(dtype, "ones_like", self.dtype)),
+                                requires_grad, dtype)
 
     def full_like(self, value, requires_grad=False, dtype=None):
         """`value` everywhere, with this tensor's shape and dtype."""
-        return Tensor._creation(np.full(self.shape, value, dtype or self.dtype), requires_grad,
-                                dtype)
+        value = number_arg("full_like", "fill_value", value)
+        return Tensor._creation(np.full(self.shape, value, Tensor._dtype(dtype, "full_like", self.dtype)),
+                                requires_grad, dtype)
 
     def randn_like(self, seed=None, requires_grad=False, dtype=None):
         """Standard normal samples with this tensor's shape and dtype."""
