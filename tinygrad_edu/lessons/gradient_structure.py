@@ -1,0 +1,84 @@
+"""Lesson: seed 000's gradient-structure identity <theta, grad_theta f(x)> = (L+1) f(x).
+
+Seed 000 (Liang et al., Lemma 2.1): for a ReLU network without biases and with L+1 weight
+layers, f(x) = W_(L+1) relu(W_L ... relu(W_1 x)), scaling every weight by c scales f by
+c^(L+1) (relu(c z) = c relu(z) for c > 0), and Euler's theorem for homogeneous functions gives
+sum over all weights of (d f / d W) * W = (L+1) f(x). Both sides come from
+`optim.fisher.gradient_structure_identity` (the gradient by the engine's backward pass), on
+random networks and on networks after training, for L+1 = 2, 3, 4 and for leaky ReLU too.
+With biases f is no longer homogeneous and the identity fails: the lesson computes the same
+weight sum for a network with biases and shows the gap.
+"""
+import numpy as np
+
+from tinygrad_edu import Tensor, nn, optim
+from tinygrad_edu.optim.fisher import gradient_structure_identity
+from ._common import all_hold, plot_lines
+
+
+def relu_net(sizes, bias: bool, leaky: bool = False):
+    """Linear layers of `sizes` with ReLU (or leaky ReLU) between them, float64."""
+    layers = []
+    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b, bias=bias, dtype=np.float64))
+        if k < len(sizes) - 2:
+            layers.append(nn.LeakyReLU(0.1) if leaky else nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def weight_sum(model, x):
+    """sum over the weight matrices (not the biases) of W * dO/dW, and (L+1) O, per input row."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    lhs, rhs = [], []
+    for row in x:
+        model.zero_grad()
+        out = model(Tensor(row[None]))
+        out.sum().backward()
+        lhs.append(sum(float(np.sum(m.weight.data * m.weight.grad.data)) for m in linears))
+        rhs.append(len(linears) * out.item())
+    return np.array(lhs), np.array(rhs)
+
+
+def train_briefly(model, x, steps: int, seed: int):
+    """A few SGD steps on a random regression target, so the weights are 'trained' ones."""
+    y = Tensor(np.random.default_rng(seed).normal(size=(x.shape[0], 1)))
+    opt = optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(steps):
+        opt.zero_grad()
+        ((model(Tensor(x)) - y) ** 2).mean().backward()
+        opt.step()
+
+
+def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
+    """Both sides of the identity for bias-free ReLU nets (random, trained) and with biases.
+
+    Example:
+        >>> run(quick=True)["checks"]["identity holds without biases"]
+        True
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(8 if quick else 32, 3))
+    rows, worst, with_bias_gap = [], 0.0, []
+    for depth in (2, 3, 4):
+        sizes = [3] + [6] * (depth - 1) + [1]
+        for leaky in (False, True):
+            for trained in (False, True):
+                model = relu_net(sizes, bias=False, leaky=leaky)
+                if trained:
+                    train_briefly(model, x, 20 if quick else 200, seed)
+                lhs, rhs = gradient_structure_identity(model, x)
+                error = float(np.max(np.abs(lhs - rhs)) / np.max(np.abs(rhs)))
+                worst = max(worst, error)
+                rows.append((depth, leaky, trained, error))
+        biased = relu_net(sizes, bias=True)
+        lhs, rhs = weight_sum(biased, x)
+        with_bias_gap.append(float(np.max(np.abs(lhs - rhs)) / np.max(np.abs(rhs))))
+    print("  L+1  activation  weights   max|<theta, grad f> - (L+1) f| / max|f|")
+    for depth, leaky, trained, error in rows:
+        print(f"  {depth:3d}  {'leaky ReLU' if leaky else 'ReLU':10s}  {'trained' if trained else 'random':7s}"
+              f"   {error:.1e}")
+    print(f"  with biases (weights only), relative gap per depth: {np.round(with_bias_gap, 3)}")
+    checks = {"identity holds without biases": worst < 1e-10,
+              "identity fails with biases": min(with_bias_gap) > 1e-2}
+    return {"rows": rows, "worst_error": worst, "with_bias_gap": with_bias_gap, "checks": checks,
+            "ok": all_hold(checks), "figures": []}
