@@ -11,8 +11,10 @@ _CPU_NAMES = ("cpu", "cpu:0")
 
 def _device_name(value):
     """'cpu' for a string or device-like object naming the CPU, else None if it names nothing."""
-    name = str(getattr(value, "type", value)) if not isinstance(value, str) else value
-    return name.lower()
+    if isinstance(value, str):
+        return value.lower()
+    kind = getattr(value, "type", value)          # a device object: its type, e.g. 'cpu'
+    return str(kind() if callable(kind) else kind).lower()
 
 
 def _check_device(op, value):
