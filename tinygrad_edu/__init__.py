@@ -24,7 +24,7 @@ __all__ = [
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.
-_SUBPACKAGES = ("nn", "optim", "viz", "data", "bench", "train")
+_SUBPACKAGES = ("nn", "optim", "viz", "data", "bench", "train", "utils")
 
 
 def __getattr__(name):
