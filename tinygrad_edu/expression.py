@@ -214,25 +214,34 @@ def build(text: str, values: dict):
                               f"use (its variables: {', '.join(names) or 'none'})")
     leaves = {name: Tensor(np.float64(values[name]), requires_grad=True, name=name)
               for name in names}
-
-    def compute(node):
-        kind = node[0]
-        if kind == "number":
-            return Tensor(np.float64(node[1]), name=node[2])
-        if kind == "variable":
-            return leaves[node[1]]
-        if kind == "neg":
-            return -compute(node[1])
-        if kind == "call":
-            return getattr(compute(node[2]), node[1])()
-        left, right = compute(node[2]), compute(node[3])
-        return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__,
-                "**": left.__pow__}[node[1]](right)
-
-    output = compute(tree)
+    output = evaluate(tree, leaves)
     if output.requires_grad:
         output.name = "out"
     return output, leaves
+
+
+def evaluate(tree, tensors: dict):
+    """Compute a parsed tree with Tensor ops, reading each variable from `tensors`.
+
+    Why separate from `build`: the same tree can then be evaluated on any Tensors, e.g. by
+    `gradcheck` with float64 inputs it perturbs itself.
+
+    Example:
+        >>> evaluate(parse("2 * x"), {"x": Tensor(3.0)}).item()
+        6.0
+    """
+    kind = tree[0]
+    if kind == "number":
+        return Tensor(np.float64(tree[1]), name=tree[2])
+    if kind == "variable":
+        return tensors[tree[1]]
+    if kind == "neg":
+        return -evaluate(tree[1], tensors)
+    if kind == "call":
+        return getattr(evaluate(tree[2], tensors), tree[1])()
+    left, right = evaluate(tree[2], tensors), evaluate(tree[3], tensors)
+    return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__,
+            "**": left.__pow__}[tree[1]](right)
 
 
 def parse_assignments(text: str) -> dict:
