@@ -24,6 +24,7 @@ from .grad_mode import STATE, set_grad_enabled
 from .broadcast import sum_to_shape
 from .anomaly import check_backward
 from .indexed_grad import IndexedGrad, add_gradients
+from .versions import CLOCK, check_node
 
 FREED_GRAPH_MESSAGE = (
     "backward: trying to backward through the graph a second time (its saved values were freed "
@@ -35,7 +36,7 @@ def seed_gradient(output, gradient, op_name, argument="gradient"):
     """The gradient a backward walk starts from at `output`: 1 for a one-element output,
     otherwise the given `gradient` (the vector of the vector-Jacobian product), checked."""
     if gradient is None:
-        if output.size != 1:
+        if output.data.size != 1:
             raise RuntimeError(f"{op_name}: a gradient can only be created implicitly for a "
                                f"scalar; this tensor has shape {output.shape}. Pass {argument}= a "
                                f"tensor of that shape, or reduce first (e.g. .sum())")
@@ -115,6 +116,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             grad = grads.pop(node)
             if node.inputs is None:
                 raise RuntimeError(FREED_GRAPH_MESSAGE)
+            if node.seq < CLOCK.last:               # something changed in place since it was made
+                check_node(node)
             if type(grad) is IndexedGrad:           # all pieces are in: sum them now
                 grad = node.inputs[0]._make(grad.to_array(), None)
             if node.hooks:

@@ -45,7 +45,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError(f"grad: input {i} (shape {t.shape}) is not used to compute the "
                                    f"outputs; pass allow_unused=True to get None for it")
         elif g.shape != t.shape:
-            result[i] = g.expand(*t.shape) if g.size == 1 else g
+            result[i] = g.expand(*t.shape) if g.data.size == 1 else g
     return tuple(result)
 
 
@@ -87,7 +87,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
                          "requires_grad=True")
     outputs = _flat_outputs(fn, inputs)
     for k, out in enumerate(outputs):
-        for j in range(out.size):
+        for j in range(out.data.size):
             # analytic: row j of the Jacobian by one backward pass with a one-hot seed
             seed = np.zeros(out.shape, dtype=np.float64)
             seed.flat[j] = 1.0

@@ -68,8 +68,8 @@ def test_lesson_forwards_to_the_lessons_command_line(capsys):
     (["no-such-command"], ["invalid choice: 'no-such-command'"]),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, words):
-    code, out, err = run(capsys, *argv, *(["--out", str(tmp_path)] if argv[0] in OWN_COMMANDS
-                                           and "--frobnicate" not in argv else []))
+    writes = argv[0] in OWN_COMMANDS and "--frobnicate" not in argv
+    code, out, err = run(capsys, *argv, *(["--out", str(tmp_path)] if writes else []))
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

@@ -140,5 +140,5 @@ class ReduceMethods:
         return self._make(np.argmin(self.data, axis=axis, keepdims=keepdims), None)
 
     def _check_nonempty(self, op_name):
-        if self.size == 0:
+        if self.data.size == 0:
             raise ValueError(f"{op_name}: cannot reduce an empty tensor of shape {self.shape}")
