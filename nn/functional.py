@@ -332,7 +332,14 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0):
     return input.avg_pool1d(kernel_size, stride, padding)
 
 
-def dropout(input, p: float = 0.5, training: bool = True):
+def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator=None):
     """Inverted dropout: zero with probability p and scale the rest by 1/(1-p) while training;
-    the identity when training=False (as PyTorch's F.dropout)."""
-    return input.dropout(p, training=training)
+    the identity when training=False (as PyTorch's F.dropout). `inplace` is accepted for
+    PyTorch code (the result is always a new tensor); `generator` draws the mask.
+
+    Example:
+        >>> dropout(Tensor.ones(3), 0.5, training=False).tolist()
+        [1.0, 1.0, 1.0]
+    """
+    return input.dropout(p, training=training, generator=generator)

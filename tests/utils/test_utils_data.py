@@ -141,3 +141,23 @@ def test_batch_size_none_yields_examples_and_sampler_orders():
     assert [t[0].item() for t in DataLoader(ds, batch_size=None)] == [0.0, 1.0, 2.0, 3.0]
     loader = DataLoader(ds, batch_size=2, sampler=[3, 1, 0, 2])
     assert [b[0].tolist() for b in loader] == [[3.0, 1.0], [0.0, 2.0]]
+
+
+def test_tinygrad_generator_drives_loader_and_split():
+    from tinygrad_edu import Generator
+    x, y = _data(12)
+    ds = TensorDataset(Tensor(x), Tensor(y))
+
+    def order():
+        loader = DataLoader(ds, 5, shuffle=True, generator=Generator().manual_seed(3))
+        return np.concatenate([yb.data for _, yb in loader]).tolist()
+
+    assert order() == order()
+    splits = [random_split(ds, [0.5, 0.5], generator=Generator().manual_seed(5))[0].indices
+              for _ in range(2)]
+    assert splits[0] == splits[1] and len(splits[0]) == 6
+
+
+def test_utils_data_reachable_after_import_tinygrad_edu():
+    import tinygrad_edu
+    assert tinygrad_edu.utils.data.DataLoader is DataLoader
