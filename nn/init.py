@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from tinygrad_edu.random import manual_seed, generator  # noqa: F401 (nn.init.manual_seed)
+from tinygrad_edu.random import manual_seed, resolve  # noqa: F401 (nn.init.manual_seed)
 
 
 def _fill(tensor, values):
@@ -36,14 +36,14 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     return gains[nonlinearity]
 
 
-def uniform_(tensor, a: float = 0.0, b: float = 1.0):
-    """Fill with samples from U(a, b)."""
-    return _fill(tensor, generator().uniform(a, b, tensor.shape))
+def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
+    """Fill with samples from U(a, b) (from `generator`, a tinygrad_edu.Generator, if given)."""
+    return _fill(tensor, resolve(generator, op_name="nn.init.uniform_").uniform(a, b, tensor.shape))
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0):
-    """Fill with samples from N(mean, std^2)."""
-    return _fill(tensor, generator().normal(mean, std, tensor.shape))
+def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
+    """Fill with samples from N(mean, std^2) (from `generator`, a tinygrad_edu.Generator, if given)."""
+    return _fill(tensor, resolve(generator, op_name="nn.init.normal_").normal(mean, std, tensor.shape))
 
 
 def zeros_(tensor):
@@ -61,30 +61,32 @@ def constant_(tensor, value: float):
     return _fill(tensor, np.full(tensor.shape, value))
 
 
-def xavier_uniform_(tensor, gain: float = 1.0):
+def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     """Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), for tanh/sigmoid nets."""
     fan_in, fan_out = _fans(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain: float = 1.0):
+def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     """Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
-def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator=None):
     """He: U(-b, b) with b = gain * sqrt(3 / fan), for ReLU nets (PyTorch's Linear default
     uses a = sqrt(5), which gives b = 1 / sqrt(fan_in))."""
     fan_in, fan_out = _fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator=None):
     """He normal: N(0, gain^2 / fan)."""
     fan_in, fan_out = _fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)

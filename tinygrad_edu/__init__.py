@@ -14,12 +14,28 @@ from .anomaly import detect_anomaly, AnomalyError
 from .checks import grad, gradcheck, gradgradcheck, GradcheckError
 from .dtypes import set_default_dtype, get_default_dtype
 from .function import Function
-from .random import manual_seed
+from .random import manual_seed, initial_seed, Generator, default_generator
+from .ops.torch_names import device
+from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
+    tensor, zeros, ones, full, randn, rand, randint, randperm, arange, linspace, eye, zeros_like,
+    ones_like, full_like, randn_like, rand_like, normal, multinomial, cat, concat, concatenate,
+    stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
+    mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
+    int32, int16, int8, uint8, bool, float, double, half, long, int, short)
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
     "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed",
+    # PyTorch names (api.py); those that would shadow Python builtins (bool, int, float, max,
+    # min, sum, all, any) are left out of `import *` and used as tinygrad_edu.max etc.
+    "initial_seed", "Generator", "default_generator", "device", "tensor", "zeros", "ones", "full",
+    "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "zeros_like", "ones_like",
+    "full_like", "randn_like", "rand_like", "normal", "multinomial", "cat", "concat",
+    "concatenate", "stack", "where", "matmul", "maximum", "minimum", "exp", "log", "tanh",
+    "sigmoid", "relu", "softmax", "mean", "allclose", "histc", "numel", "is_tensor", "clone",
+    "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",
+    "long", "short",
 ]
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that

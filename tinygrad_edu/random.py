@@ -1,17 +1,69 @@
-"""The engine's random generator: one seed makes a whole run reproducible.
+"""The engine's random generators: one seed makes a whole run reproducible.
 
-Dropout masks and `nn.init` draw from this generator (`Tensor.randn(seed=...)` keeps
-its own explicit seed), so `tinygrad_edu.manual_seed(0)` before building and
-training a model gives the same weights and the same masks every time, as
-`torch.manual_seed` does.
+Every random draw (`Tensor.randn`/`rand`, `randint`, `randperm`, `multinomial`, `normal`,
+dropout masks, `nn.init`, `normal_`/`uniform_`) comes from one global generator that
+`tinygrad_edu.manual_seed(k)` reseeds, as `torch.manual_seed` does. A private stream is a
+`Generator().manual_seed(k)` passed as `generator=`; an explicit `seed=` (where an
+function has one) still makes a fresh generator for that call alone.
+The numbers are numpy's (PCG64), so they differ from PyTorch's for the same seed.
 """
 import numpy as np
 
-_STATE = {"generator": np.random.default_rng()}
+
+class Generator:
+    """A random stream of its own, as `torch.Generator`, passed to draws as `generator=`.
+
+    Example:
+        >>> from tinygrad_edu import Generator, randn
+        >>> g = Generator().manual_seed(3)
+        >>> a = randn(2, generator=g).tolist()
+        >>> a == randn(2, generator=Generator().manual_seed(3)).tolist()
+        True
+    """
+
+    def __init__(self, device: str = "cpu"):
+        if str(device) != "cpu":
+            raise RuntimeError(f"Generator: tinygrad_edu runs on the CPU only, got device "
+                               f"{device!r}; use Generator() or Generator('cpu')")
+        self._seed = int(np.random.SeedSequence().entropy % 2 ** 63)
+        self.rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> "Generator":
+        """Restart the stream from `seed` and return the generator (so it can be chained)."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
+        self._seed = int(seed)
+        self.rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self) -> int:
+        """The seed the stream started from."""
+        return self._seed
+
+    def seed(self) -> int:
+        """Reseed from fresh entropy and return the new seed."""
+        self._seed = int(np.random.SeedSequence().entropy % 2 ** 63)
+        self.rng = np.random.default_rng(self._seed)
+        return self._seed
+
+    def get_state(self) -> dict:
+        """The stream's state (a dict, numpy's bit-generator state), for `set_state`."""
+        return self.rng.bit_generator.state
+
+    def set_state(self, state: dict) -> "Generator":
+        """Continue the stream from a state saved by `get_state`."""
+        self.rng.bit_generator.state = state
+        return self
+
+    def __repr__(self):
+        return f"Generator(initial_seed={self._seed})"
 
 
-def manual_seed(seed: int) -> None:
-    """Seed the generator used by dropout and by `nn.init`.
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the global generator that every random draw uses (unless given its own).
 
     Example:
         >>> from tinygrad_edu import Tensor, manual_seed
@@ -19,9 +71,31 @@ def manual_seed(seed: int) -> None:
         >>> manual_seed(0); a == Tensor.ones(8).dropout(0.5).tolist()
         True
     """
-    _STATE["generator"] = np.random.default_rng(seed)
+    return default_generator.manual_seed(seed)
+
+
+def initial_seed() -> int:
+    """The seed of the global generator."""
+    return default_generator.initial_seed()
 
 
 def generator() -> np.random.Generator:
-    """The current generator (read it at each use: `manual_seed` replaces it)."""
-    return _STATE["generator"]
+    """The global numpy generator (read it at each use: `manual_seed` replaces it)."""
+    return default_generator.rng
+
+
+def resolve(generator=None, seed=None, op_name="random") -> np.random.Generator:
+    """The numpy generator a draw should use: a fresh one for `seed`, the one inside a
+    `Generator` (a numpy Generator is accepted too), or else the global one."""
+    if seed is not None:
+        if generator is not None:
+            raise ValueError(f"{op_name}: pass either seed= or generator=, not both")
+        return np.random.default_rng(seed)
+    if generator is None:
+        return default_generator.rng
+    if isinstance(generator, Generator):
+        return generator.rng
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"{op_name}: generator must be a tinygrad_edu.Generator (e.g. "
+                    f"Generator().manual_seed(0)), got {type(generator).__name__}")

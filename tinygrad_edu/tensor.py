@@ -19,6 +19,17 @@ from .ops.movement import MovementMethods
 from .ops.linalg import LinalgMethods
 from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
+from .ops.inplace import InplaceMethods
+from .ops.torch_names import TorchNameMethods, check_device, device as device_type
+from .random import resolve
+
+
+def _is_dtype_name(name):
+    try:
+        np.dtype(name)
+        return True
+    except TypeError:
+        return False
 
 
 def _check_grad_dtype(op_name, dtype):
@@ -28,7 +39,7 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, NNMethods,
-             ConvMethods):
+             ConvMethods, TorchNameMethods, InplaceMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
@@ -41,7 +52,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
-    __array_ufunc__ = None      # numpy defers to our operators: ndarray * Tensor -> Tensor
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array
@@ -92,10 +102,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         return self.data.dtype
 
     @property
-    def size(self) -> int:
-        return self.data.size
-
-    @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user (not by an op that records a graph)."""
         return self.grad_fn is None
@@ -109,7 +115,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         return (self[i] for i in range(len(self)))
 
     def __bool__(self):
-        if self.size != 1:
+        if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
                              f"use .any() style reductions on .data")
         return bool(self.data)
@@ -134,7 +140,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
-        if self.size != 1:
+        if self.data.size != 1:
             raise ValueError(f"item: only one-element tensors convert to a Python number, this one "
                              f"has shape {self.shape}")
         return self.data.item()
@@ -147,8 +153,28 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         """The same data as a new leaf that records nothing (cuts the graph here)."""
         return Tensor._make(self.data, None)
 
-    def to(self, dtype):
-        """A copy with another dtype; gradients are cast back (differentiable)."""
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """This tensor with another dtype (a differentiable cast) and/or on a device ("cpu").
+
+        As PyTorch: `t.to(np.float64)`, `t.to("cpu")`, `t.to("cpu", tinygrad_edu.float64)`,
+        `t.to(other)` (other's dtype). The engine runs on the CPU only, so the device is
+        checked and otherwise ignored.
+
+        Example:
+            >>> Tensor([1, 2]).to("cpu", np.float64).dtype
+            dtype('float64')
+        """
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, device_type) or (isinstance(arg, str) and not _is_dtype_name(arg)):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            check_device(device, "to")
+        if dtype is None:
+            return self.clone() if copy else self
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
             return self
@@ -275,15 +301,17 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
                                 requires_grad, dtype)
 
     @staticmethod
-    def randn(*shape, seed=None, requires_grad=False, dtype=None):
-        """Standard normal samples; pass `seed` for a reproducible draw."""
-        values = np.random.default_rng(seed).standard_normal(Tensor._shape(shape))
+    def randn(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
+        """Standard normal samples from the global generator (`manual_seed`), from
+        `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
+        values = resolve(generator, seed, "randn").standard_normal(Tensor._shape(shape))
         return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
 
     @staticmethod
-    def rand(*shape, seed=None, requires_grad=False, dtype=None):
-        """Uniform samples in [0, 1); pass `seed` for a reproducible draw."""
-        values = np.random.default_rng(seed).random(Tensor._shape(shape))
+    def rand(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
+        """Uniform samples in [0, 1) from the global generator (`manual_seed`), from
+        `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
+        values = resolve(generator, seed, "rand").random(Tensor._shape(shape))
         return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
 
     @staticmethod
@@ -326,14 +354,14 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
         return Tensor._creation(np.full(self.shape, value, Tensor._dtype(dtype, "full_like", self.dtype)),
                                 requires_grad, dtype)
 
-    def randn_like(self, seed=None, requires_grad=False, dtype=None):
+    def randn_like(self, seed=None, requires_grad=False, dtype=None, generator=None):
         """Standard normal samples with this tensor's shape and dtype."""
-        return Tensor.randn(*self.shape, seed=seed, requires_grad=requires_grad,
+        return Tensor.randn(*self.shape, seed=seed, generator=generator, requires_grad=requires_grad,
                             dtype=dtype or self.dtype)
 
-    def rand_like(self, seed=None, requires_grad=False, dtype=None):
+    def rand_like(self, seed=None, requires_grad=False, dtype=None, generator=None):
         """Uniform [0, 1) samples with this tensor's shape and dtype."""
-        return Tensor.rand(*self.shape, seed=seed, requires_grad=requires_grad,
+        return Tensor.rand(*self.shape, seed=seed, generator=generator, requires_grad=requires_grad,
                            dtype=dtype or self.dtype)
 
 

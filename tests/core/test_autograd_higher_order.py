@@ -15,7 +15,7 @@ def hvp(f, x, v):
 
 
 def full_hessian(f, x):
-    n = x.size
+    n = x.data.size
     return np.stack([hvp(f, x, np.eye(n)[i]) for i in range(n)], axis=1)
 
 

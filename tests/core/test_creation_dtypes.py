@@ -109,7 +109,7 @@ def test_conversions_are_differentiable():
 
 def test_attributes_and_conversions():
     t = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True, name="w")
-    assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and len(t) == 2
+    assert t.shape == (2, 3) and t.ndim == 2 and t.numel() == 6 and t.size() == (2, 3) and len(t) == 2
     assert t.T.shape == (3, 2) and t.name == "w"
     assert isinstance(t.numpy(), np.ndarray) and t.tolist()[1] == [4.0, 5.0, 6.0]
     assert Tensor([[7.0]]).item() == 7.0

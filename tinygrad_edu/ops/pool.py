@@ -26,7 +26,7 @@ from .window import channel_major_zeros
 
 def dropout_mask(shape: tuple, p: float, dtype, generator=None) -> np.ndarray:
     """Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p)."""
-    rng = generator if generator is not None else random.generator()
+    rng = random.resolve(generator, op_name="dropout")
     dtype = np.dtype(dtype)
     draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
     keep = rng.random(shape, dtype=draw_dtype) >= p
