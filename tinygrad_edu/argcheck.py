@@ -30,7 +30,7 @@ def describe(value) -> str:
         >>> describe("3")
         "'3' (str)"
     """
-    text = repr(value)
+    text = " ".join(repr(value).split())
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{text} ({type(value).__name__})"
@@ -183,6 +183,7 @@ def explain_op_error(op: str, error: Exception, inputs, options: dict):
     shown = ", ".join(f"{t.dtype} {tuple(t.shape)}" for t in inputs)
     extra = "".join(f", {k}={describe(v)}" for k, v in options.items()
                     if not isinstance(v, np.ndarray))
+    reason = str(error).split(". ")[0]         # numpy's first sentence is the informative one
     raise builtin_type(error)(f"{op}: numpy could not compute it for inputs {shown}{extra} "
-                              f"({error}); pass Tensors or numbers of numeric dtypes, with shapes "
+                              f"({reason}); pass Tensors or numbers of numeric dtypes, with shapes "
                               f"that fit") from None

@@ -19,6 +19,7 @@ import numpy as np
 from . import tensor as _tensor_module
 from .grad_mode import STATE
 from .anomaly import check_forward
+from .argcheck import explain_op_error
 
 
 _sequence = itertools.count()   # creation order of nodes: inputs are always made first
@@ -50,8 +51,10 @@ class Function:
         node.inputs = None
         try:
             out = node.forward(*[t.data for t in inputs], **options)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             node.explain_error(error, inputs)
+            # no bare numpy message reaches a user: name the op, its inputs and its options
+            explain_op_error(cls.__name__, error, inputs, options)
             raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)

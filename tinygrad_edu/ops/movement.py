@@ -6,6 +6,20 @@ from ..function import Function
 from ..grad_mode import STATE
 from ..indexed_grad import IndexedGrad, _is_basic
 from .reduce import normalize_axes
+from ..argcheck import describe, int_arg
+
+
+def _tensor_list(op_name, tensors):
+    """`tensors` as a list, every item checked to be a Tensor (a clear TypeError otherwise)."""
+    if hasattr(tensors, "_operand") or not hasattr(tensors, "__iter__"):
+        raise TypeError(f"{op_name}: expected a list or tuple of Tensors, got "
+                        f"{describe(tensors)}; e.g. Tensor.{op_name}([a, b], dim=0)")
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not hasattr(t, "_operand"):
+            raise TypeError(f"{op_name}: item {i} of the list is {describe(t)}, not a Tensor; wrap "
+                            f"numbers or arrays with Tensor(...) first")
+    return tensors
 
 
 class Reshape(Function):
@@ -14,15 +28,32 @@ class Reshape(Function):
     def forward(self, x, shape):
         self.in_shape = x.shape
         try:
-            return x.reshape(shape)
-        except ValueError:
-            raise ValueError(f"reshape: cannot view a tensor of shape {x.shape} ({x.size} elements) "
-                             f"as shape {tuple(shape)}; the number of elements must stay the "
-                             f"same") from None
+            out = x.reshape(shape)
+        except (ValueError, TypeError):
+            out = None
+        if out is None or out.shape != shape:     # numpy refused, or inferred a -1 (or any < 0)
+            _check_reshape(x, shape)
+        return out
 
     def backward(self, g):
         g, _ = self.values(g)
         return g.reshape(self.in_shape)
+
+
+def _check_reshape(x, shape):
+    """Explain why `shape` does not fit `x` (numpy either refused it or read -2 as -1)."""
+    shape = tuple(shape)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
+        raise TypeError(f"reshape: the sizes must be ints, got shape {shape}")
+    inferred = [n for n in shape if n < 0]
+    if len(inferred) > 1 or any(n != -1 for n in inferred):
+        raise ValueError(f"reshape: shape {shape} is invalid: sizes are >= 0, and only one of them "
+                         f"may be -1 (the size worked out from the others)")
+    known = int(np.prod([n for n in shape if n >= 0]))
+    if inferred and known and x.size % known == 0:
+        return                                  # a valid -1: numpy's result is right
+    raise ValueError(f"reshape: cannot view a tensor of shape {x.shape} ({x.size} elements) "
+                     f"as shape {shape}; the number of elements must stay the same")
 
 
 class Permute(Function):
@@ -127,7 +158,16 @@ class Cat(Function):
 
 def _pad_widths(pad_width, ndim):
     """Accept numpy-style widths: an int, one (before, after) pair, or a pair per dimension."""
-    widths = np.asarray(pad_width, dtype=int)
+    if ndim == 0:
+        raise ValueError("pad: a 0-d tensor has no dimension to pad; make it 1-D first, e.g. "
+                         "x.reshape(1).pad(...)")
+    try:
+        widths = np.asarray(pad_width)
+    except ValueError:                       # ragged pairs
+        widths = np.asarray(None)
+    if widths.dtype.kind not in "iu":
+        raise TypeError(f"pad: pad_width must be ints (an int, a pair, or a pair per dimension), "
+                        f"got {describe(pad_width)}")
     if (widths < 0).any():
         raise ValueError(f"pad: negative widths {pad_width} are not allowed; to crop, index with "
                          f"a slice instead")
@@ -227,7 +267,7 @@ class MovementMethods:
     @staticmethod
     def cat(tensors, dim: int = 0):
         """Concatenate tensors along an existing dim."""
-        tensors = list(tensors)
+        tensors = _tensor_list("cat", tensors)
         if not tensors:
             raise ValueError("cat: needs at least one tensor")
         ref = tensors[0]
@@ -239,7 +279,7 @@ class MovementMethods:
     @staticmethod
     def stack(tensors, dim: int = 0):
         """Stack same-shaped tensors along a new dim."""
-        tensors = list(tensors)
+        tensors = _tensor_list("stack", tensors)
         if not tensors:
             raise ValueError("stack: needs at least one tensor")
         shapes = {t.shape for t in tensors}
@@ -252,12 +292,15 @@ class MovementMethods:
         """Cut into pieces of `split_size` along `dim` (or of the listed sizes)."""
         dim = normalize_axes("split", dim, self.ndim)[0]
         length = self.shape[dim]
+        if not isinstance(split_size, (int, np.integer, list, tuple)) or isinstance(split_size, bool):
+            raise TypeError(f"split: split_size must be an int or a list of ints, got "
+                            f"{describe(split_size)}")
         if isinstance(split_size, (int, np.integer)):
             if split_size <= 0:
                 raise ValueError(f"split: split_size must be positive, got {split_size}")
             sizes = [min(split_size, length - s) for s in range(0, length, split_size)]
         else:
-            sizes = list(split_size)
+            sizes = [int_arg("split", "each size in split_size", n, minimum=0) for n in split_size]
             if sum(sizes) != length:
                 raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, but dim {dim} has "
                                  f"size {length}")
@@ -267,7 +310,7 @@ class MovementMethods:
 
     def chunk(self, chunks: int, dim: int = 0):
         """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller)."""
-        if chunks <= 0:
+        if int_arg("chunk", "chunks", chunks) <= 0:
             raise ValueError(f"chunk: chunks must be a positive number of pieces, got {chunks}")
         length = self.shape[normalize_axes("chunk", dim, self.ndim)[0]]
         return self.split(max(1, -(-length // chunks)), dim)

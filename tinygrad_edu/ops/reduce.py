@@ -2,23 +2,37 @@
 import numpy as np
 
 from ..function import Function
+from ..argcheck import DimensionError, describe
 
 
 def normalize_axes(op_name, axis, ndim):
     """`axis` (None, int or tuple, negatives allowed) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if type(axis) is int or isinstance(axis, np.integer):
+        axes = (axis,)
+    else:
+        axes = _axes_tuple(op_name, axis)
     size = max(ndim, 1)         # a 0-d tensor accepts axis 0 or -1, as in PyTorch
     result = []
     for a in axes:
         if not -size <= a < size:
-            raise ValueError(f"{op_name}: axis {a} is out of range for a tensor with {ndim} "
-                             f"dimension(s); use an axis in [{-size}, {size - 1}]")
+            raise DimensionError(f"{op_name}: axis {a} is out of range for a tensor with {ndim} "
+                                 f"dimension(s); use an axis in [{-size}, {size - 1}]")
         result.append(int(a) % size)
     if len(set(result)) != len(result):
         raise ValueError(f"{op_name}: axis {axis} names the same dimension twice")
     return tuple(sorted(result))
+
+
+def _axes_tuple(op_name, axis):
+    """A tuple or list of int dims as a tuple, or a TypeError (not numpy's) naming the op and value."""
+    parts = tuple(axis) if isinstance(axis, (tuple, list, range, np.ndarray)) else None
+    if parts is None or not all(type(a) is int or isinstance(a, np.integer) for a in parts):
+        raise TypeError(f"{op_name}: dim must be an int, a tuple of ints or None, got "
+                        f"{describe(axis)}" + ("; pass the number, not a string"
+                                               if isinstance(axis, str) else ""))
+    return parts
 
 
 def reduce_axes(op_name, axis, ndim):
