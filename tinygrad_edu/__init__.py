@@ -14,6 +14,7 @@ from .anomaly import detect_anomaly, AnomalyError
 from .checks import grad, gradcheck, gradgradcheck, GradcheckError
 from .dtypes import set_default_dtype, get_default_dtype
 from .function import Function
+from .sharing import from_numpy, as_tensor
 from .random import manual_seed, initial_seed, Generator, default_generator
 from .ops.torch_names import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
@@ -26,7 +27,8 @@ from .api import (  # noqa: F401 (torch-named module-level functions and dtypes,
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
-    "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed",
+    "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed", "from_numpy",
+    "as_tensor",
     # PyTorch names (api.py); those that would shadow Python builtins (bool, int, float, max,
     # min, sum, all, any) are left out of `import *` and used as tinygrad_edu.max etc.
     "initial_seed", "Generator", "default_generator", "device", "tensor", "zeros", "ones", "full",
