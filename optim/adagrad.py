@@ -31,6 +31,8 @@ class Adagrad(Optimizer):
         2.0
     """
 
+    param_shaped_state = ("sum",)
+
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
                  initial_accumulator_value: float = 0.0, eps: float = 1e-10):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,

@@ -11,7 +11,7 @@ write into a gradient array: gradient arrays may be shared between tensors.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, Callable
 
 import numpy as np
@@ -50,6 +50,27 @@ class ParamState(MutableMapping):
         if param not in self:
             self[param] = {} if default is None else default
         return self[param]
+
+
+def _parts_of_state_dict(name: str, state_dict):
+    """The `param_groups` and `state` of a saved optimiser state, or an error saying what is wrong."""
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"{name}: expected the dict made by optimizer.state_dict(), got "
+                        f"{type(state_dict).__name__}")
+    missing = [k for k in ("state", "param_groups") if k not in state_dict]
+    if missing:
+        raise ValueError(f"{name}: the state dict has no {' and no '.join(repr(k) for k in missing)}"
+                         f" (it has {sorted(map(str, state_dict))}); pass what "
+                         f"optimizer.state_dict() returned")
+    groups, state = state_dict["param_groups"], state_dict["state"]
+    if not isinstance(groups, (list, tuple)) or not all(
+            isinstance(g, Mapping) and isinstance(g.get("params"), (list, tuple)) for g in groups):
+        raise TypeError(f"{name}: 'param_groups' must be a list of dicts, each with a 'params' "
+                        f"list of indices")
+    if not isinstance(state, Mapping):
+        raise TypeError(f"{name}: 'state' must be a dict (parameter index -> dict of buffers), "
+                        f"got {type(state).__name__}")
+    return groups, state
 
 
 def check_nonnegative(owner: str, name: str, value, example: str) -> None:
@@ -190,16 +211,41 @@ class Optimizer:
             from tinygrad_edu import enable_grad
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
+        # all or nothing: every gradient is checked before any parameter or state changes
+        for p, grad, group in self.checked_gradients():
+            self._update(p, grad, group, self.state.setdefault(p))
+        return loss
+
+    def checked_gradients(self) -> list:
+        """(parameter, gradient array, group) for every parameter with a gradient, all checked.
+
+        Why a separate pass: a wrong gradient found halfway through an update would leave
+        some parameters and moments updated and others not, a state no checkpoint can
+        reproduce. Each problem raises an error naming the parameter, and nothing changes.
+        """
+        name = type(self).__name__
+        updates = []
+        for gi, group in enumerate(self.param_groups):
+            for i, p in enumerate(group["params"]):
                 if p.grad is None:
                     continue
-                grad = np.asarray(p.grad.data)
+                where = f"{name}.step: parameter {i} of group {gi} (shape {np.shape(p.data)})"
+                grad = getattr(p.grad, "data", None)
+                if not isinstance(grad, np.ndarray):
+                    raise TypeError(f"{where} has a .grad of type {type(p.grad).__name__}, not a "
+                                    f"Tensor; nothing was updated (set p.grad = Tensor(...))")
                 if grad.shape != np.shape(p.data):
-                    raise ValueError(f"{type(self).__name__}: gradient of shape {grad.shape} "
-                                     f"for a parameter of shape {np.shape(p.data)}")
-                self._update(p, grad, group, self.state.setdefault(p))
-        return loss
+                    raise ValueError(f"{where} has a gradient of shape {grad.shape}; they must "
+                                     f"match. Nothing was updated")
+                if not np.can_cast(grad.dtype, p.data.dtype, "same_kind"):
+                    raise TypeError(f"{where} and dtype {p.data.dtype} has a gradient of dtype "
+                                    f"{grad.dtype}, which cannot update it; nothing was updated")
+                if not p.data.flags.writeable:
+                    raise ValueError(f"{where} holds a read-only array (e.g. from_numpy of a "
+                                     f"read-only array), so it cannot be updated in place; nothing "
+                                     f"was updated. Copy it first: Tensor(array)")
+                updates.append((p, grad, group))
+        return updates
 
     def _update(self, p, grad: np.ndarray, group: dict, state: dict) -> None:
         """Apply this optimiser's rule to one parameter (subclasses implement it)."""
@@ -228,31 +274,70 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore hyperparameters and state saved by `state_dict()` (arrays are copied)."""
-        name = type(self).__name__
-        groups = state_dict["param_groups"]
+        """Restore hyperparameters and state saved by `state_dict()` (arrays are copied).
+
+        Everything is checked before anything changes: the two keys, the groups and their
+        sizes, the parameter indices, the hyperparameters, and the shape of every per-parameter
+        buffer (a momentum or moment estimate must have its parameter's shape). A bad state
+        dict raises an error naming the problem and leaves the optimiser as it was.
+        """
+        name = f"{type(self).__name__}.load_state_dict"
+        groups, saved_state = _parts_of_state_dict(name, state_dict)
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"{name}.load_state_dict: the saved state has {len(groups)} "
+            raise ValueError(f"{name}: the saved state has {len(groups)} "
                              f"parameter groups, this optimiser has {len(self.param_groups)}")
-        params = []
+        by_index = {}
         for gi, (saved, group) in enumerate(zip(groups, self.param_groups)):
             if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"{name}.load_state_dict: group {gi} has "
+                raise ValueError(f"{name}: group {gi} has "
                                  f"{len(saved['params'])} saved parameters but "
                                  f"{len(group['params'])} here")
-            params.extend(zip(saved["params"], group["params"]))
-        by_index = dict(params)
-        self.state = ParamState()
-        for key, st in state_dict["state"].items():
-            p = by_index[int(key)]
-            # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
-            # (e.g. RNGD's float64 metric blocks) keep theirs
-            self.state[p] = {k: (np.array(v, copy=True, dtype=np.asarray(p.data).dtype
-                                          if np.shape(v) == np.shape(p.data) else None)
-                                 if isinstance(v, np.ndarray) else v) for k, v in st.items()}
+            for index, p in zip(saved["params"], group["params"]):
+                if not isinstance(index, (int, np.integer)) or index in by_index:
+                    raise ValueError(f"{name}: group {gi} lists the parameter index {index!r}, "
+                                     f"which is not a new int; save with optimizer.state_dict()")
+                by_index[int(index)] = p
+        new_state = ParamState()
+        for key, st in saved_state.items():
+            try:
+                p = by_index[int(key)]
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"{name}: there is state for parameter {key!r}, but the saved "
+                                 f"groups list only the indices {sorted(by_index)}") from None
+            new_state[p] = self._loaded_param_state(name, int(key), p, st)
+        new_groups = []
         for saved, group in zip(groups, self.param_groups):
-            group.update({k: (tuple(v) if isinstance(v, list) else v)
-                          for k, v in saved.items() if k != "params"})
+            merged = dict(group)
+            merged.update({k: (tuple(v) if isinstance(v, list) else v)
+                           for k, v in saved.items() if k != "params"})
+            self._check_group(merged)
+            new_groups.append(merged)
+        self.state = new_state          # nothing above changed the optimiser: now apply
+        for group, merged in zip(self.param_groups, new_groups):
+            group.update(merged)
+
+    # per-parameter buffers that must have their parameter's shape (subclasses list theirs)
+    param_shaped_state: tuple = ()
+
+    def _loaded_param_state(self, name: str, index: int, p, st) -> dict:
+        """One parameter's saved state, checked and copied (elementwise buffers take p's dtype)."""
+        if not isinstance(st, Mapping):
+            raise TypeError(f"{name}: the state of parameter {index} must be a dict, got "
+                            f"{type(st).__name__}")
+        shape, dtype = np.shape(p.data), np.asarray(p.data).dtype
+        for key in self.param_shaped_state:
+            if key in st and np.shape(st[key]) != shape:
+                raise ValueError(f"{name}: the saved '{key}' of parameter {index} has shape "
+                                 f"{np.shape(st[key])}, but the parameter has shape {shape}; "
+                                 f"was the state saved from another model?")
+        step = st.get("step")
+        if step is not None and not (isinstance(step, numbers.Real) and step >= 0):
+            raise ValueError(f"{name}: the saved 'step' of parameter {index} must be a count "
+                             f">= 0, got {step!r}")
+        # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
+        # (e.g. RNGD's float64 metric blocks) keep theirs
+        return {k: (np.array(v, copy=True, dtype=dtype if np.shape(v) == shape else None)
+                    if isinstance(v, np.ndarray) else v) for k, v in st.items()}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

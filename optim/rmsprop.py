@@ -31,6 +31,8 @@ class RMSprop(Optimizer):
         0.9
     """
 
+    param_shaped_state = ("square_avg", "momentum_buffer", "grad_avg")
+
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,

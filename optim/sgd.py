@@ -35,6 +35,8 @@ class SGD(Optimizer):
         [0.0]
     """
 
+    param_shaped_state = ("momentum_buffer",)
+
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
                  nesterov: bool = False, weight_decay: float = 0.0):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
