@@ -38,6 +38,7 @@ class _LazyMixin:
         self.__class__ = self.cls_to_become
 
     def forward(self, x):
+        """First call: read the input size from x, materialise, then run as the plain layer."""
         self._materialize(self._in_size_of(x))
         return self.forward(x)
 
@@ -70,6 +71,7 @@ class LazyLinear(_LazyMixin, Linear):
         self._empty_parameters(self.weight.dtype)
 
     def reset_parameters(self):
+        """Linear's init once in_features is known (nothing to draw before)."""
         if not self.has_uninitialized_params() or self.in_features:
             Linear.reset_parameters(self)
 
@@ -111,6 +113,7 @@ class LazyConv2d(_LazyMixin, Conv2d):
         self._empty_parameters(self.weight.dtype)
 
     def reset_parameters(self):
+        """Conv2d's init once in_channels is known (nothing to draw before)."""
         if not getattr(self, "_pending", False) and self.in_channels:
             Conv2d.reset_parameters(self)
 
