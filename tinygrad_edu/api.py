@@ -88,6 +88,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
     """`steps` evenly spaced values from start to end, both included."""
+    if isinstance(steps, builtins.bool) or not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
+        raise ValueError(f"linspace: steps must be a non-negative integer (the number of values), "
+                         f"got {steps!r}")
     values = np.linspace(start, end, steps)
     return Tensor(values, dtype=dtype or get_default_dtype(), requires_grad=requires_grad)
 

@@ -52,6 +52,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    clamp = TorchNameMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array

@@ -341,3 +341,15 @@ class TorchNameMethods:
         """Draw category indices with probabilities proportional to the rows (as PyTorch)."""
         from ..sampling import multinomial
         return multinomial(self, num_samples, replacement, generator=generator)
+
+    def clamp(self, min=None, max=None):
+        """Clamp into [min, max] (either may be None), PyTorch's keywords for `clip`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
+            [0.0, 0.5, 1.0]
+        """
+        if min is None and max is None:
+            raise ValueError("clamp: give min, max or both")
+        return self.clip(min, max)
