@@ -13,7 +13,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor, nn, optim
 from tinygrad_edu.optim.fisher import gradient_structure_identity
-from ._common import all_hold, plot_lines
+from ._common import all_hold
 
 
 def relu_net(sizes, bias: bool, leaky: bool = False):
@@ -27,13 +27,17 @@ def relu_net(sizes, bias: bool, leaky: bool = False):
 
 
 def weight_sum(model, x):
-    """sum over the weight matrices (not the biases) of W * dO/dW, and (L+1) O, per input row."""
+    """sum over the weight matrices (not the biases) of W * dO/dW, and (L+1) O, per input row.
+
+    O is the sum of the outputs. Unlike `optim.fisher.gradient_structure_identity`, this accepts
+    biases (and ignores them in the sum), to show the identity failing.
+    """
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     lhs, rhs = [], []
     for row in x:
         model.zero_grad()
-        out = model(Tensor(row[None]))
-        out.sum().backward()
+        out = model(Tensor(row[None])).sum()            # several outputs: the identity is linear
+        out.backward()
         lhs.append(sum(float(np.sum(m.weight.data * m.weight.grad.data)) for m in linears))
         rhs.append(len(linears) * out.item())
     return np.array(lhs), np.array(rhs)
@@ -75,8 +79,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         with_bias_gap.append(float(np.max(np.abs(lhs - rhs)) / np.max(np.abs(rhs))))
     print("  L+1  activation  weights   max|<theta, grad f> - (L+1) f| / max|f|")
     for depth, leaky, trained, error in rows:
-        print(f"  {depth:3d}  {'leaky ReLU' if leaky else 'ReLU':10s}  {'trained' if trained else 'random':7s}"
-              f"   {error:.1e}")
+        kind = "leaky ReLU" if leaky else "ReLU"
+        print(f"  {depth:3d}  {kind:10s}  {'trained' if trained else 'random':7s}   {error:.1e}")
     print(f"  with biases (weights only), relative gap per depth: {np.round(with_bias_gap, 3)}")
     checks = {"identity holds without biases": worst < 1e-10,
               "identity fails with biases": min(with_bias_gap) > 1e-2}

@@ -68,5 +68,5 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
                         xlabel="Adam step", ylabel="excess reconstruction error", log_y=True,
                         title="Linear autoencoder converging to PCA")
     return {"eigenvalues": eigenvalues, "pca_error": pca_error, "ae_error": losses[-1],
-            "subspace_gap": gap, "checks": checks, "ok": all_hold(checks),
-            "figures": [figure] if figure else []}
+            "subspace_gap": gap, "decoder_weight": ae.decoder_weight.data.copy(), "checks": checks,
+            "ok": all_hold(checks), "figures": [figure] if figure else []}
