@@ -212,3 +212,13 @@ def test_recurrent_option_errors():
     with pytest.raises(ValueError, match=r"num_layers \* 2"):
         gru(Tensor.ones(5, 1, 2), Tensor.zeros(2, 1, 3))
     assert "bidirectional=True" in repr(gru)
+
+
+def test_bidirectional_peephole_lstm_names_and_gradcheck():
+    lstm = nn.LSTM(2, 3, num_layers=2, bidirectional=True, peepholes=True, dtype=F64)
+    names = [n for n, _ in lstm.named_parameters()]
+    assert "weight_ci_l1_reverse" in names and "weight_ih_l1_reverse" in names
+    assert lstm.weight_ih_l1.shape == (12, 6)              # layer 1 reads both directions
+    x = Tensor(_rng(18).standard_normal((3, 1, 2)), requires_grad=True)
+    assert lstm(x)[0].shape == (3, 1, 6)
+    assert gradcheck(lambda t: lstm(t)[0], [x])

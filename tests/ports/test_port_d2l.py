@@ -116,3 +116,56 @@ def test_closed_form_gradient_of_the_first_batch():
     p[np.arange(16), y] -= 1
     np.testing.assert_allclose(records[0][2][0][0], X.T @ p, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(records[0][2][0][1], p.sum(axis=0), rtol=1e-12, atol=1e-15)
+
+
+# ---------------------------------------------------------------- d2l: MLP from scratch
+HIDDEN = 16
+
+
+def mlp_chapter(lib, nn, data, epochs=2, lr=0.1, batch_size=20):
+    """d2l's "Implementation of Multilayer Perceptrons" from scratch: parameters as nn.Parameter,
+    the book's relu via max(X, zeros_like(X)), CrossEntropyLoss(reduction='none'), optim.SGD."""
+    rng = np.random.default_rng(2)
+    W1 = nn.Parameter(lib.tensor(rng.standard_normal((NUM_INPUTS, HIDDEN))) * 0.01)
+    b1 = nn.Parameter(lib.zeros(HIDDEN, dtype=lib.float64))
+    W2 = nn.Parameter(lib.tensor(rng.standard_normal((HIDDEN, NUM_OUTPUTS))) * 0.01)
+    b2 = nn.Parameter(lib.zeros(NUM_OUTPUTS, dtype=lib.float64))
+    params = [W1, b1, W2, b2]
+
+    def relu(X):
+        a = lib.zeros_like(X)
+        return lib.max(X, a)
+
+    def net(X):
+        X = X.reshape((-1, NUM_INPUTS))
+        H = relu(X @ W1 + b1)
+        return H @ W2 + b2
+
+    loss = nn.CrossEntropyLoss(reduction="none")
+    updater = lib.optim.SGD(params, lr=lr)
+    X_np, y_np = synthetic(3)
+    train_iter = data.DataLoader(data.TensorDataset(lib.tensor(X_np), lib.tensor(y_np)),
+                                 batch_size)
+    losses, grads = [], []
+    for epoch in range(epochs):
+        for X, y in train_iter:
+            y_hat = net(X)
+            l = loss(y_hat, y)                           # noqa: E741 (the book's name)
+            updater.zero_grad()
+            l.mean().backward()
+            grads.append([p.grad.numpy().copy() for p in params])
+            updater.step()
+            losses.append(l.mean().item())
+    return losses, grads, [p.detach().numpy() for p in params]
+
+
+def test_mlp_from_scratch_matches_torch(torch):
+    import tinygrad_edu.optim  # noqa: F401 (lib.optim, as torch.optim)
+    theirs = mlp_chapter(torch, torch.nn, torch.utils.data)
+    ours = mlp_chapter(tinygrad_edu, tinygrad_edu.nn, tg_data)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-13)
+    for step_ours, step_theirs in zip(ours[1], theirs[1]):
+        for g_ours, g_theirs in zip(step_ours, step_theirs):
+            np.testing.assert_allclose(g_ours, g_theirs, rtol=1e-11, atol=1e-16)
+    for p_ours, p_theirs in zip(ours[2], theirs[2]):
+        np.testing.assert_allclose(p_ours, p_theirs, rtol=1e-12, atol=1e-16)
