@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype  # noqa: F401 (Tensor: used by the examples)
+from tinygrad_edu.argcheck import int_arg
 from .module import Module, Parameter
 from . import init
 
@@ -21,6 +22,8 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         super().__init__()
+        in_features = int_arg("Linear", "in_features", in_features, minimum=0)
+        out_features = int_arg("Linear", "out_features", out_features, minimum=0)
         self.in_features, self.out_features = in_features, out_features
         dtype = dtype or get_default_dtype()
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))

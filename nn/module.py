@@ -11,6 +11,8 @@ import difflib
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.sharing import as_tensor
+from .state_loading import checked_values, explain_bad_input
 
 
 class Parameter(Tensor):
@@ -278,12 +280,18 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        if args and type(args[0]) is np.ndarray:      # numpy input is accepted: as a Tensor
+            args = (as_tensor(args[0]),) + args[1:]
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
+        try:
+            output = self.forward(*args, **kwargs)
+        except AttributeError as error:     # e.g. a string as input: say so, not "no attribute"
+            explain_bad_input(self, args, error)
+            raise
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 result = hook(self, args, output)
@@ -331,28 +339,7 @@ class Module:
         and leaves the module unchanged.
         """
         own = self.state_dict()
-        missing = [k for k in own if k not in state]
-        unexpected = [k for k in state if k not in own]
-        mismatched, values = [], {}
-        for key, target in own.items():
-            if key in state:
-                value = np.asarray(getattr(state[key], "data", state[key]))
-                if value.dtype.kind not in "biuf":
-                    mismatched.append(f"'{key}': dtype {value.dtype} is not numeric")
-                elif value.shape != target.shape:
-                    mismatched.append(f"'{key}': checkpoint {value.shape} vs model {target.shape}")
-                values[key] = value
-        problems = []
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
-        if mismatched:
-            problems.append("mismatches: " + "; ".join(mismatched))
-        if problems:
-            raise RuntimeError(f"load_state_dict into {type(self).__name__} failed, nothing was "
-                               f"changed; " + " | ".join(problems)
-                               + ". Use strict=False to load only the matching keys.")
+        values, missing, unexpected = checked_values(type(self).__name__, own, state, strict)
         for key, value in values.items():
             own[key].data[...] = value.astype(own[key].dtype, copy=False)
         return IncompatibleKeys(missing, unexpected)

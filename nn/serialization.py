@@ -9,6 +9,8 @@ the target with `os.replace` (atomic on POSIX and Windows when both are on one d
 """
 import os
 import tempfile
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -70,7 +72,10 @@ def save(module_or_state, path) -> None:
         ['weight', 'bias']
     """
     arrays = _to_arrays(module_or_state)
-    path = os.fspath(path)
+    if not arrays:
+        raise ValueError("nn.save: there is nothing to save (the module has no parameters or "
+                         "buffers, or the state dict is empty)")
+    path = _path("nn.save", path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"nn.save: directory {directory!r} does not exist; create it first "
@@ -120,22 +125,52 @@ def load(path) -> OrderedDict:
         >>> nn.load(path)["w"].tolist()
         [0.0, 1.0, 2.0]
     """
-    path = os.fspath(path)
+    path = _path("nn.load", path)
     try:
         archive = np.load(path, allow_pickle=False)
-    except ValueError as error:
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        raise type(error)(f"nn.load: cannot open {path!r}: {error.strerror}; check the path "
+                          f"(nn.save writes checkpoints)") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"nn.load: {path!r} is not a numpy checkpoint that can be read without "
-                         f"pickle ({error})") from None
+                         f"pickle; it may be truncated, or not written by nn.save ({error})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ValueError(f"nn.load: {path!r} holds a single array, not an .npz checkpoint of named "
                          f"arrays; write checkpoints with nn.save")
     state = OrderedDict()
     with archive:
         for name in archive.files:
-            try:
-                state[name] = archive[name]
-            except ValueError:
-                raise ValueError(f"nn.load: entry '{name}' of {path!r} is an object (pickled) "
-                                 f"array; it is refused because unpickling can run arbitrary "
-                                 f"code. Save only numeric arrays (nn.save does)") from None
+            state[name] = _read_entry(archive, name, path)
+    if not state:
+        raise ValueError(f"nn.load: {path!r} is a zip archive with no arrays in it, not a "
+                         f"checkpoint; write checkpoints with nn.save")
     return state
+
+
+def _read_entry(archive, name, path):
+    """One array of an open .npz archive, or a ValueError that says why it cannot be used."""
+    try:
+        value = archive[name]
+    except ValueError as error:
+        if "pickle" in str(error):
+            raise ValueError(f"nn.load: entry '{name}' of {path!r} is an object (pickled) "
+                             f"array; it is refused because unpickling can run arbitrary "
+                             f"code. Save only numeric arrays (nn.save does)") from None
+        raise ValueError(f"nn.load: entry '{name}' of {path!r} cannot be read ({error}); the file "
+                         f"may be damaged") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise ValueError(f"nn.load: entry '{name}' of {path!r} cannot be read ({error}); the file "
+                         f"is truncated or damaged") from None
+    if not isinstance(value, np.ndarray):
+        raise ValueError(f"nn.load: entry '{name}' of {path!r} is not a numpy array (the zip holds "
+                         f"other files); write checkpoints with nn.save")
+    return value
+
+
+def _path(op_name, path):
+    """`path` as a string path, or a TypeError naming the call."""
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(f"{op_name}: path must be a string or a pathlib.Path, got "
+                        f"{type(path).__name__} {path!r}") from None

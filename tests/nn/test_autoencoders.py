@@ -362,8 +362,11 @@ def test_bad_input_raises_clear_errors():
         ae(Tensor.ones(4))
     with pytest.raises(TypeError, match="not floating"):
         ae(Tensor(np.ones((2, 4), dtype=np.int64)))
-    with pytest.raises(TypeError, match="wrap it"):
-        ae(np.ones((2, 4)))
+    # a numpy array is accepted as input (Module.__call__ wraps it in a Tensor), a string is not
+    assert np.array_equal(ae(np.ones((2, 4), dtype=np.float32)).data,
+                          ae(Tensor.ones(2, 4)).data)
+    with pytest.raises(TypeError, match="wrap"):
+        ae("abc")
     for bad in (-0.1, float("nan"), "0.1"):
         with pytest.raises(ValueError, match="DenoisingAutoencoder: noise_std"):
             nn.DenoisingAutoencoder([4, 2], [2, 4], noise_std=bad)
