@@ -16,6 +16,9 @@ import numpy as np
 from .tensor import Tensor
 from .dtypes import get_default_dtype
 from .sampling import randint, randperm, multinomial, normal  # noqa: F401 (re-exported)
+from .api_math import (  # noqa: F401 (re-exported: one torch-like namespace)
+    all, allclose, any, cat, clone, concat, concatenate, exp, histc, is_tensor, log, matmul, max,
+    maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where)
 
 float32 = float = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
@@ -50,36 +53,73 @@ def tensor(data, dtype=None, requires_grad=False):
 
 
 def zeros(*size, dtype=None, requires_grad=False):
-    """Zeros of the given shape: `zeros(2, 3)` or `zeros((2, 3))`."""
+    """Zeros of the given shape: `zeros(2, 3)` or `zeros((2, 3))`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.zeros(2, 3).shape
+        (2, 3)
+    """
     return Tensor.zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
-    """Ones of the given shape."""
+    """Ones of the given shape.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.ones(2, dtype=tg.int64).tolist()
+        [1, 1]
+    """
     return Tensor.ones(*size, dtype=dtype, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
-    """`fill_value` everywhere (a float value gives the default float dtype)."""
+    """`fill_value` everywhere (a float value gives the default float dtype).
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.full((2,), 7).tolist(), tg.full((1,), 0.5).dtype.name
+        ([7, 7], 'float32')
+    """
     if dtype is None and isinstance(fill_value, (builtins.bool, builtins.int)):
         dtype = np.bool_ if isinstance(fill_value, builtins.bool) else np.int64
     return Tensor.full(size, fill_value, dtype=dtype, requires_grad=requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None):
-    """Standard normal samples from the global generator (`manual_seed`) or `generator`."""
+    """Standard normal samples from the global generator (`manual_seed`) or `generator`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> _ = tg.manual_seed(0); a = tg.randn(3).tolist()
+        >>> _ = tg.manual_seed(0); tg.randn(3).tolist() == a
+        True
+    """
     return Tensor.randn(*size, seed=seed, generator=generator, dtype=dtype,
                         requires_grad=requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None):
-    """U[0, 1) samples from the global generator (`manual_seed`) or `generator`."""
+    """U[0, 1) samples from the global generator (`manual_seed`) or `generator`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> x = tg.rand(100); (x.min().item() >= 0, x.max().item() < 1)
+        (True, True)
+    """
     return Tensor.rand(*size, seed=seed, generator=generator, dtype=dtype,
                        requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
-    """Values in [start, end) spaced by step (integers stay int64), as `torch.arange`."""
+    """Values in [start, end) spaced by step (integers stay int64), as `torch.arange`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.arange(1, 10, 3).tolist(), tg.arange(3).dtype.name
+        ([1, 4, 7], 'int64')
+    """
     t = Tensor.arange(start, end, step, dtype=dtype, requires_grad=requires_grad)
     if dtype is None and t.dtype.kind == "i" and t.dtype != np.int64:
         t = Tensor(t.data.astype(np.int64))
@@ -87,7 +127,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
-    """`steps` evenly spaced values from start to end, both included."""
+    """`steps` evenly spaced values from start to end, both included.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.linspace(-1, 1, 5).tolist()
+        [-1.0, -0.5, 0.0, 0.5, 1.0]
+    """
     if isinstance(steps, builtins.bool) or not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative integer (the number of values), "
                          f"got {steps!r}")
@@ -96,176 +142,68 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):
-    """The n x m identity matrix."""
+    """The n x m identity matrix.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.eye(2).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
     return Tensor.eye(n, m, dtype=dtype, requires_grad=requires_grad)
 
 
 def zeros_like(input, dtype=None, requires_grad=False):
-    """Zeros with `input`'s shape and dtype."""
+    """Zeros with `input`'s shape and dtype.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.zeros_like(tg.ones(2, dtype=tg.float64)).dtype.name
+        'float64'
+    """
     return _as_tensor(input).zeros_like(dtype=dtype, requires_grad=requires_grad)
 
 
 def ones_like(input, dtype=None, requires_grad=False):
-    """Ones with `input`'s shape and dtype."""
+    """Ones with `input`'s shape and dtype.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.ones_like(tg.zeros(2)).tolist()
+        [1.0, 1.0]
+    """
     return _as_tensor(input).ones_like(dtype=dtype, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, requires_grad=False):
-    """`fill_value` with `input`'s shape and dtype."""
+    """`fill_value` with `input`'s shape and dtype.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.full_like(tg.zeros(2), 3.0).tolist()
+        [3.0, 3.0]
+    """
     return _as_tensor(input).full_like(fill_value, dtype=dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, generator=None, dtype=None, requires_grad=False):
-    """Standard normal samples with `input`'s shape and dtype."""
+    """Standard normal samples with `input`'s shape and dtype.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.randn_like(tg.zeros(2, 3)).shape
+        (2, 3)
+    """
     return _as_tensor(input).randn_like(generator=generator, dtype=dtype,
                                         requires_grad=requires_grad)
 
 
 def rand_like(input, generator=None, dtype=None, requires_grad=False):
-    """U[0, 1) samples with `input`'s shape and dtype."""
-    return _as_tensor(input).rand_like(generator=generator, dtype=dtype,
-                                       requires_grad=requires_grad)
-
-
-# ---------------------------------------------------------------- joining and selecting
-def cat(tensors, dim=0):
-    """Join tensors along an existing dim."""
-    return Tensor.cat(list(tensors), dim=dim)
-
-
-concat = concatenate = cat
-
-
-def stack(tensors, dim=0):
-    """Join tensors along a new dim."""
-    return Tensor.stack(list(tensors), dim=dim)
-
-
-def where(condition, input, other):
-    """`input` where `condition` is true, else `other` (broadcast)."""
-    return Tensor.where(condition, input, other)
-
-
-# ---------------------------------------------------------------- math
-def matmul(input, other):
-    """Matrix product (1-D, 2-D and batched), as `@`."""
-    return _as_tensor(input) @ other
-
-
-def maximum(input, other):
-    """Elementwise maximum."""
-    return _as_tensor(input).maximum(other)
-
-
-def minimum(input, other):
-    """Elementwise minimum."""
-    return _as_tensor(input).minimum(other)
-
-
-def max(input, dim=None, keepdim=False):
-    """`max(a, b)`: the elementwise maximum of two tensors; `max(t)`: the largest entry;
-    `max(t, dim)`: `(values, indices)` along dim, as `torch.max`."""
-    if isinstance(dim, Tensor):
-        return _as_tensor(input).maximum(dim)
-    return _as_tensor(input).max(dim, keepdim) if dim is not None else _as_tensor(input).max()
-
-
-def min(input, dim=None, keepdim=False):
-    """`min(a, b)` elementwise, `min(t)` the smallest entry, `min(t, dim)` `(values, indices)`."""
-    if isinstance(dim, Tensor):
-        return _as_tensor(input).minimum(dim)
-    return _as_tensor(input).min(dim, keepdim) if dim is not None else _as_tensor(input).min()
-
-
-def exp(input):
-    """e ** input, elementwise."""
-    return _as_tensor(input).exp()
-
-
-def log(input):
-    """Natural log, elementwise."""
-    return _as_tensor(input).log()
-
-
-def tanh(input):
-    """Hyperbolic tangent, elementwise."""
-    return _as_tensor(input).tanh()
-
-
-def sigmoid(input):
-    """1 / (1 + e^-x), elementwise."""
-    return _as_tensor(input).sigmoid()
-
-
-def relu(input):
-    """max(x, 0), elementwise."""
-    return _as_tensor(input).relu()
-
-
-def softmax(input, dim):
-    """exp(x) / sum(exp(x)) along `dim`."""
-    return _as_tensor(input).softmax(dim)
-
-
-def sum(input, dim=None, keepdim=False):
-    """Sum of entries (along `dim`)."""
-    return _as_tensor(input).sum(dim, keepdim)
-
-
-def mean(input, dim=None, keepdim=False):
-    """Mean of entries (along `dim`)."""
-    return _as_tensor(input).mean(dim, keepdim)
-
-
-def all(input, dim=None, keepdim=False):
-    """Whether every entry is non-zero (along `dim`), as a bool tensor."""
-    return _as_tensor(input).all(dim, keepdim)
-
-
-def any(input, dim=None, keepdim=False):
-    """Whether some entry is non-zero (along `dim`), as a bool tensor."""
-    return _as_tensor(input).any(dim, keepdim)
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> builtins.bool:
-    """Whether |input - other| <= atol + rtol |other| everywhere (a Python bool)."""
-    a, b = (np.asarray(getattr(x, "data", x)) for x in (input, other))
-    return builtins.bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def histc(input, bins=100, min=0, max=0):
-    """Histogram with `bins` equal bins over [min, max] (the data's range when min == max);
-    values outside are ignored, as `torch.histc`.
+    """U[0, 1) samples with `input`'s shape and dtype.
 
     Example:
         >>> import tinygrad_edu as tg
-        >>> tg.histc(tg.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3).tolist()
-        [0.0, 2.0, 1.0, 0.0]
+        >>> tg.rand_like(tg.zeros(4)).shape
+        (4,)
     """
-    data = np.asarray(getattr(input, "data", input))
-    if data.dtype.kind != "f":
-        raise TypeError(f"histc: input must be a floating tensor, got dtype {data.dtype}")
-    lo, hi = builtins.float(min), builtins.float(max)
-    if lo == hi and data.size:
-        lo, hi = builtins.float(data.min()), builtins.float(data.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    if lo > hi:
-        raise ValueError(f"histc: max ({max}) must be larger than min ({min})")
-    counts, _ = np.histogram(data, bins=bins, range=(lo, hi))
-    return Tensor(counts.astype(data.dtype))
-
-
-def numel(input) -> builtins.int:
-    """The number of elements."""
-    return _as_tensor(input).numel()
-
-
-def is_tensor(obj) -> builtins.bool:
-    """Whether `obj` is a Tensor."""
-    return isinstance(obj, Tensor)
-
-
-def clone(input):
-    """A copy in new memory that stays in the graph."""
-    return _as_tensor(input).clone()
+    return _as_tensor(input).rand_like(generator=generator, dtype=dtype,
+                                       requires_grad=requires_grad)

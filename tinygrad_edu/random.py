@@ -67,8 +67,8 @@ def manual_seed(seed: int) -> Generator:
 
     Example:
         >>> from tinygrad_edu import Tensor, manual_seed
-        >>> manual_seed(0); a = Tensor.ones(8).dropout(0.5).tolist()
-        >>> manual_seed(0); a == Tensor.ones(8).dropout(0.5).tolist()
+        >>> _ = manual_seed(0); a = Tensor.ones(8).dropout(0.5).tolist()
+        >>> _ = manual_seed(0); a == Tensor.ones(8).dropout(0.5).tolist()
         True
     """
     return default_generator.manual_seed(seed)

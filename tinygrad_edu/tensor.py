@@ -21,6 +21,7 @@ from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.torch_names import TorchNameMethods, check_device, device as device_type
+from .ops.torch_math import TorchMathMethods
 from .random import resolve
 
 
@@ -39,7 +40,7 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, NNMethods,
-             ConvMethods, TorchNameMethods, InplaceMethods):
+             ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
@@ -52,7 +53,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, 
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
-    clamp = TorchNameMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
+    clamp = TorchMathMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array

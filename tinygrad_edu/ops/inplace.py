@@ -144,7 +144,13 @@ class InplaceMethods:
         return self._arithmetic_("/=", np.true_divide, other)
 
     def __setitem__(self, index, value):
-        """`t[index] = value` (numpy indexing; a recorded op when grad flows through it)."""
+        """`t[index] = value` (numpy indexing; a recorded op when grad flows through it).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> t = Tensor.zeros(3); t[1] = 5.0; t[t == 0] = -1.0; t.tolist()
+            [-1.0, 5.0, -1.0]
+        """
         self._assign("__setitem__", _numpy_index(index), value)
 
     # ------------------------------------------------------------ named in-place methods
@@ -159,23 +165,53 @@ class InplaceMethods:
         return self._arithmetic_("add_", np.add, other, alpha)
 
     def sub_(self, other, alpha=1):
-        """In place: self -= alpha * other; returns self (`p.sub_(lr * p.grad)`)."""
+        """In place: self -= alpha * other; returns self (`p.sub_(lr * p.grad)`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).sub_(Tensor([1.0, 1.0]), alpha=0.5).tolist()
+            [0.5, 1.5]
+        """
         return self._arithmetic_("sub_", np.subtract, other, alpha)
 
     def mul_(self, other):
-        """In place: self *= other; returns self (e.g. momentum decay `buf.mul_(0.9)`)."""
+        """In place: self *= other; returns self (e.g. momentum decay `buf.mul_(0.9)`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).mul_(0.5).tolist()
+            [0.5, 1.0]
+        """
         return self._arithmetic_("mul_", np.multiply, other)
 
     def div_(self, other):
-        """In place: self /= other; returns self."""
+        """In place: self /= other; returns self.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).div_(2).tolist()
+            [0.5, 1.0]
+        """
         return self._arithmetic_("div_", np.true_divide, other)
 
     def zero_(self):
-        """In place: set every entry to 0 (e.g. `p.grad.zero_()`); returns self."""
+        """In place: set every entry to 0 (e.g. `p.grad.zero_()`); returns self.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).zero_().tolist()
+            [0.0, 0.0]
+        """
         return self._assign("zero_", Ellipsis, np.zeros((), self.dtype))
 
     def fill_(self, value):
-        """In place: set every entry to `value` (a number or a one-element tensor); returns self."""
+        """In place: set every entry to `value` (a number or a one-element tensor); returns self.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).fill_(7).tolist()
+            [7.0, 7.0]
+        """
         return self._assign("fill_", Ellipsis, value)
 
     def copy_(self, src):
@@ -194,7 +230,13 @@ class InplaceMethods:
         return self._assign("copy_", Ellipsis, src)
 
     def clamp_(self, min=None, max=None):
-        """In place: clamp into [min, max] (either may be None); returns self."""
+        """In place: clamp into [min, max] (either may be None); returns self.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-2.0, 0.5, 3.0]).clamp_(0, 1).tolist()
+            [0.0, 0.5, 1.0]
+        """
         if min is None and max is None:
             raise ValueError("clamp_: give min, max or both")
         if self._inplace_mode("clamp_") == "record":
@@ -207,12 +249,26 @@ class InplaceMethods:
     clip_ = clamp_
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        """In place: fill with N(mean, std^2) samples (global generator unless `generator`)."""
+        """In place: fill with N(mean, std^2) samples (global generator unless `generator`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> from tinygrad_edu import Generator
+            >>> a = Tensor.zeros(3).normal_(generator=Generator().manual_seed(0)).tolist()
+            >>> a == Tensor.zeros(3).normal_(generator=Generator().manual_seed(0)).tolist()
+            True
+        """
         draw = random.resolve(generator, op_name="normal_").normal(mean, std, self.shape)
         return self._assign("normal_", Ellipsis, draw.astype(self.dtype))
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        """In place: fill with U(a, b) samples (global generator unless `generator`)."""
+        """In place: fill with U(a, b) samples (global generator unless `generator`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> x = Tensor.zeros(100).uniform_(-1, 1); bool(x.data.min() >= -1 and x.data.max() < 1)
+            True
+        """
         draw = random.resolve(generator, op_name="uniform_").uniform(a, b, self.shape)
         return self._assign("uniform_", Ellipsis, draw.astype(self.dtype))
 

@@ -1,14 +1,13 @@
 """Tensor methods with PyTorch's names, so course code runs after renaming the import.
 
 Sizes (`size()`, `numel()`, `dim()`), conversions (`long()`, `int()`, `bool()`, `type()`,
-`int(t)`, `float(t)`), the device (CPU only), and small ops PyTorch has as methods
-(`add(alpha=)`, `pow`, `clone`, `log2`, `gather`, `masked_fill`, `repeat`, `norm`,
-`view`, `new_zeros`, ...). Composite ops are built from primitives; the new primitives
-are in `torch_ops.py`.
+`int(t)`, `float(t)`, `clone()`), the device (CPU only) and shapes (`view`, `t`, `repeat`,
+`new_zeros`, ...). The math names (`add(alpha=)`, `pow`, `log2`, `gather`, `norm`, ...)
+are in `torch_math.py`; the new primitives in `torch_ops.py`.
 """
 import numpy as np
 
-from .torch_ops import Clone, Log2, Log10, Gather, Norm2
+from .torch_ops import Clone
 from .reduce import normalize_axes
 
 
@@ -85,17 +84,35 @@ class TorchNameMethods:
     nelement = numel
 
     def dim(self) -> int:
-        """The number of dimensions (same as `.ndim`)."""
+        """The number of dimensions (same as `.ndim`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.zeros(2, 3).dim()
+            2
+        """
         return self.data.ndim
 
     ndimension = dim
 
     def element_size(self) -> int:
-        """Bytes per element."""
+        """Bytes per element.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.zeros(2, dtype=np.float64).element_size()
+            8
+        """
         return self.data.itemsize
 
     def is_floating_point(self) -> bool:
-        """Whether the dtype is a floating one (only those can require grad)."""
+        """Whether the dtype is a floating one (only those can require grad).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).is_floating_point(), Tensor([1]).is_floating_point()
+            (True, False)
+        """
         return self.data.dtype.kind == "f"
 
     # ------------------------------------------------------------ device
@@ -107,11 +124,25 @@ class TorchNameMethods:
     is_cuda = False
 
     def cpu(self):
-        """This tensor (it is already on the CPU)."""
+        """This tensor (it is already on the CPU).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> t = Tensor([1.0]); t.cpu() is t
+            True
+        """
         return self
 
     def cuda(self, *args, **kwargs):
-        """Not available: raises an error that says why (numpy runs on the CPU)."""
+        """Not available: raises an error that says why (numpy runs on the CPU).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).cuda()  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            RuntimeError: cuda: tinygrad_edu computes with numpy on the CPU only, ...
+        """
         check_device("cuda", "cuda")
 
     # ------------------------------------------------------------ conversion
@@ -128,56 +159,122 @@ class TorchNameMethods:
         return int(self.item())
 
     def long(self):
-        """Convert to int64 (PyTorch's long), e.g. class labels."""
+        """Convert to int64 (PyTorch's long), e.g. class labels.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.7, -2.2]).long().tolist()
+            [1, -2]
+        """
         return self.to(np.int64)
 
     def int(self):
-        """Convert to int32."""
+        """Convert to int32.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.7]).int().dtype.name
+            'int32'
+        """
         return self.to(np.int32)
 
     def bool(self):
-        """Convert to bool."""
+        """Convert to bool.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 2.0]).bool().tolist()
+            [False, True]
+        """
         return self.to(np.bool_)
 
     def type(self, dtype=None):
         """Without argument, the type name (e.g. 'tinygrad_edu.FloatTensor'); with a dtype,
-        the converted tensor (as `.to(dtype)`)."""
+        the converted tensor (as `.to(dtype)`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> t = Tensor([1.0]); t.type(), t.type(np.float64).dtype.name
+            ('tinygrad_edu.FloatTensor', 'float64')
+        """
         if dtype is None:
             return f"tinygrad_edu.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
         return self.to(dtype)
 
     def type_as(self, other):
-        """Convert to `other`'s dtype."""
+        """Convert to `other`'s dtype.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.5]).type_as(Tensor([1])).tolist()
+            [1]
+        """
         return self.to(other.dtype)
 
     def clone(self):
-        """A copy in new memory that stays in the graph (gradient 1), as PyTorch's `clone`."""
+        """A copy in new memory that stays in the graph (gradient 1), as PyTorch's `clone`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> a = Tensor([1.0]); b = a.clone(); b += 1; a.tolist(), b.tolist()
+            ([1.0], [2.0])
+        """
         return Clone.apply(self)
 
     def contiguous(self):
-        """This tensor (numpy arrays need no contiguous copy for any op here)."""
+        """This tensor (numpy arrays need no contiguous copy for any op here).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> t = Tensor.zeros(2, 3); t.t().contiguous().shape
+            (3, 2)
+        """
         return self
 
     # ------------------------------------------------------------ shape
     def view(self, *shape):
-        """`reshape` under PyTorch's other name (numpy makes a view when it can)."""
+        """`reshape` under PyTorch's other name (numpy makes a view when it can).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.zeros(2, 6).view(-1, 4).shape
+            (3, 4)
+        """
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)) and \
                 not isinstance(shape[0], (tuple, list)):
             return self.to(shape[0])           # view(dtype): a reinterpretation in PyTorch
         return self.reshape(*shape)
 
     def view_as(self, other):
-        """Reshape to `other`'s shape."""
+        """Reshape to `other`'s shape.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.zeros(6).view_as(Tensor.zeros(2, 3)).shape
+            (2, 3)
+        """
         return self.reshape(*other.shape)
 
     reshape_as = view_as
 
     def expand_as(self, other):
-        """Broadcast to `other`'s shape."""
+        """Broadcast to `other`'s shape.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0]).expand_as(Tensor.zeros(3, 2)).shape
+            (3, 2)
+        """
         return self.expand(*other.shape)
 
     def t(self):
-        """Transpose of a 2-D tensor (0-D and 1-D tensors are returned as they are), as PyTorch."""
+        """Transpose of a 2-D tensor (0-D and 1-D tensors are returned as they are), as PyTorch.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 2.0]]).t().tolist()
+            [[1.0], [2.0]]
+        """
         if self.data.ndim > 2:
             raise ValueError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
                              f"use transpose(dim0, dim1) or permute")
@@ -204,152 +301,43 @@ class TorchNameMethods:
         return self.reshape(*interleaved).expand(*expanded).reshape(*final)
 
     def new_zeros(self, *size, dtype=None, requires_grad=False):
-        """Zeros of shape `size` with this tensor's dtype (unless `dtype`)."""
+        """Zeros of shape `size` with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1], dtype=np.int64).new_zeros(2, 2).dtype.name
+            'int64'
+        """
         return type(self).zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, requires_grad=False):
-        """Ones of shape `size` with this tensor's dtype (unless `dtype`)."""
+        """Ones of shape `size` with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).new_ones(2).tolist()
+            [1.0, 1.0]
+        """
         return type(self).ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, requires_grad=False):
-        """`fill_value` everywhere, of shape `size`, with this tensor's dtype (unless `dtype`)."""
+        """`fill_value` everywhere, of shape `size`, with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).new_full((2,), 3.0).tolist()
+            [3.0, 3.0]
+        """
         return type(self).full(size, fill_value, dtype=dtype or self.dtype,
                                requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, requires_grad=False):
-        """A new tensor (a copy of `data`) with this tensor's dtype (unless `dtype`)."""
+        """A new tensor (a copy of `data`) with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0], dtype=np.float64).new_tensor([1, 2]).dtype.name
+            'float64'
+        """
         return type(self)(np.array(getattr(data, "data", data)), dtype=dtype or self.dtype,
                           requires_grad=requires_grad)
-
-    # ------------------------------------------------------------ arithmetic names
-    def add(self, other, alpha=1):
-        """self + alpha * other (PyTorch's `add`)."""
-        return self + (other if alpha == 1 else other * alpha)
-
-    def sub(self, other, alpha=1):
-        """self - alpha * other (PyTorch's `sub`)."""
-        return self - (other if alpha == 1 else other * alpha)
-
-    subtract = sub
-
-    def mul(self, other):
-        """self * other."""
-        return self * other
-
-    multiply = mul
-
-    def div(self, other, rounding_mode=None):
-        """self / other; `rounding_mode='floor'` or `'trunc'` rounds the quotient (no gradient).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([7, -7]).div(2, rounding_mode="floor").tolist()
-            [3, -4]
-        """
-        if rounding_mode is None:
-            return self / other
-        if rounding_mode not in ("floor", "trunc"):
-            raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
-                             f"{rounding_mode!r}")
-        b = getattr(other, "data", other)
-        if self.data.dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu":
-            if rounding_mode == "floor":
-                return self._make(np.asarray(np.floor_divide(self.data, b)), None)
-            return self._make(np.asarray(np.trunc(self.data / b).astype(self.data.dtype)), None)
-        quotient = (self / other).detach()
-        rounded = np.floor(quotient.data) if rounding_mode == "floor" else np.trunc(quotient.data)
-        return self._make(np.asarray(rounded), None)
-
-    divide = div
-
-    def pow(self, exponent):
-        """self ** exponent."""
-        return self ** exponent
-
-    def log2(self):
-        """Base-2 logarithm."""
-        return Log2.apply(self)
-
-    def log10(self):
-        """Base-10 logarithm."""
-        return Log10.apply(self)
-
-    def masked_fill(self, mask, value):
-        """`value` where `mask` is true, self elsewhere (the mask broadcasts; no gradient to it).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([1.0, 2.0, 3.0]).masked_fill(Tensor([True, False, True]), 0.0).tolist()
-            [0.0, 2.0, 0.0]
-        """
-        mask_array = np.asarray(getattr(mask, "data", mask))
-        if mask_array.dtype != np.bool_:
-            raise TypeError(f"masked_fill: the mask must be a boolean tensor, got dtype "
-                            f"{mask_array.dtype}; compare first, e.g. t.masked_fill(t < 0, 0.0)")
-        value = value if hasattr(value, "_operand") else self._make(np.asarray(value, self.dtype),
-                                                                    None)
-        return type(self).where(mask_array, value, self)
-
-    def gather(self, dim, index):
-        """out[i][j] = self[i][index[i][j]] for dim=1 (and likewise for other dims), as PyTorch.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, Tensor([[1], [0]])).tolist()
-            [[2.0], [3.0]]
-        """
-        index = np.asarray(getattr(index, "data", index))
-        if index.dtype.kind not in "iu":
-            raise TypeError(f"gather: index must be an integer tensor, got dtype {index.dtype}")
-        if index.ndim != self.data.ndim:
-            raise ValueError(f"gather: index must have as many dimensions as the input "
-                             f"({self.data.ndim}), got index of shape {index.shape}")
-        axis = normalize_axes("gather", dim, self.data.ndim)[0]
-        for d, (n_index, n_self) in enumerate(zip(index.shape, self.shape)):
-            if d != axis and n_index > n_self:
-                raise ValueError(f"gather: index shape {index.shape} is larger than the input "
-                                 f"shape {self.shape} in dimension {d}")
-        if index.size and (index.min() < 0 or index.max() >= self.shape[axis]):
-            raise IndexError(f"gather: index values must be in [0, {self.shape[axis]}) for "
-                             f"dimension {axis} of a tensor of shape {self.shape}")
-        trimmed = self[tuple(slice(0, n) if d != axis else slice(None)
-                             for d, n in enumerate(index.shape))]
-        return Gather.apply(trimmed, dim=axis, index=index)
-
-    def norm(self, p="fro", dim=None, keepdim=False):
-        """The p-norm over `dim` (all entries by default): p = 2 / 'fro', 1, inf, or any p > 0.
-
-        The 2-norm's gradient at the zero vector is taken as 0 (as PyTorch).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([3.0, 4.0]).norm().item()
-            5.0
-        """
-        axes = normalize_axes("norm", dim, self.data.ndim)
-        if p in ("fro", 2, 2.0):
-            return Norm2.apply(self, axes=axes, keepdim=bool(keepdim))
-        if p in (1, 1.0):
-            return self.abs().sum(axes, keepdim)
-        if p in (float("inf"), "inf"):
-            return self.abs().amax(axes, keepdim)
-        if isinstance(p, (int, float)) and p > 0:
-            return (self.abs() ** p).sum(axes, keepdim) ** (1.0 / p)
-        raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
-
-    def multinomial(self, num_samples, replacement=False, generator=None):
-        """Draw category indices with probabilities proportional to the rows (as PyTorch)."""
-        from ..sampling import multinomial
-        return multinomial(self, num_samples, replacement, generator=generator)
-
-    def clamp(self, min=None, max=None):
-        """Clamp into [min, max] (either may be None), PyTorch's keywords for `clip`.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
-            [0.0, 0.5, 1.0]
-        """
-        if min is None and max is None:
-            raise ValueError("clamp: give min, max or both")
-        return self.clip(min, max)
