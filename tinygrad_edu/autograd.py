@@ -24,6 +24,7 @@ from .grad_mode import STATE, set_grad_enabled
 from .broadcast import sum_to_shape
 from .anomaly import check_backward
 from .indexed_grad import IndexedGrad, add_gradients
+from .dtypes import as_array
 from .versions import CLOCK, check_node
 
 FREED_GRAPH_MESSAGE = (
@@ -41,8 +42,9 @@ def seed_gradient(output, gradient, op_name, argument="gradient"):
                                f"scalar; this tensor has shape {output.shape}. Pass {argument}= a "
                                f"tensor of that shape, or reduce first (e.g. .sum())")
         return output._make(np.ones(output.shape, dtype=output.dtype), None)
-    if not hasattr(gradient, "grad_fn"):                  # a numpy array or nested lists
-        gradient = output._make(np.asarray(gradient, dtype=output.dtype), None)
+    if not hasattr(gradient, "grad_fn"):          # a number, a numpy array or nested lists
+        gradient = output._make(as_array(gradient, output.dtype, op=f"{op_name}: {argument}"),
+                                None)
     if gradient.shape != output.shape:
         raise RuntimeError(f"{op_name}: {argument} has shape {gradient.shape} but the tensor has "
                            f"shape {output.shape}; they must match")
@@ -84,21 +86,27 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
         capture_node = {t.grad_fn: i for i, t in enumerate(capture) if t.grad_fn is not None}
 
     handed_out = set()      # memory blocks already given to a leaf as its .grad in this walk
+    # all or nothing: leaves' .grad (and retained grads) change only once the whole walk has
+    # succeeded, so a walk that meets a freed graph (or any error) midway leaves them as they were
+    pending_leaves, pending_retained = [], []
 
     def deliver_to_leaf(leaf, g):
         if captured is None:
-            if leaf.grad is None and not create_graph:
-                # `a + b` sends one array to both leaves: give each leaf memory of its own,
-                # so an in-place edit of a.grad can never change b.grad
-                block = g.data if g.data.base is None else g.data.base
-                if id(block) in handed_out:
-                    g = leaf._make(g.data.copy(), None)
-                else:
-                    handed_out.add(id(block))
-            _accumulate_leaf(leaf, g, create_graph)
+            pending_leaves.append((leaf, g))
         elif id(leaf) in capture_leaf:
             i = capture_leaf[id(leaf)]
             captured[i] = g if captured[i] is None else captured[i] + g
+
+    def accumulate(leaf, g):
+        if leaf.grad is None and not create_graph:
+            # `a + b` sends one array to both leaves: give each leaf memory of its own,
+            # so an in-place edit of a.grad can never change b.grad
+            block = g.data if g.data.base is None else g.data.base
+            if id(block) in handed_out:
+                g = leaf._make(g.data.copy(), None)
+            else:
+                handed_out.add(id(block))
+        _accumulate_leaf(leaf, g, create_graph)
 
     with set_grad_enabled(create_graph):
         grads = {}          # node -> gradient of its output, summed over the paths seen so far
@@ -123,7 +131,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             if node.hooks:
                 grad = _apply_hooks(node.hooks, grad)
             if node.retained is not None:
-                _retain(node, grad)
+                pending_retained.append((node, grad))
             if captured is not None and node in capture_node:
                 captured[capture_node[node]] = grad
             if STATE.anomaly:
@@ -156,6 +164,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
                     heapq.heappush(heap, parent)
             if not retain_graph:
                 node.release()
+        for node, g in pending_retained:            # the walk succeeded: now change .grad
+            _retain(node, g)
+        for leaf, g in pending_leaves:
+            accumulate(leaf, g)
     return captured
 
 

@@ -10,23 +10,23 @@ from tinygrad_edu import Tensor, manual_seed, nn
 
 
 def small_network(out: str, seed: int):
-    """The graph of a 2-3-1 MLP's loss on 4 points (a box per layer call), and its backprop page."""
+    """The graph of a 2-2-1 MLP's loss on 2 points (a box per layer call), and its backprop page."""
     from tinygrad_edu import viz
     manual_seed(seed)
-    model = nn.MLP([2, 3, 1], activation="tanh")
-    x = Tensor(np.array([[0.5, -1.0], [1.0, 0.0], [-0.5, 0.5], [0.0, 1.0]]), name="x")
-    target = Tensor(np.array([[1.0], [-1.0], [1.0], [-1.0]]), name="target")
+    model = nn.MLP([2, 2, 1], activation="tanh")
+    x = Tensor(np.array([[0.5, -1.0], [1.0, 0.0]]), name="x")
+    target = Tensor(np.array([[1.0], [-1.0]]), name="target")
     with viz.record(model):
         prediction = model(x)
     loss = ((prediction - target) ** 2).mean()
     loss.name = "loss"
-    if hasattr(viz, "save_backprop_html"):  # TEMP until viz has it
-        viz.save_backprop_html(loss, os.path.join(out, "backprop.html"))
+    viz.save_backprop_html(loss, os.path.join(out, "backprop.html"))
     loss.backward(retain_graph=True)            # keep the graph's links to draw it with its grads
     viz.render(viz.draw_graph(loss), os.path.join(out, "network_graph.svg"), format="svg")
     return [("network_graph.svg", "The graph autograd recorded for the mean squared error of a "
-                                  "2-3-1 tanh MLP on 4 points: one box per layer call, every "
-                                  "tensor with its value and gradient."),
+                                  "2-2-1 tanh MLP on 2 points: one box per layer call (the "
+                                  "regions of the graph), every tensor with its value and "
+                                  "gradient after backward."),
             ("backprop.html", "Backprop step by step on the same network: open the page and "
                               "step through the delta recursion op by op.")]
 
@@ -37,12 +37,13 @@ def moons_pictures(out: str, result):
     X, y = result.data
     pad = 0.25
     bounds = (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
-    regions = viz.plot_regions(result.model, bounds=bounds, X=X, y=y,
-                               path=os.path.join(out, "moons_linear_regions.svg"))
+    found = viz.linear_regions(result.model, bounds)
+    viz.plot_regions(found, X=X, y=y, path=os.path.join(out, "moons_linear_regions.svg"),
+                     title=f"{found.count} linear regions of the trained MLP 2-16-16-2")
     viz.decision_regions(result.model, X, y, path=os.path.join(out, "moons_decision_regions.svg"),
                          bounds=bounds, title="decision regions of the trained MLP")
     return [("moons_linear_regions.svg",
-             f"The trained ReLU MLP is affine on each of these {regions.regions.count} polygons "
+             f"The trained ReLU MLP is affine on each of these {found.count} polygons "
              f"(its linear regions); the black line is its decision boundary, which can bend "
              f"only where two regions meet."),
             ("moons_decision_regions.svg", "The class the MLP predicts at every point of the "

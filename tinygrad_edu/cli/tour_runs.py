@@ -50,7 +50,8 @@ def mlp_on_moons(seed: int, quick: bool, progress: bool) -> Result:
                                   40 if quick else 80, 32, seed, ["accuracy"], progress)
     return Result("MLP 2-16-16-2", "two moons", model, history, seconds,
                   history.last("val_loss"), history.last("val_accuracy"), 0.5,
-                  "decision boundary and linear regions drawn", (X, y))
+                  "a ReLU network is piecewise linear: see its linear regions and how its "
+                  "decision boundary bends only where they meet", (X, y))
 
 
 def cnn_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
@@ -67,7 +68,8 @@ def cnn_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
     chance = float(np.bincount(y_val).max() / len(y_val))
     return Result("CNN conv8-conv16", "shapes 12x12, 4 classes", model, history, seconds,
                   history.last("val_loss"), history.last("val_accuracy"), chance,
-                  "bars, squares, crosses at random places", (X_val, y_val))
+                  "bars, squares and crosses anywhere in the image: the same 3x3 filters "
+                  "slide over every position (weight sharing)", (X_val, y_val))
 
 
 def lstm_on_running_sum(seed: int, quick: bool, progress: bool) -> Result:
@@ -86,7 +88,8 @@ def lstm_on_running_sum(seed: int, quick: bool, progress: bool) -> Result:
     chance = float(max(y_val.mean(), 1 - y_val.mean()))
     return Result("LSTM 1-12 + linear", "sign of the running sum, 12 steps", model, history,
                   seconds, history.last("val_loss"), history.last("val_accuracy"), chance,
-                  "needs memory: one step alone says nothing", (X_val, y_val))
+                  "labels every step with the sign of the sum so far: it must carry a running "
+                  "total in its cell state; one input alone says nothing", (X_val, y_val))
 
 
 def autoencoder_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
@@ -105,8 +108,9 @@ def autoencoder_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
     final = evaluate(model, F.mse_loss, (X_val, X_val))["loss"]
     return Result("linear AE 144-8-144", "shapes images, code of 8", model, history, seconds,
                   final, None, None,
-                  f"reconstruction MSE {final:.4f}; PCA with 8 components {pca:.4f}; "
-                  f"mean image {mean_image:.4f}", (X_val, pca, mean_image))
+                  f"reconstruction MSE {final:.4f} on held-out images, against {pca:.4f} for "
+                  f"PCA with 8 components (the optimum a linear autoencoder can reach) and "
+                  f"{mean_image:.4f} for the mean image", (X_val, pca, mean_image))
 
 
 def pca_error(X, X_val, k: int) -> float:
