@@ -8,6 +8,7 @@ import numpy as np
 
 from .tensor import Tensor
 from .autograd import run_backward, seed_gradient
+from .argcheck import describe
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -21,13 +22,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         >>> h.tolist()
         [6.0, 0.0]
     """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
-    inputs = [inputs] if single else list(inputs)
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs]
+    outputs = _tensors("outputs", outputs)
+    inputs = _tensors("inputs", inputs)
+    grad_outputs = _one_per_output(grad_outputs, len(outputs))
     seeds = []
     for out, seed in zip(outputs, grad_outputs):
         if not out.requires_grad:
@@ -47,6 +44,43 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         elif g.shape != t.shape:
             result[i] = g.expand(*t.shape) if g.data.size == 1 else g
     return tuple(result)
+
+
+def _tensors(argument, value):
+    """A Tensor or an iterable of Tensors (e.g. model.parameters()), as a list; a TypeError
+    naming the bad item otherwise."""
+    if isinstance(value, Tensor):
+        items = [value]
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        items = None
+    else:
+        items = list(value)
+    if not items:
+        raise TypeError(f"grad: {argument} must be a Tensor or a non-empty list of Tensors, got "
+                        f"{describe(value)}")
+    for i, t in enumerate(items):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad: {argument}[{i}] must be a Tensor, got {describe(t)}")
+    return list(items)
+
+
+def _one_per_output(grad_outputs, count):
+    """grad_outputs as a list with one entry per output.
+
+    One rule, the same as backward(gradient=...): a Tensor, a numpy array or a number is
+    the gradient of the one output; a list or tuple gives one gradient per output.
+    """
+    if grad_outputs is None:
+        return [None] * count
+    if not isinstance(grad_outputs, (list, tuple)):
+        if count != 1:
+            raise ValueError(f"grad: grad_outputs is one gradient ({describe(grad_outputs)}) but "
+                             f"there are {count} outputs; pass a list with one gradient per output")
+        return [grad_outputs]
+    if len(grad_outputs) != count:
+        raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {count} outputs; give one "
+                         f"gradient per output (a list of the same length)")
+    return list(grad_outputs)
 
 
 class GradcheckError(AssertionError):
