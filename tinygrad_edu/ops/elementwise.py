@@ -254,8 +254,19 @@ class ElementwiseMethods:
 
     # comparisons give boolean tensors that carry no gradient
     def _compare(self, other, numpy_op):
-        other = other.data if hasattr(other, "_operand") else other
-        return self._make(numpy_op(self.data, other), None)
+        if hasattr(other, "_operand"):
+            other = other.data
+        elif type(other) not in (int, float, bool) and other is not None:
+            other = self._operand(other).data   # refuses strings, objects, lists of Tensors
+        try:
+            out = np.asarray(numpy_op(self.data, other))    # 0-d: not a np.bool_
+        except ValueError:
+            broadcast_shape(numpy_op.__name__, self.shape, np.shape(other))
+            raise
+        except TypeError:
+            self._operand(other)                # `x < None`: the error that names the operator
+            raise
+        return self._make(out, None)
 
     def __lt__(self, other):
         return self._compare(other, np.less)
