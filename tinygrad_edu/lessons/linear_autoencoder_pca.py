@@ -6,7 +6,10 @@ projection onto the span of the top m principal directions (the top eigenvectors
 covariance X^T X / N); the minimum error is the sum of the discarded eigenvalues. Gradient
 descent reaches it (the loss has no spurious local minima, only saddles). The basis D
 itself is not unique, any invertible mix of the principal directions is as good, so the
-lesson compares subspaces, through the projection matrices, and the error.
+lesson compares subspaces, through the projection matrices, and the error. (In the figure,
+Adam's loss jumps up now and then once it is near the optimum: its second-moment estimate
+shrinks with the gradients, so the step lr * m / (sqrt(v) + eps) stops shrinking; a smaller lr
+at the end settles it.)
 """
 import numpy as np
 

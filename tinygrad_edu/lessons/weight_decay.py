@@ -50,9 +50,10 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         print(f"  lambda = {lam:7.4f}: q^T w_mu / q^T w* = {m:.6f}, lambda/(lambda+mu) = {p:.6f}")
     checks = {"shrinkage = lambda_i/(lambda_i + mu)": bool(np.allclose(measured, predicted, atol=1e-6)),
               "flat directions shrink most": bool(np.all(np.diff(measured) > 0))}
+    dense = np.geomspace(1e-3, 100, 200)
     figure = plot_lines(out_dir, "weight_decay.svg",
-                        {"measured (SGD, weight_decay)": (np.log10(eigenvalues), measured),
-                         "lambda / (lambda + mu)": (np.log10(eigenvalues), predicted)},
+                        {"lambda / (lambda + mu)": (np.log10(dense), dense / (dense + mu)),
+                         "measured, SGD(weight_decay)": (np.log10(eigenvalues), measured)},
                         xlabel="log10 lambda_i (Hessian eigenvalue)", ylabel="shrinkage factor",
                         title=f"Weight decay mu = {mu} along eigendirections")
     return {"eigenvalues": eigenvalues, "mu": mu, "measured": measured, "predicted": predicted,
