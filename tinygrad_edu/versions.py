@@ -40,7 +40,8 @@ CLOCK = _Clock()
 _HISTORY = 32      # stamps kept per memory block: enough to name the version a node saw
 
 _MEMORY = {}       # id(base array) -> _Record of its in-place changes
-_REBASED = {}      # id(tensor) -> (weak ref to it, [(stamp, Tensor holding the earlier history)])
+_REBASED = {}      # id(tensor) -> (weak ref to it, [(stamp, Tensor holding the earlier history)]);
+#                    kept while the tensor lives (a node that ran before may still need it)
 
 
 class _Record:

@@ -223,3 +223,21 @@ def test_inplace_under_no_grad_on_a_non_leaf_keeps_its_graph():
     assert y.grad_fn is not None and y.data.tolist() == [4.0, 7.0]
     y.sum().backward()                  # Mul needs x and 3, neither was changed
     assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_a_recorded_inplace_op_with_itself_as_operand(torch):
+    results = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, -2.0], requires_grad=True, dtype=lib.float64)
+        y = x * 3.0
+        y += y                          # both operands are the old y
+        y.add_(y, alpha=2.0)
+        y.copy_(y * 0.5)
+        y.sum().backward()
+        results.append((y.detach().numpy().tolist(), x.grad.numpy().tolist()))
+    assert results[0] == results[1]
+    x = Tensor([1.0, -2.0], requires_grad=True)
+    y = x * 3.0
+    y.mul_(y)                           # PyTorch refuses this one; here it is (3x)^2
+    y.sum().backward()
+    assert y.tolist() == [9.0, 36.0] and x.grad.tolist() == [18.0, -36.0]

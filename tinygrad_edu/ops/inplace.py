@@ -10,6 +10,10 @@ Three cases, as in PyTorch:
   any other and the tensor takes the result as its new value and its new `grad_fn`.
   Earlier nodes keep seeing the value they were recorded with (see `versions.py`).
 A backward through a value that was then changed in place raises PyTorch's error.
+
+One difference: in the recorded case the new value goes to new memory, so a numpy view of
+the old memory (another tensor made by slicing or reshaping this one) does not see it, as a
+PyTorch view would; write through the tensor itself (`t[idx] = v`) to change a part.
 """
 import numpy as np
 
@@ -108,7 +112,8 @@ class InplaceMethods:
             operand = other if hasattr(other, "_operand") else self._operand(other)
             if alpha != 1:
                 operand = operand * alpha
-            return self._rebind(lambda earlier: _BINARY[ufunc](earlier, operand))
+            return self._rebind(lambda earlier: _BINARY[ufunc](
+                earlier, earlier if operand is self else operand))     # x += x: both the old x
         self._check_writable(op_name)
         ufunc(self.data, other_array, out=self.data, casting="same_kind")
         versions.bump(self.data)
@@ -119,7 +124,8 @@ class InplaceMethods:
         if self._inplace_mode(op_name, value) == "record":
             value = value if hasattr(value, "_operand") else self._make(_as_array(value, op_name),
                                                                         None)
-            return self._rebind(lambda earlier: SetItem.apply(earlier, value, index=index))
+            return self._rebind(lambda earlier: SetItem.apply(
+                earlier, earlier if value is self else value, index=index))
         self._check_writable(op_name)
         array = _as_array(value, op_name)
         try:
