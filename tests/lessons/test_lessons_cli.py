@@ -1,6 +1,7 @@
 """The lessons' registry, their common contract, and the command line."""
 import inspect
 import os
+import runpy
 import subprocess
 import sys
 
@@ -33,7 +34,7 @@ def test_list_names_every_lesson(capsys):
 
 
 @pytest.mark.parametrize("argv,code,message", [
-    (["no_such_lesson"], 1, "unknown lesson 'no_such_lesson'"),
+    (["no_such_lesson"], 2, "unknown lesson 'no_such_lesson'"),
     (["--bogus"], 2, "unrecognized arguments: --bogus"),
     ([], 2, "name a lesson"),
     (["cover", "--seed", "x"], 2, "invalid int value"),
@@ -63,9 +64,16 @@ def test_python_dash_m_runs_a_lesson_and_leaves_its_figure(tmp_path):
     assert helped.returncode == 0 and "--quick" in helped.stdout
 
 
-def test_example_script_calls_the_installed_lesson(tmp_path):
-    script = os.path.join(REPO, "examples", "lessons", "cover.py")
-    done = subprocess.run([sys.executable, script, "--quick", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert os.path.exists(tmp_path / "cover_fraction.svg")
+def test_example_script_calls_the_installed_lesson(tmp_path, monkeypatch, capsys):
+    script = os.path.join(REPO, "examples", "lessons", "perceptron.py")
+    monkeypatch.setattr(sys, "argv", [script, "--quick", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_path(script, run_name="__main__")
+    assert exited.value.code == 0
+    assert "lesson perceptron" in capsys.readouterr().out
+    assert os.path.exists(tmp_path / "perceptron_novikoff.svg")
+
+
+def test_prog_names_the_calling_command(capsys):
+    assert main(["--bogus"], prog="tinygrad-edu lesson") == 2
+    assert capsys.readouterr().err.startswith("tinygrad-edu lesson: error:")

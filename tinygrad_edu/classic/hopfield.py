@@ -9,6 +9,8 @@ import numpy as np
 def random_patterns(s: int, n: int, seed: int = 0) -> np.ndarray:
     """s patterns of n independent fair +-1 signs: the setting of the capacity analysis.
 
+    Why: the cross-talk estimate C_ti ~ N(0, s/n) assumes i.i.d. random signs.
+
     Example:
         >>> random_patterns(2, 3).shape
         (2, 3)
@@ -47,21 +49,49 @@ class Hopfield:
         return X
 
     def store(self, patterns) -> None:
-        """Hebbian weights W = (1/n) sum_t x_t x_t^T with a zero diagonal (seed 004)."""
+        """Hebbian weights W = (1/n) sum_t x_t x_t^T with a zero diagonal (seed 004).
+
+        Why Hebb's rule: each pattern adds couplings that make its own bits agree with their
+        field, so with few patterns each one is a fixed point (cross-talk |C_ti| < 1).
+
+        Example:
+            >>> net = Hopfield(3)
+            >>> net.store([[1, -1, 1]])
+            >>> (net.W * 3).tolist()
+            [[0.0, -1.0, 1.0], [-1.0, 0.0, -1.0], [1.0, -1.0, 0.0]]
+        """
         P = self._states(patterns, "store")
         self.W = P.T @ P / self.n
         np.fill_diagonal(self.W, 0.0)
 
     def energy(self, X) -> np.ndarray:
-        """H(X) = -1/2 X^T W X + b^T X for each row of X."""
+        """H(X) = -1/2 X^T W X + b^T X for each row of X.
+
+        Why: the Lyapunov function of the dynamics; the stored patterns sit in its minima.
+
+        Example:
+            >>> net = Hopfield(3)
+            >>> net.store([[1, -1, 1]])
+            >>> net.energy([[1, -1, 1], [1, 1, 1]]).round(3).tolist()
+            [-1.0, 0.333]
+        """
         X = self._states(X, "energy")
         return -0.5 * np.einsum("ki,ij,kj->k", X, self.W, X) + X @ self.b
 
     def sweep(self, X, rng, trace=None) -> int:
         """One asynchronous sweep over the neurons in random order; returns how many flipped.
 
-        Each row of X is its own network state, updated in place; `trace`, a list, receives
-        the energies after every single-neuron update.
+        Why asynchronous: one neuron at a time is what guarantees the energy never rises
+        (synchronous updates can oscillate between two states). Each row of X is its own
+        network state, updated in place; `trace`, a list, receives the energies after every
+        single-neuron update.
+
+        Example:
+            >>> net = Hopfield(3)
+            >>> net.store([[1, -1, 1]])
+            >>> X = np.array([[1.0, 1.0, 1.0]])
+            >>> net.sweep(X, np.random.default_rng(0)), X.tolist()
+            (1, [[1.0, -1.0, 1.0]])
         """
         flips = 0
         for i in rng.permutation(self.n):
@@ -74,7 +104,17 @@ class Hopfield:
         return flips
 
     def recall(self, X, max_sweeps: int = 50, seed: int = 0, trace=None) -> np.ndarray:
-        """Run asynchronous updates from the states X until no neuron changes (a fixed point)."""
+        """Run asynchronous updates from the states X until no neuron changes (a fixed point).
+
+        Why: recall is the dynamics itself, a noisy cue rolls down the energy to a memory.
+        Returns the final states (a copy of X).
+
+        Example:
+            >>> net = Hopfield(4)
+            >>> net.store([[1, 1, -1, -1]])
+            >>> net.recall([[1, 1, -1, 1]]).tolist()
+            [[1.0, 1.0, -1.0, -1.0]]
+        """
         X = self._states(X, "recall")
         rng = np.random.default_rng(seed)
         for _ in range(max_sweeps):
@@ -83,7 +123,16 @@ class Hopfield:
         return X
 
     def is_fixed_point(self, X) -> np.ndarray:
-        """Whether each row is meta-stable: sgn(W x - b) = x in every coordinate."""
+        """Whether each row is meta-stable: sgn(W x - b) = x in every coordinate.
+
+        Why: the minimal requirement for a pattern to count as memorised (seed 004).
+
+        Example:
+            >>> net = Hopfield(4)
+            >>> net.store([[1, 1, -1, -1]])
+            >>> net.is_fixed_point([[1, 1, -1, -1], [1, 1, -1, 1]]).tolist()
+            [True, False]
+        """
         X = self._states(X, "is_fixed_point")
         return np.all(np.where(X @ self.W.T - self.b >= 0, 1.0, -1.0) == X, axis=1)
 
@@ -91,11 +140,14 @@ class Hopfield:
 def capacity_bound(n: int) -> float:
     """s <= n / (2 log2 n): patterns that are each retrieved with high probability (seed 004).
 
+    Why: 0.138 n is where recall collapses, but near-perfect recall of a pattern needs the
+    sublinear load at which a flipped bit becomes unlikely among all n.
+
     Example:
         >>> round(capacity_bound(256), 2)
         16.0
     """
-    return n / (2 * np.log2(n))
+    return float(n / (2 * np.log2(n)))
 
 
 def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:

@@ -58,8 +58,8 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m tinygrad_edu.lessons",
+def _parser(prog) -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog or "python -m tinygrad_edu.lessons",
                      description="Run a lesson of the course notes: it prints the numbers, "
                                  "checks the claim and writes its figure.")
     parser.add_argument("name", nargs="?", help="the lesson to run (see --list)")
@@ -71,18 +71,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog=None) -> int:
     """Command line of the lessons; returns the exit status (0 when every claim held).
 
     Why a return code: a lesson is also a check, and scripts (and `tinygrad-edu lesson`)
-    can tell that a claim failed. Errors are one line on stderr, never a traceback.
+    can tell that a claim failed. Errors are one line on stderr, never a traceback; usage
+    errors (an unknown lesson or option) exit with 2. `prog` names the command in messages
+    (`tinygrad-edu lesson` passes its own).
 
     Example:
         >>> main(["--list"]) == 0    # doctest: +ELLIPSIS
         perceptron ...
         True
     """
-    parser = _parser()
+    parser = _parser(prog)
     try:
         args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     except _UsageError as error:
@@ -96,6 +98,10 @@ def main(argv=None) -> int:
     if args.name is None:
         print(f"{parser.prog}: error: name a lesson (one of: {', '.join(LESSONS)}), or use --list",
               file=sys.stderr)
+        return 2
+    if args.name not in LESSONS:
+        print(f"{parser.prog}: error: unknown lesson {args.name!r}; choose one of: "
+              f"{', '.join(LESSONS)}", file=sys.stderr)
         return 2
     try:
         lesson = load(args.name)

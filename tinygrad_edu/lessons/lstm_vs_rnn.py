@@ -40,6 +40,7 @@ class Reader(nn.Module):
         self.out = nn.Linear(hidden, 1)
 
     def forward(self, x):
+        """Logits of shape (N,) from the hidden state after the last step of x (T, N, 2)."""
         output, _ = self.rnn(x)
         return self.out(output[-1]).reshape(-1)
 
