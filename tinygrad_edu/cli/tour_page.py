@@ -16,7 +16,6 @@ th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: ta
 figure { margin: 0 0 2.5em; } figure img { max-width: 100%; border: 1px solid #e4e4e4; }
 figcaption { color: #444; font-size: 0.93em; margin-top: 0.4em; max-width: 800px; }
 iframe { width: 100%; height: 560px; border: 1px solid #e4e4e4; }
-.wide { overflow-x: auto; border: 1px solid #e4e4e4; } .wide img { max-width: none; border: 0; }
 """
 
 
@@ -60,8 +59,6 @@ def write_index(out: str, results, pictures, seconds: float, quick: bool, seed: 
                     f'<br><a href="{esc(name)}">open {esc(name)} on its own</a>')
         else:
             body = f'<a href="{esc(name)}"><img src="{esc(name)}" alt="{esc(caption)}"></a>'
-            if name.startswith("network_graph"):      # wide: scroll rather than shrink
-                body = f'<div class="wide">{body}</div>'
         figures.append(f"<figure id=\"{esc(os.path.splitext(name)[0])}\">{body}"
                        f"<figcaption><code>{esc(name)}</code>: {esc(caption)}</figcaption></figure>")
     mode = "quick tour" if quick else "full tour"

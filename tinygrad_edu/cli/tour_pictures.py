@@ -22,7 +22,8 @@ def small_network(out: str, seed: int):
     loss.name = "loss"
     viz.save_backprop_html(loss, os.path.join(out, "backprop.html"))
     loss.backward(retain_graph=True)            # keep the graph's links to draw it with its grads
-    viz.render(viz.draw_graph(loss), os.path.join(out, "network_graph.svg"), format="svg")
+    viz.render(viz.draw_graph(loss, rankdir="TB"), os.path.join(out, "network_graph.svg"),
+               format="svg")
     return [("network_graph.svg", "The graph autograd recorded for the mean squared error of a "
                                   "2-2-1 tanh MLP on 2 points: one box per layer call (the "
                                   "regions of the graph), every tensor with its value and "
