@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from tinygrad_edu import get_default_dtype
+from tinygrad_edu.argcheck import sizes_arg
 from .module import Module, Parameter
 from . import init
 from .functional_conv import conv2d as _conv2d, max_pool2d as _max_pool2d
@@ -40,8 +41,12 @@ class _ConvNd(Module):
     dims = 2
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, bias: bool = True, dtype=None, groups: int = 1):
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 dtype=None):
         super().__init__()
+        if padding_mode != "zeros":
+            raise ValueError(f"{type(self).__name__}: only padding_mode='zeros' is supported, got "
+                             f"{padding_mode!r}")
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                             ("groups", groups)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -62,6 +67,10 @@ class _ConvNd(Module):
             raise ValueError(f"{type(self).__name__}: padding='same' needs stride=1, got "
                              f"stride={stride}")
         self.dilation = _tuple(dilation, self.dims)
+        for arg, value, least in (("kernel_size", kernel_size, 1), ("stride", stride, 1),
+                                  ("dilation", dilation, 1), ("padding", padding, 0)):
+            if not (arg == "padding" and isinstance(value, str)):     # before any array is made
+                sizes_arg(type(self).__name__, arg, value, self.dims, minimum=least)
         dtype = dtype or get_default_dtype()
         shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
         self.weight = Parameter(np.empty(shape, dtype=dtype))
@@ -152,6 +161,11 @@ class _PoolNd(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
+        for arg, value, least in (("kernel_size", kernel_size, 1), ("stride", stride, 1),
+                                  ("padding", padding, 0)):
+            if value is not None:
+                count = len(value) if isinstance(value, (tuple, list)) else 1
+                sizes_arg(type(self).__name__, arg, value, count, minimum=least)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
