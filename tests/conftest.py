@@ -10,6 +10,12 @@ import tinygrad_edu
 from tinygrad_edu.grad_mode import STATE
 
 
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the long versions of randomized tests (e.g. thousands of random "
+                          "programs in tests/differential instead of a few hundred)")
+
+
 @pytest.fixture(autouse=True)
 def _restore_engine_state():
     """Put the default dtype, grad mode and anomaly flag back as they were before the test."""

@@ -70,7 +70,10 @@ def _accumulate_leaf(leaf, grad, create_graph):
     elif create_graph:
         leaf.grad = leaf.grad + grad
     else:
-        leaf.grad = leaf._make(leaf.grad.data + grad.data, None)
+        total = leaf.grad.data + grad.data
+        if type(total) is not np.ndarray:           # 0-d + 0-d gives a numpy scalar
+            total = np.array(total)
+        leaf.grad = leaf._make(total, None)
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None):

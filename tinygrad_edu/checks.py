@@ -35,7 +35,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t.requires_grad:
             raise RuntimeError(f"grad: an input of shape {t.shape} does not require grad")
     keep = create_graph if retain_graph is None else retain_graph
-    result = run_backward(outputs, seeds, keep, create_graph, capture=inputs)
+    # the same tensor may be asked for twice (grad(f, [x, x])): capture it once, answer both
+    first = {}
+    for t in inputs:
+        first.setdefault(id(t), len(first))
+    distinct = list({id(t): t for t in inputs}.values())
+    captured = run_backward(outputs, seeds, keep, create_graph, capture=distinct)
+    result = [captured[first[id(t)]] for t in inputs]
     for i, (t, g) in enumerate(zip(inputs, result)):
         if g is None:
             if not allow_unused:

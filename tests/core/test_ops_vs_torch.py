@@ -51,7 +51,7 @@ TABLE = {
     "mean": ([(2, 3, 4)], lambda x: x.mean(axis=-1), lambda x: x.mean(dim=-1), {}),
     "max": ([(2, 3, 4)], lambda x: x.max(axis=1), lambda x: x.amax(dim=1), {}),
     "min_all": ([(2, 3, 4)], lambda x: x.min(), lambda x: x.min(), {}),
-    "var": ([(3, 5)], lambda x: x.var(axis=1), lambda x: x.var(dim=1, unbiased=False), {}),
+    "var": ([(3, 5)], lambda x: x.var(axis=1, ddof=0), lambda x: x.var(dim=1, unbiased=False), {}),
     "var_ddof1": ([(3, 5)], lambda x: x.var(axis=0, ddof=1), lambda x: x.var(dim=0), {}),
     "logsumexp": ([(3, 5)], lambda x: x.logsumexp(axis=1), lambda x: x.logsumexp(dim=1), {}),
     "reshape": ([(2, 3, 4)], lambda x: x.reshape(4, -1), lambda x: x.reshape(4, -1), {}),

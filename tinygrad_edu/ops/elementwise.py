@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..broadcast import broadcast_shape
+from ..dtypes import get_default_dtype
 from .unary import (Neg, Exp, Log, Sqrt, Abs, Sin, Cos, Tanh, Sigmoid, Relu, LeakyRelu,
                     Softplus, Clip)
 
@@ -57,7 +58,10 @@ class Div(BinaryOp):
     """Division f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2"""
 
     def forward(self, a, b):
-        return a / b
+        out = a / b
+        if a.dtype.kind not in "fc" and b.dtype.kind not in "fc":   # true division gives a
+            out = np.asarray(out).astype(get_default_dtype())     # float of the default dtype
+        return out
 
     def backward(self, g):
         need_a, need_b = self.needs_input_grad
@@ -76,14 +80,32 @@ class Pow(BinaryOp):
     def backward(self, g):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        ga = None
+        ga = gb = None
         if need_a:
-            # b a^(b-1), with the exponent b - 1 replaced by b where b == 0: there the factor b
-            # is 0 anyway, and 0^(0-1) = inf would turn the derivative of x^0 at 0 into nan
-            exponent = b - b._make((b.data != 0).astype(b.dtype), None)
-            ga = g * b * a ** exponent
-        gb = g * self.output(lambda: a ** b) * a.log() if need_b else None
+            # b a^(b-1); where a == 0 and b == 0 this is 0 * inf: there x^0 = 1 is flat, so the
+            # derivative is 0. Only those entries are masked, and a**(b-1) keeps its b, so the
+            # mixed second derivative d/db (b a^(b-1)) = a^(b-1) (1 + b ln a) is right at b == 0
+            # (1/a; PyTorch masks every b == 0 and gets 0 there).
+            flat = (a.data == 0) & (b.data == 0)
+            if flat.any():
+                safe_a = _masked(flat, 1, a)
+                ga = _masked(flat, 0, g * b * safe_a ** (b - 1))
+            else:
+                ga = g * b * a ** (b - 1)
+        if need_b:
+            # a^b ln a; 0^b ln 0 = 0 * -inf for b > 0 (and 1 * -inf at b == 0, where 0^b is
+            # 1 for b = 0 and 0 just above: the one-sided limit, as PyTorch): taken as 0
+            zero_base = (a.data == 0) & (b.data >= 0)
+            out = self.output(lambda: a ** b)
+            gb = g * out * (_masked(zero_base, 1, a).log() if zero_base.any() else a.log())
         return ga, gb
+
+
+def _masked(mask, value, t):
+    """`value` where the numpy `mask` is true, else the Tensor `t` (broadcast); differentiable in t."""
+    shape = np.broadcast_shapes(mask.shape, t.shape)
+    cond = t._make(np.broadcast_to(mask, shape), None)
+    return Where.apply(cond, t._make(np.asarray(value, dtype=t.dtype), None), t)
 
 
 class Maximum(BinaryOp):
@@ -209,6 +231,8 @@ class ElementwiseMethods:
 
     def elu(self, alpha: float = 1.0):
         """x where x > 0, alpha (e^x - 1) elsewhere; built from where/exp so it is twice differentiable."""
+        if self.data.dtype.kind not in "fc":
+            self = self.to(get_default_dtype())
         negative_part = alpha * (self.clip(hi=0.0).exp() - 1)   # min(x, 0) keeps exp from overflowing
         return self.where_positive(self, negative_part)
 

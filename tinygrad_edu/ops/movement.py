@@ -195,9 +195,7 @@ class MovementMethods:
             (2, 3)
         """
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        if shape == self.shape:
-            return self
-        return Reshape.apply(self, shape=shape)
+        return Reshape.apply(self, shape=shape)     # a new tensor even when nothing changes
 
     view = reshape
 
@@ -230,16 +228,23 @@ class MovementMethods:
         """Broadcast to `shape` without copying; -1 keeps a dimension."""
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         lead = len(shape) - self.ndim
+        if -1 in shape[:max(lead, 0)]:
+            raise ValueError(f"expand: size -1 (keep) is not allowed in the new leading dims of "
+                             f"{tuple(shape)}, which a tensor of shape {self.shape} does not have; "
+                             f"give their sizes")
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        if shape == self.shape:
-            return self
-        return Expand.apply(self, shape=shape)
+        return Expand.apply(self, shape=shape)      # a new tensor even when nothing changes
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
         """Merge dims start_dim..end_dim into one."""
         if self.ndim == 0:
+            for d in (start_dim, end_dim):      # only 0 and -1 exist (as in PyTorch)
+                normalize_axes("flatten", d, 0)
             return self.reshape(1)
         start, end = (normalize_axes("flatten", d, self.ndim)[0] for d in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a "
+                             f"tensor of shape {self.shape}; give start_dim <= end_dim")
         merged = int(np.prod(self.shape[start:end + 1]))
         return self.reshape(*self.shape[:start], merged, *self.shape[end + 1:])
 
@@ -298,7 +303,8 @@ class MovementMethods:
         if isinstance(split_size, (int, np.integer)):
             if split_size <= 0:
                 raise ValueError(f"split: split_size must be positive, got {split_size}")
-            sizes = [min(split_size, length - s) for s in range(0, length, split_size)]
+            # an empty dim still gives one (empty) piece, as in PyTorch
+            sizes = [min(split_size, length - s) for s in range(0, length, split_size)] or [0]
         else:
             sizes = [int_arg("split", "each size in split_size", n, minimum=0) for n in split_size]
             if sum(sizes) != length:

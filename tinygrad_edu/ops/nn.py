@@ -4,6 +4,7 @@ import numpy as np
 from ..function import Function
 from ..grad_mode import STATE
 from .reduce import normalize_axes
+from .unary import as_float
 
 
 class Softmax(Function):
@@ -11,6 +12,10 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
+        x = as_float(x)
+        if x.size == 0:                 # nothing to normalise (and no max to shift by)
+            self.save_for_backward(x)
+            return x
         e = np.exp(x - x.max(axis=dim, keepdims=True))     # shift by the max: no overflow
         out = e / e.sum(axis=dim, keepdims=True)
         self.save_for_backward(out)
@@ -27,6 +32,10 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
+        x = as_float(x)
+        if x.size == 0:
+            self.save_for_backward(x)
+            return x
         shifted = x - x.max(axis=dim, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         self.save_for_backward(out)
@@ -97,11 +106,27 @@ class NNMethods:
     __slots__ = ()
 
     def softmax(self, dim: int = -1):
-        """Probabilities along `dim`: e^x / sum(e^x), stable for logits of any size."""
+        """Probabilities along `dim`: e^x / sum(e^x), stable for logits of any size.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 0.0]).softmax().tolist()
+            [0.5, 0.5]
+        """
+        if self.ndim == 0:              # one entry along the dim: probability 1
+            return Softmax.apply(self.reshape(1), dim=0).reshape(())
         return Softmax.apply(self, dim=normalize_axes("softmax", dim, self.ndim)[0])
 
     def log_softmax(self, dim: int = -1):
-        """log(softmax(x)) along `dim`, computed as x - logsumexp(x) (finite for huge logits)."""
+        """log(softmax(x)) along `dim`, computed as x - logsumexp(x) (finite for huge logits).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor(3.0).log_softmax().item()
+            0.0
+        """
+        if self.ndim == 0:
+            return LogSoftmax.apply(self.reshape(1), dim=0).reshape(())
         return LogSoftmax.apply(self, dim=normalize_axes("log_softmax", dim, self.ndim)[0])
 
     def linear(self, weight, bias=None):

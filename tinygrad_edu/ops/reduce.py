@@ -1,8 +1,14 @@
-"""Reductions over axes: sum, max/min (primitives) and mean, var, logsumexp (composites)."""
+"""Reductions over dims: sum, max/min (primitives) and mean, var, std, logsumexp, prod (composites),
+with PyTorch's `dim=` / `keepdim=` and numpy's `axis=` / `keepdims=` as aliases."""
+from collections import namedtuple
+
 import numpy as np
 
 from ..function import Function
 from ..argcheck import DimensionError, describe
+from ..grad_mode import STATE
+from ..dtypes import get_default_dtype
+from .elementwise import Where
 
 
 def normalize_axes(op_name, axis, ndim):
@@ -84,74 +90,320 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
+class SqrtOfSpread(Function):
+    """Square root of a variance f(v) = sqrt(v);  df/dv = 1 / (2 sqrt(v)), taken as 0 where v == 0
+
+    At zero spread (a constant column) the exact derivative of sqrt is infinite while the
+    derivative of the variance is 0, and inf * 0 = nan would poison every upstream gradient.
+    Like PyTorch's std, the 0/0 is defined as 0 (the std of a constant input is flat
+    along every direction that keeps it constant).
+    """
+
+    def forward(self, v):
+        out = np.sqrt(v)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        if not STATE.grad_enabled:
+            out = self.saved[-1]
+            zero = out == 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(zero, 0, g.data / (2 * np.where(zero, 1, out)))
+        out = SqrtOfSpread.apply(self.inputs[0])
+        zero = out._make(out.data == 0, None)
+        # the "double where": the masked branch never sees the division by 0, so second
+        # derivatives stay finite too
+        safe = Where.apply(zero, out._make(np.ones((), out.dtype), None), out)
+        return Where.apply(zero, out._make(np.zeros((), out.dtype), None), g / (2 * safe))
+
+
+ReturnMax = namedtuple("max", ("values", "indices"))
+ReturnMin = namedtuple("min", ("values", "indices"))
+
+
+def _aliases(op_name, dim, axis, keepdim, keepdims):
+    """Resolve numpy's `axis=` / `keepdims=` into PyTorch's `dim=` / `keepdim=`."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op_name}: got both dim={dim!r} and axis={axis!r}; they are the same "
+                            f"argument (PyTorch's and numpy's name), give one")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    return dim, bool(keepdim)
+
+
+def _float_input(t):
+    """Integer and boolean tensors are promoted to the default float dtype (as PyTorch does)."""
+    if t.data.dtype.kind in "fc":
+        return t
+    return t._make(t.data.astype(get_default_dtype()), None)
+
+
 class ReduceMethods:
-    """Reductions of `Tensor` (mixed into the class). `axis` may be None, an int or a tuple."""
+    """Reductions of `Tensor` (mixed into the class).
+
+    Every reduction takes PyTorch's `dim=` (None, an int or a tuple) and `keepdim=`, and
+    numpy's `axis=` / `keepdims=` as aliases.
+    """
 
     __slots__ = ()
 
-    def sum(self, axis=None, keepdims: bool = False):
-        """Sum of elements over `axis` (all axes by default).
+    def sum(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Sum of elements over `dim` (all dims by default).
 
         Example:
             >>> from tinygrad_edu import Tensor
-            >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).tolist()
+            >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0).tolist()
             [4.0, 6.0]
         """
-        return Sum.apply(self, axes=reduce_axes("sum", axis, self.ndim), keepdims=keepdims)
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases("sum", dim, axis, keepdim, keepdims)
+        return Sum.apply(self, axes=reduce_axes("sum", dim, self.ndim), keepdims=keepdim)
 
-    def max(self, axis=None, keepdims: bool = False):
-        """Largest element over `axis`; tied maxima share the gradient equally."""
+    def max(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Largest element: `max()` of all elements (tied maxima share the gradient equally),
+        or `max(dim)`: a named tuple `(values, indices)` along one dim, as PyTorch's, whose
+        gradient goes to the returned index only.
+
+        numpy's `axis=` keeps numpy's meaning (the values only, like `amax`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> values, indices = Tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1)
+            >>> values.tolist(), indices.tolist()
+            ([5.0, 7.0], [1, 0])
+        """
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases("max", dim, axis, keepdim, keepdims)
+            return self.amax(dim, keepdim)
+        if isinstance(dim, (int, np.integer)):
+            return ReturnMax(*self._select_along("max", np.argmax, dim, keepdim))
+        return self.amax(dim, keepdim)
+
+    def min(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Smallest element: `min()` of all (ties share the gradient), or `min(dim)`: a named
+        tuple `(values, indices)` whose gradient goes to the returned index (see `max`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).min(0).indices.tolist()
+            [0, 1]
+        """
+        if axis is not None or keepdims is not None:
+            dim, keepdim = _aliases("min", dim, axis, keepdim, keepdims)
+            return self.amin(dim, keepdim)
+        if isinstance(dim, (int, np.integer)):
+            return ReturnMin(*self._select_along("min", np.argmin, dim, keepdim))
+        return self.amin(dim, keepdim)
+
+    def amax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Largest value over `dim` (int, tuple or None); tied maxima share the gradient equally.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> x = Tensor([2.0, 2.0], requires_grad=True)
+            >>> x.amax().backward(); x.grad.tolist()
+            [0.5, 0.5]
+        """
+        dim, keepdim = _aliases("amax", dim, axis, keepdim, keepdims)
         self._check_nonempty("max")
-        return Max.apply(self, axes=reduce_axes("max", axis, self.ndim), keepdims=keepdims)
+        return Max.apply(self, axes=reduce_axes("max", dim, self.ndim), keepdims=keepdim)
 
-    def min(self, axis=None, keepdims: bool = False):
-        """Smallest element over `axis`; tied minima share the gradient equally."""
+    def amin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Smallest value over `dim`; tied minima share the gradient equally.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[3.0, 1.0]]).amin(dim=1).tolist()
+            [1.0]
+        """
+        dim, keepdim = _aliases("amin", dim, axis, keepdim, keepdims)
         self._check_nonempty("min")
-        return Min.apply(self, axes=reduce_axes("min", axis, self.ndim), keepdims=keepdims)
+        return Min.apply(self, axes=reduce_axes("min", dim, self.ndim), keepdims=keepdim)
 
-    def mean(self, axis=None, keepdims: bool = False):
-        """Arithmetic mean over `axis` (a sum divided by the count, so its gradient is 1/n)."""
-        axes = reduce_axes("mean", axis, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
-        return self.sum(axis=axes, keepdims=keepdims) / count
+    def _select_along(self, op_name, arg_fn, dim, keepdim):
+        """(values, indices) of max(dim)/min(dim): the values are picked by indexing, so the
+        gradient reaches the picked entry only (and indexing's backward does the rest)."""
+        axis = normalize_axes(op_name, dim, self.ndim)[0]
+        if self.ndim == 0:
+            return self.reshape(()), self._make(np.zeros((), dtype=np.int64), None)
+        if self.shape[axis] == 0:
+            raise ValueError(f"{op_name}: cannot reduce dim {dim} of size 0 (tensor of shape "
+                             f"{self.shape}); there is no {op_name} of nothing")
+        index = arg_fn(self.data, axis=axis, keepdims=True)
+        grid = list(np.ogrid[tuple(slice(n) for n in index.shape)])
+        grid[axis] = index
+        values = self[tuple(grid)]
+        if not keepdim:
+            values = values.reshape(index.shape[:axis] + index.shape[axis + 1:])
+            index = index.reshape(values.shape)
+        return values, self._make(np.asarray(index, dtype=np.int64), None)
 
-    def var(self, axis=None, ddof: int = 0, keepdims: bool = False):
-        """Variance over `axis`: mean squared deviation, divided by n - ddof (ddof=1: unbiased)."""
-        axes = reduce_axes("var", axis, self.ndim)
-        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
-        if count - ddof <= 0:
-            raise ValueError(f"var: {count} element(s) over axis {axis} with ddof={ddof} leaves no "
-                             f"degrees of freedom; use a smaller ddof")
-        deviation = self - self.mean(axis=axes, keepdims=True)
-        return (deviation * deviation).sum(axis=axes, keepdims=keepdims) / (count - ddof)
+    def mean(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Arithmetic mean over `dim` (a sum divided by the count, so its gradient is 1/n).
 
-    def std(self, axis=None, ddof: int = 0, keepdims: bool = False):
-        """Standard deviation: the square root of `var`."""
-        return self.var(axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 2.0], [3.0, 6.0]]).mean(dim=1).tolist()
+            [1.5, 4.5]
+        """
+        dim, keepdim = _aliases("mean", dim, axis, keepdim, keepdims)
+        x = _float_input(self)
+        axes = reduce_axes("mean", dim, x.ndim)
+        count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+        return x.sum(axes, keepdim) / count
 
-    def logsumexp(self, axis=None, keepdims: bool = False):
-        """ln(sum(e^x)) over `axis`, stable for large |x|: the max is subtracted first
-        (log sum e^x = m + log sum e^(x - m)); its gradient is softmax(x)."""
-        axes = reduce_axes("logsumexp", axis, self.ndim)
-        m = self.data.max(axis=axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)          # all -inf rows: keep them -inf, not nan
-        shift = self._make(m, None)
-        out = (self - shift).exp().sum(axis=axes, keepdims=True).log() + shift
-        if not keepdims:
-            out = out.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, ddof=None,
+            axis=None, keepdims=None):
+        """Variance over `dim`: the summed squared deviation divided by n - correction.
+
+        As PyTorch: `correction=1` by default (the unbiased sample variance); `unbiased=False`
+        or `correction=0` divide by n. numpy's `ddof=` is the same number as `correction=`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> x = Tensor([1.0, 2.0, 3.0, 4.0])
+            >>> x.var().item(), x.var(correction=0).item(), x.var(ddof=0).item()
+            (1.6666666269302368, 1.25, 1.25)
+        """
+        dim, keepdim = _aliases("var", dim, axis, keepdim, keepdims)
+        given = [name for name, v in (("unbiased", unbiased), ("correction", correction),
+                                      ("ddof", ddof)) if v is not None]
+        if len(given) > 1:
+            raise TypeError(f"var: {' and '.join(given)} say the same thing (unbiased=True is "
+                            f"correction=1 is ddof=1); give one of them")
+        label = {"unbiased": f"unbiased={unbiased}", "correction": f"correction={correction}",
+                 "ddof": f"ddof={ddof}"}[given[0]] if given else "correction=1 (the default)"
+        correction = (1 if unbiased is None or unbiased else 0) if correction is None else correction
+        correction = correction if ddof is None else ddof
+        x = _float_input(self)
+        axes = reduce_axes("var", dim, x.ndim)
+        count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+        if count - correction <= 0:
+            raise ValueError(f"var: {count} element(s) over dim {dim} with {label} leave no "
+                             f"degrees of freedom; reduce over more elements, or use "
+                             f"correction=0 (unbiased=False) for the biased variance")
+        deviation = x - x.mean(axes, keepdim=True)
+        return (deviation * deviation).sum(axes, keepdim) / (count - correction)
+
+    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, ddof=None,
+            axis=None, keepdims=None):
+        """Standard deviation: the square root of `var` (same arguments, `correction=1` by
+        default); its gradient at zero spread is 0, as in PyTorch, not nan.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> x = Tensor([[1.0, 1.0], [1.0, 3.0]], requires_grad=True)
+            >>> x.std(dim=0, unbiased=False).sum().backward(); x.grad.tolist()
+            [[0.0, -0.5], [0.0, 0.5]]
+        """
+        dim, keepdim = _aliases("std", dim, axis, keepdim, keepdims)
+        variance = self.var(dim, unbiased, keepdim, correction=correction, ddof=ddof)
+        return SqrtOfSpread.apply(variance)
+
+    def logsumexp(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """ln(sum(e^x)) over `dim`, stable for large |x|: the max is subtracted first
+        (log sum e^x = m + log sum e^(x - m)); its gradient is softmax(x). Over an empty
+        dim the sum is 0 and the result -inf, as in PyTorch.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> round(Tensor([0.0, 0.0]).logsumexp(dim=0).item(), 4)
+            0.6931
+        """
+        dim, keepdim = _aliases("logsumexp", dim, axis, keepdim, keepdims)
+        x = _float_input(self)
+        axes = reduce_axes("logsumexp", dim, x.ndim)
+        m = np.max(x.data, axis=axes, keepdims=True, initial=-np.inf)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)     # all -inf rows: keep them -inf
+        shift = x._make(m, None)
+        out = (x - shift).exp().sum(axes, keepdim=True).log() + shift
+        if not keepdim:
+            out = out.reshape(*[n for i, n in enumerate(x.shape) if i not in axes])
         return out
 
-    def argmax(self, axis=None, keepdims: bool = False):
-        """Index of the largest element (flat index when axis is None); not differentiable."""
-        if axis is not None:
-            axis = normalize_axes("argmax", axis, self.ndim)[0]
-        return self._make(np.argmax(self.data, axis=axis, keepdims=keepdims), None)
+    def prod(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Product of elements over `dim`, built from multiplications (a tree of halves), so
+        zeros are handled exactly and every derivative order comes from Mul's rule.
 
-    def argmin(self, axis=None, keepdims: bool = False):
-        """Index of the smallest element (flat index when axis is None); not differentiable."""
-        if axis is not None:
-            axis = normalize_axes("argmin", axis, self.ndim)[0]
-        return self._make(np.argmin(self.data, axis=axis, keepdims=keepdims), None)
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> x = Tensor([2.0, 0.0, 3.0], requires_grad=True)
+            >>> x.prod().backward(); x.grad.tolist()
+            [0.0, 6.0, 0.0]
+        """
+        dim, keepdim = _aliases("prod", dim, axis, keepdim, keepdims)
+        axes = reduce_axes("prod", dim, self.ndim)
+        kept = [i for i in range(self.ndim) if i not in axes]
+        out_shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
+        count = int(np.prod([self.shape[a] for a in axes])) if axes else 1
+        x = self.permute(*kept, *axes).reshape(*out_shape, count) if self.ndim else self.reshape(1)
+        if count == 0:
+            x = x.pad(((0, 0),) * (x.ndim - 1) + ((0, 1),), value=1)     # empty product: 1
+        while x.shape[-1] > 1:
+            half = x.shape[-1] // 2
+            odd = x.shape[-1] % 2
+            paired = x[..., :half] * x[..., half:2 * half]
+            x = self.cat([paired, x[..., 2 * half:]], dim=-1) if odd else paired
+        out = x.reshape(*out_shape)
+        return out.reshape(*kept_shape(self.shape, axes)) if keepdim else out
+
+    def argmax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Index of the largest element along `dim` (flat index when dim is None); not
+        differentiable.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(dim=1).tolist()
+            [1, 0]
+        """
+        return self._arg("argmax", np.argmax, dim, keepdim, axis, keepdims)
+
+    def argmin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """Index of the smallest element along `dim` (flat index when dim is None).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([3.0, 1.0, 2.0]).argmin().item()
+            1
+        """
+        return self._arg("argmin", np.argmin, dim, keepdim, axis, keepdims)
+
+    def _arg(self, op_name, arg_fn, dim, keepdim, axis, keepdims):
+        dim, keepdim = _aliases(op_name, dim, axis, keepdim, keepdims)
+        self._check_nonempty(op_name)
+        if dim is not None:
+            dim = normalize_axes(op_name, dim, self.ndim)[0]
+            if self.ndim == 0:
+                return self._make(np.zeros((), dtype=np.int64), None)
+        out = arg_fn(self.data, axis=dim, keepdims=keepdim)
+        return self._make(np.asarray(out, dtype=np.int64), None)
+
+    def all(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """True where every element over `dim` is nonzero (a boolean tensor, no gradient).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 0.0], [2.0, 3.0]]).all(dim=1).tolist()
+            [False, True]
+        """
+        dim, keepdim = _aliases("all", dim, axis, keepdim, keepdims)
+        axes = reduce_axes("all", dim, self.ndim)
+        return self._make(np.asarray(np.all(self.data, axis=axes, keepdims=keepdim)), None)
+
+    def any(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
+        """True where some element over `dim` is nonzero (a boolean tensor, no gradient).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 0.0], [0.0, 0.0]]).any(dim=1).tolist()
+            [True, False]
+        """
+        dim, keepdim = _aliases("any", dim, axis, keepdim, keepdims)
+        axes = reduce_axes("any", dim, self.ndim)
+        return self._make(np.asarray(np.any(self.data, axis=axes, keepdims=keepdim)), None)
 
     def _check_nonempty(self, op_name):
         if self.data.size == 0:

@@ -2,6 +2,13 @@
 import numpy as np
 
 from ..function import Function
+from ..dtypes import get_default_dtype
+
+
+def as_float(x):
+    """Math functions of integer or boolean arrays give the default float dtype (as PyTorch;
+    numpy would give float64, or float16 for booleans)."""
+    return x if x.dtype.kind in "fc" else x.astype(get_default_dtype())
 
 
 class Neg(Function):
@@ -18,7 +25,7 @@ class Exp(Function):
     """Exponential f(x) = e^x;  df/dx = e^x"""
 
     def forward(self, x):
-        out = np.exp(x)
+        out = np.exp(as_float(x))
         self.save_for_backward(out)
         return out
 
@@ -32,7 +39,7 @@ class Log(Function):
 
     def forward(self, x):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x)
+            return np.log(as_float(x))
 
     def backward(self, g):
         g, x = self.values(g)
@@ -44,7 +51,7 @@ class Sqrt(Function):
 
     def forward(self, x):
         with np.errstate(invalid="ignore"):
-            out = np.sqrt(x)
+            out = np.sqrt(as_float(x))
         self.save_for_backward(out)
         return out
 
@@ -69,7 +76,7 @@ class Sin(Function):
     """Sine f(x) = sin x;  df/dx = cos x"""
 
     def forward(self, x):
-        return np.sin(x)
+        return np.sin(as_float(x))
 
     def backward(self, g):
         return g * self.inputs[0].cos()
@@ -79,7 +86,7 @@ class Cos(Function):
     """Cosine f(x) = cos x;  df/dx = -sin x"""
 
     def forward(self, x):
-        return np.cos(x)
+        return np.cos(as_float(x))
 
     def backward(self, g):
         return -(g * self.inputs[0].sin())
@@ -89,7 +96,7 @@ class Tanh(Function):
     """Hyperbolic tangent f(x) = tanh x;  df/dx = 1 - tanh(x)^2"""
 
     def forward(self, x):
-        out = np.tanh(x)
+        out = np.tanh(as_float(x))
         self.save_for_backward(out)
         return out
 
@@ -105,6 +112,7 @@ class Sigmoid(Function):
     def forward(self, x):
         # with e = e^-|x| <= 1 (never overflows): 1/(1+e) for x >= 0, e/(1+e) for x < 0;
         # unlike 1 + tanh(x/2), this keeps full relative precision for very negative x
+        x = as_float(x)
         e = np.exp(-np.abs(x))
         out = np.where(x >= 0, 1, e) / (1 + e)
         self.save_for_backward(out)
@@ -147,7 +155,7 @@ class Softplus(Function):
 
     def forward(self, x, beta):
         self.beta = beta
-        return np.logaddexp(0, beta * x) / beta
+        return np.logaddexp(0, beta * as_float(x)) / beta
 
     def backward(self, g):
         return g * (self.inputs[0] * self.beta).sigmoid()
