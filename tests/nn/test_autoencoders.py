@@ -260,7 +260,7 @@ def test_vae_loss_parts_are_the_negative_elbo(likelihood, rng):
     z = mu.data + np.exp(logvar.data / 2) * np.random.default_rng(4).standard_normal(mu.shape)
     logits = vae.decoder(Tensor(z.astype(mu.dtype))).data
     if likelihood == "gaussian":
-        nll = 0.5 * np.sum((x.data - logits) ** 2) + 0.5 * x.size * np.log(2 * np.pi)
+        nll = 0.5 * np.sum((x.data - logits) ** 2) + 0.5 * x.data.size * np.log(2 * np.pi)
     else:
         p = 1 / (1 + np.exp(-logits))
         nll = -np.sum(x.data * np.log(p) + (1 - x.data) * np.log(1 - p))
