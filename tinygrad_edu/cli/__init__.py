@@ -11,7 +11,6 @@ import sys
 
 from .._version import __version__
 from .common import CliError
-from . import graph_cmd, regions_cmd, train_cmd, tour_cmd
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -65,6 +64,8 @@ FORWARDED = {"bench": run_bench, "lesson": run_lesson}
 
 def make_parser() -> argparse.ArgumentParser:
     """The full parser (separate so tests and docs can list the subcommands)."""
+    # imported here, inside main's error handling: even a broken install gives one line
+    from . import graph_cmd, regions_cmd, train_cmd, tour_cmd
     parser = _OneLineParser(
         prog="tinygrad-edu",
         description="tinygrad_edu: a readable autodiff engine on numpy for learning deep learning. "
