@@ -194,3 +194,21 @@ def test_regions_after_training_on_moons(capsys, tmp_path):
 def test_demo_still_works(capsys):
     code, out, _ = run(capsys, "demo")
     assert code == 0 and "grad of a = 6" in out
+
+
+def test_train_on_the_digits_or_a_clear_line_without_scikit_learn(capsys, tmp_path, monkeypatch):
+    from tinygrad_edu import data
+    try:
+        import sklearn  # noqa: F401
+        code, out, err = run(capsys, "train", "--data", "digits", "--epochs", "2", "--quick",
+                             "--out", str(tmp_path))
+        assert code == 0 and "chance level" in out, err
+    except ImportError:
+        pass
+
+    def missing(*args, **kwargs):
+        raise ImportError("no module named sklearn")
+    monkeypatch.setattr(data, "load_digits8x8", missing)
+    code, _, err = run(capsys, "train", "--data", "digits", "--out", str(tmp_path / "x"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "pip install" in err and "Traceback" not in err

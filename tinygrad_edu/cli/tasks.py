@@ -21,11 +21,15 @@ class Task:
     sequence, (N, L, 1) -> (N, L)) or "sequence" (one regression target per sequence).
     """
 
-    def __init__(self, name, kind, make, classes, about):
+    def __init__(self, name, kind, make, classes, about, split=None):
         self.name, self.kind, self.make, self.classes, self.about = name, kind, make, classes, about
+        self.split = split
 
     def load(self, seed: int, quick: bool = False):
-        """(X_train, y_train), (X_val, y_val), drawn with seeds `seed` and `seed + 1`."""
+        """(X_train, y_train), (X_val, y_val): generated with seeds `seed` and `seed + 1`, or
+        split from a fixed dataset (no example in both parts)."""
+        if self.split is not None:
+            return self.split(seed, quick)
         n_train, n_val = (200, 100) if quick else (600, 300)
         return self.make(n_train, seed), self.make(n_val, seed + 1)
 
@@ -38,11 +42,15 @@ def _points(fn, **kwargs):
     return lambda n, seed: fn(n, seed=seed, **kwargs)
 
 
-def _digits(n, seed):
-    X, y = datasets.load_digits8x8()
-    rng = np.random.default_rng(seed)
-    rows = rng.permutation(len(y))[:n]
-    return X[rows].reshape(-1, 1, 8, 8), y[rows]
+def _digits(seed, quick):
+    """scikit-learn's 8x8 digits as (N, 1, 8, 8) images, 75% / 25% (a fifth of it with quick)."""
+    from tinygrad_edu import get_default_dtype
+    X, y, X_val, y_val = datasets.load_digits8x8(test_fraction=0.25, seed=seed)
+    if quick:
+        X, y, X_val, y_val = X[:300], y[:300], X_val[:100], y_val[:100]
+    dtype = get_default_dtype()
+    return ((X.reshape(-1, 1, 8, 8).astype(dtype), y),
+            (X_val.reshape(-1, 1, 8, 8).astype(dtype), y_val))
 
 
 TASKS = {task.name: task for task in [
@@ -56,7 +64,8 @@ TASKS = {task.name: task for task in [
     Task("xor", "points", _points(datasets.make_xor, noise=0.05), 2, "the four quadrants of XOR"),
     Task("shapes", "images", _points(datasets.make_shapes, size=12, n_classes=4), 4,
          "12x12 images of bars, squares and crosses"),
-    Task("digits", "images", _digits, 10, "scikit-learn's 8x8 digits (needs scikit-learn)"),
+    Task("digits", "images", None, 10, "scikit-learn's 8x8 digits (needs scikit-learn)",
+         split=_digits),
     Task("running-sum", "steps", lambda n, seed: datasets.running_sum_sign(
         n, 12, seed=seed, batch_first=True), 2, "is the running sum positive? (per step)"),
     Task("echo", "steps", lambda n, seed: datasets.delayed_echo(
