@@ -120,3 +120,18 @@ def test_hopfield_bad_state_is_refused():
         net.store([[0, 1, 1, 0]])
     with pytest.raises(ValueError, match="Hopfield"):
         Hopfield(1)
+
+
+@pytest.mark.parametrize("load", [0.15, 0.2, 0.3])
+def test_hopfield_crosstalk_flip_rate_is_gaussian(load):
+    from math import erfc, sqrt
+    n = 400
+    s = int(load * n)
+    flips = []
+    for seed in range(3):
+        P = random_patterns(s, n, seed=seed)
+        net = Hopfield(n)
+        net.store(P)
+        crosstalk = P * (P @ net.W.T) - (n - 1) / n      # x_ti * C_ti, seed 004
+        flips.append(np.mean(crosstalk < -(n - 1) / n))
+    assert np.mean(flips) == pytest.approx(0.5 * erfc(sqrt(n / (2 * s))), rel=0.2)

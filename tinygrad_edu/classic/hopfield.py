@@ -3,6 +3,8 @@
 Energy H(X) = -1/2 X^T W X + b^T X over X in {-1, +1}^n, W symmetric with zero diagonal;
 a neuron update X_i <- sgn(sum_j w_ij X_j - b_i) (sgn(0) = +1) never raises H.
 """
+from math import erfc, sqrt
+
 import numpy as np
 
 
@@ -156,23 +158,26 @@ def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:
     Why: the cross-talk C_{t,i} ~ N(0, s/n) (seed 004) predicts a bit error rate that depends
     on s/n only, and retrieval that breaks down in an avalanche past s/n ~ 0.138.
     Returns, per load, `overlap` (mean x.xi/n at the fixed point reached from pattern xi),
-    `bit_errors` (fraction of wrong bits there) and `stable` (fraction of patterns that are
-    themselves fixed points).
+    `bit_errors` (fraction of wrong bits there), `stable` (fraction of patterns that are
+    themselves fixed points), `flip_rate` (fraction of bits whose field disagrees with the
+    pattern, before any update) and `flip_rate_theory` = 1/2 erfc(sqrt(n / 2s)).
 
     Example:
         >>> r = capacity_experiment(100, [0.05])
         >>> r["overlap"][0] > 0.95
         True
     """
-    out = {"loads": [], "s": [], "overlap": [], "bit_errors": [], "stable": []}
+    out = {"loads": [], "s": [], "overlap": [], "bit_errors": [], "stable": [], "flip_rate": [],
+           "flip_rate_theory": []}
     for k, load in enumerate(loads):
         s = max(1, int(round(load * n)))
-        overlaps, stable = [], []
+        overlaps, stable, flips = [], [], []
         for trial in range(trials):
             P = random_patterns(s, n, seed=seed + 1000 * k + trial)
             net = Hopfield(n)
             net.store(P)
             stable.append(net.is_fixed_point(P))
+            flips.append(np.mean(np.where(P @ net.W.T - net.b >= 0, 1.0, -1.0) != P))
             final = net.recall(P.copy(), seed=seed + trial)
             overlaps.append(np.mean(final * P, axis=1))
         overlap = float(np.mean(np.concatenate(overlaps)))
@@ -181,4 +186,6 @@ def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:
         out["overlap"].append(overlap)
         out["bit_errors"].append((1 - overlap) / 2)
         out["stable"].append(float(np.mean(np.concatenate(stable))))
+        out["flip_rate"].append(float(np.mean(flips)))
+        out["flip_rate_theory"].append(0.5 * erfc(sqrt(n / (2 * s))))    # P[-x C >= 1], C ~ N(0, s/n)
     return out

@@ -8,6 +8,12 @@ start at each one, run to a fixed point and measure the overlap with the pattern
 s/n ~ 0.138 the network stays close to the pattern (a few % wrong bits); above it the
 errors avalanche. The stricter bound s <= n / (2 log2 n) is the load at which a pattern is
 itself a fixed point with high probability: checked as the fraction of stable patterns.
+The cross-talk estimate itself is checked too: the fraction of bits whose field disagrees
+with a stored pattern matches P[-x C >= 1] = 1/2 erfc(sqrt(n / 2s)).
+
+OCR note: the seed writes this probability as the integral of exp(-n z^2 / 2s) from 1 to
+infinity, which lacks the Gaussian's normalisation 1/sqrt(2 pi s/n); with it, the integral is
+the seed's right-hand side 1/2 (1 - erf(sqrt(n/2s))), the value used and checked here.
 """
 import numpy as np
 
@@ -46,8 +52,12 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     print(f"  energy: largest change in one update {rises:.3g} (<= 0), "
           f"{trace.shape[0] - 1} updates")
     print(f"  n = {n}: s <= n/(2 log2 n) = {bound:.1f}")
-    for load, overlap, stable in zip(curve["loads"], curve["overlap"], curve["stable"]):
-        print(f"  s/n = {load:5.3f}: overlap {overlap:.3f}, patterns stable {stable:.2f}")
+    for load, overlap, stable, flips, theory in zip(curve["loads"], curve["overlap"], curve["stable"],
+                                                    curve["flip_rate"], curve["flip_rate_theory"]):
+        print(f"  s/n = {load:5.3f}: overlap {overlap:.3f}, patterns stable {stable:.2f}, unstable bits "
+              f"{flips:.4f} (1/2 erfc(sqrt(n/2s)) = {theory:.4f})")
+    counted = [(f, t) for a, f, t in zip(curve["loads"], curve["flip_rate"], curve["flip_rate_theory"])
+               if a >= 0.13]                     # enough flipped bits to measure a rate
     below = [o for a, o in zip(curve["loads"], curve["overlap"]) if a <= 0.1]
     above = [o for a, o in zip(curve["loads"], curve["overlap"]) if a >= 0.2]
     checks = {
@@ -56,6 +66,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "retrieval overlap < 0.9 for s/n >= 0.2": max(above) < 0.9,
         "errors avalanche: overlap < 0.6 at s/n = 0.3": curve["overlap"][-1] < 0.6,
         ">= 90% of patterns stable at s = n/(2 log2 n)": at_bound["stable"][0] >= 0.9,
+        "unstable bits = 1/2 erfc(sqrt(n/2s)) within 25%": all(abs(f / t - 1) < 0.25 for f, t in counted),
     }
     figure = plot_lines(out_dir, "hopfield_capacity.svg",
                         {"overlap with the pattern": (curve["loads"], curve["overlap"]),
