@@ -15,6 +15,7 @@ from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
 from .ops.reduce import ReduceMethods
+from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
 from .ops.linalg import LinalgMethods
 from .ops.nn import NNMethods
@@ -39,8 +40,8 @@ def _check_grad_dtype(op_name, dtype):
                         f"{dtype}; convert first, e.g. Tensor(data, dtype=np.float32)")
 
 
-class Tensor(ElementwiseMethods, ReduceMethods, MovementMethods, LinalgMethods, NNMethods,
-             ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods):
+class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
+             NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

@@ -1,7 +1,6 @@
-"""Reductions over dims: sum, max/min (primitives) and mean, var, std, logsumexp, prod (composites),
-with PyTorch's `dim=` / `keepdim=` and numpy's `axis=` / `keepdims=` as aliases."""
-from collections import namedtuple
-
+"""Reductions over dims: sum (primitive), mean, var, std, logsumexp, prod (composites), all/any,
+with PyTorch's `dim=` / `keepdim=` and numpy's `axis=` / `keepdims=` as aliases. The extremes
+(max, min, amax, amin, argmax, argmin) are in extrema.py."""
 import numpy as np
 
 from ..function import Function
@@ -66,30 +65,6 @@ class Sum(Function):
         return np.broadcast_to(g, self.in_shape) if type(g) is np.ndarray else g.expand(*self.in_shape)
 
 
-class Max(Function):
-    """Max over axes f(x) = max_i x_i;  df/dx_i = [x_i is a maximum] / (number of maxima)"""
-
-    reduce = staticmethod(np.max)
-
-    def forward(self, x, axes, keepdims):
-        self.in_shape = x.shape
-        self.axes = axes
-        out = self.reduce(x, axis=axes, keepdims=True)
-        hits = x == out
-        self.save_for_backward(hits / hits.sum(axis=axes, keepdims=True))
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in axes])
-
-    def backward(self, g):
-        g, _ = self.values(g)
-        return g.reshape(kept_shape(self.in_shape, self.axes)) * self.saved[0].astype(g.dtype)
-
-
-class Min(Max):
-    """Min over axes f(x) = min_i x_i;  df/dx_i = [x_i is a minimum] / (number of minima)"""
-
-    reduce = staticmethod(np.min)
-
-
 class SqrtOfSpread(Function):
     """Square root of a variance f(v) = sqrt(v);  df/dv = 1 / (2 sqrt(v)), taken as 0 where v == 0
 
@@ -118,11 +93,7 @@ class SqrtOfSpread(Function):
         return Where.apply(zero, out._make(np.zeros((), out.dtype), None), g / (2 * safe))
 
 
-ReturnMax = namedtuple("max", ("values", "indices"))
-ReturnMin = namedtuple("min", ("values", "indices"))
-
-
-def _aliases(op_name, dim, axis, keepdim, keepdims):
+def aliases(op_name, dim, axis, keepdim, keepdims):
     """Resolve numpy's `axis=` / `keepdims=` into PyTorch's `dim=` / `keepdim=`."""
     if axis is not None:
         if dim is not None:
@@ -159,87 +130,8 @@ class ReduceMethods:
             [4.0, 6.0]
         """
         if axis is not None or keepdims is not None:
-            dim, keepdim = _aliases("sum", dim, axis, keepdim, keepdims)
+            dim, keepdim = aliases("sum", dim, axis, keepdim, keepdims)
         return Sum.apply(self, axes=reduce_axes("sum", dim, self.ndim), keepdims=keepdim)
-
-    def max(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Largest element: `max()` of all elements (tied maxima share the gradient equally),
-        or `max(dim)`: a named tuple `(values, indices)` along one dim, as PyTorch's, whose
-        gradient goes to the returned index only.
-
-        numpy's `axis=` keeps numpy's meaning (the values only, like `amax`).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> values, indices = Tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1)
-            >>> values.tolist(), indices.tolist()
-            ([5.0, 7.0], [1, 0])
-        """
-        if axis is not None or keepdims is not None:
-            dim, keepdim = _aliases("max", dim, axis, keepdim, keepdims)
-            return self.amax(dim, keepdim)
-        if isinstance(dim, (int, np.integer)):
-            return ReturnMax(*self._select_along("max", np.argmax, dim, keepdim))
-        return self.amax(dim, keepdim)
-
-    def min(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Smallest element: `min()` of all (ties share the gradient), or `min(dim)`: a named
-        tuple `(values, indices)` whose gradient goes to the returned index (see `max`).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).min(0).indices.tolist()
-            [0, 1]
-        """
-        if axis is not None or keepdims is not None:
-            dim, keepdim = _aliases("min", dim, axis, keepdim, keepdims)
-            return self.amin(dim, keepdim)
-        if isinstance(dim, (int, np.integer)):
-            return ReturnMin(*self._select_along("min", np.argmin, dim, keepdim))
-        return self.amin(dim, keepdim)
-
-    def amax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Largest value over `dim` (int, tuple or None); tied maxima share the gradient equally.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> x = Tensor([2.0, 2.0], requires_grad=True)
-            >>> x.amax().backward(); x.grad.tolist()
-            [0.5, 0.5]
-        """
-        dim, keepdim = _aliases("amax", dim, axis, keepdim, keepdims)
-        self._check_nonempty("max")
-        return Max.apply(self, axes=reduce_axes("max", dim, self.ndim), keepdims=keepdim)
-
-    def amin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Smallest value over `dim`; tied minima share the gradient equally.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([[3.0, 1.0]]).amin(dim=1).tolist()
-            [1.0]
-        """
-        dim, keepdim = _aliases("amin", dim, axis, keepdim, keepdims)
-        self._check_nonempty("min")
-        return Min.apply(self, axes=reduce_axes("min", dim, self.ndim), keepdims=keepdim)
-
-    def _select_along(self, op_name, arg_fn, dim, keepdim):
-        """(values, indices) of max(dim)/min(dim): the values are picked by indexing, so the
-        gradient reaches the picked entry only (and indexing's backward does the rest)."""
-        axis = normalize_axes(op_name, dim, self.ndim)[0]
-        if self.ndim == 0:
-            return self.reshape(()), self._make(np.zeros((), dtype=np.int64), None)
-        if self.shape[axis] == 0:
-            raise ValueError(f"{op_name}: cannot reduce dim {dim} of size 0 (tensor of shape "
-                             f"{self.shape}); there is no {op_name} of nothing")
-        index = arg_fn(self.data, axis=axis, keepdims=True)
-        grid = list(np.ogrid[tuple(slice(n) for n in index.shape)])
-        grid[axis] = index
-        values = self[tuple(grid)]
-        if not keepdim:
-            values = values.reshape(index.shape[:axis] + index.shape[axis + 1:])
-            index = index.reshape(values.shape)
-        return values, self._make(np.asarray(index, dtype=np.int64), None)
 
     def mean(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Arithmetic mean over `dim` (a sum divided by the count, so its gradient is 1/n).
@@ -249,7 +141,7 @@ class ReduceMethods:
             >>> Tensor([[1.0, 2.0], [3.0, 6.0]]).mean(dim=1).tolist()
             [1.5, 4.5]
         """
-        dim, keepdim = _aliases("mean", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("mean", dim, axis, keepdim, keepdims)
         x = _float_input(self)
         axes = reduce_axes("mean", dim, x.ndim)
         count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
@@ -268,7 +160,7 @@ class ReduceMethods:
             >>> x.var().item(), x.var(correction=0).item(), x.var(ddof=0).item()
             (1.6666666269302368, 1.25, 1.25)
         """
-        dim, keepdim = _aliases("var", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("var", dim, axis, keepdim, keepdims)
         given = [name for name, v in (("unbiased", unbiased), ("correction", correction),
                                       ("ddof", ddof)) if v is not None]
         if len(given) > 1:
@@ -299,7 +191,7 @@ class ReduceMethods:
             >>> x.std(dim=0, unbiased=False).sum().backward(); x.grad.tolist()
             [[0.0, -0.5], [0.0, 0.5]]
         """
-        dim, keepdim = _aliases("std", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("std", dim, axis, keepdim, keepdims)
         variance = self.var(dim, unbiased, keepdim, correction=correction, ddof=ddof)
         return SqrtOfSpread.apply(variance)
 
@@ -313,7 +205,7 @@ class ReduceMethods:
             >>> round(Tensor([0.0, 0.0]).logsumexp(dim=0).item(), 4)
             0.6931
         """
-        dim, keepdim = _aliases("logsumexp", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("logsumexp", dim, axis, keepdim, keepdims)
         x = _float_input(self)
         axes = reduce_axes("logsumexp", dim, x.ndim)
         m = np.max(x.data, axis=axes, keepdims=True, initial=-np.inf)
@@ -334,7 +226,7 @@ class ReduceMethods:
             >>> x.prod().backward(); x.grad.tolist()
             [0.0, 6.0, 0.0]
         """
-        dim, keepdim = _aliases("prod", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("prod", dim, axis, keepdim, keepdims)
         axes = reduce_axes("prod", dim, self.ndim)
         kept = [i for i in range(self.ndim) if i not in axes]
         out_shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)
@@ -350,37 +242,6 @@ class ReduceMethods:
         out = x.reshape(*out_shape)
         return out.reshape(*kept_shape(self.shape, axes)) if keepdim else out
 
-    def argmax(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Index of the largest element along `dim` (flat index when dim is None); not
-        differentiable.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(dim=1).tolist()
-            [1, 0]
-        """
-        return self._arg("argmax", np.argmax, dim, keepdim, axis, keepdims)
-
-    def argmin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Index of the smallest element along `dim` (flat index when dim is None).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor([3.0, 1.0, 2.0]).argmin().item()
-            1
-        """
-        return self._arg("argmin", np.argmin, dim, keepdim, axis, keepdims)
-
-    def _arg(self, op_name, arg_fn, dim, keepdim, axis, keepdims):
-        dim, keepdim = _aliases(op_name, dim, axis, keepdim, keepdims)
-        self._check_nonempty(op_name)
-        if dim is not None:
-            dim = normalize_axes(op_name, dim, self.ndim)[0]
-            if self.ndim == 0:
-                return self._make(np.zeros((), dtype=np.int64), None)
-        out = arg_fn(self.data, axis=dim, keepdims=keepdim)
-        return self._make(np.asarray(out, dtype=np.int64), None)
-
     def all(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """True where every element over `dim` is nonzero (a boolean tensor, no gradient).
 
@@ -389,7 +250,7 @@ class ReduceMethods:
             >>> Tensor([[1.0, 0.0], [2.0, 3.0]]).all(dim=1).tolist()
             [False, True]
         """
-        dim, keepdim = _aliases("all", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("all", dim, axis, keepdim, keepdims)
         axes = reduce_axes("all", dim, self.ndim)
         return self._make(np.asarray(np.all(self.data, axis=axes, keepdims=keepdim)), None)
 
@@ -401,10 +262,6 @@ class ReduceMethods:
             >>> Tensor([[1.0, 0.0], [0.0, 0.0]]).any(dim=1).tolist()
             [True, False]
         """
-        dim, keepdim = _aliases("any", dim, axis, keepdim, keepdims)
+        dim, keepdim = aliases("any", dim, axis, keepdim, keepdims)
         axes = reduce_axes("any", dim, self.ndim)
         return self._make(np.asarray(np.any(self.data, axis=axes, keepdims=keepdim)), None)
-
-    def _check_nonempty(self, op_name):
-        if self.data.size == 0:
-            raise ValueError(f"{op_name}: cannot reduce an empty tensor of shape {self.shape}")
