@@ -6,6 +6,7 @@ a neuron update X_i <- sgn(sum_j w_ij X_j - b_i) (sgn(0) = +1) never raises H.
 from math import erfc, sqrt
 
 import numpy as np
+from tqdm import tqdm
 
 
 def random_patterns(s: int, n: int, seed: int = 0) -> np.ndarray:
@@ -169,7 +170,7 @@ def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:
     """
     out = {"loads": [], "s": [], "overlap": [], "bit_errors": [], "stable": [], "flip_rate": [],
            "flip_rate_theory": []}
-    for k, load in enumerate(loads):
+    for k, load in enumerate(tqdm(loads, desc="loads", leave=False, disable=None)):
         s = max(1, int(round(load * n)))
         overlaps, stable, flips = [], [], []
         for trial in range(trials):

@@ -11,6 +11,7 @@ OCR note: the seed states C(s+1, n) = 2 sum_{i=0}^{n-1} binom(s, i); it is the s
 with s shifted by one, checked here for every s <= 9, n <= 4 against enumeration.
 """
 import numpy as np
+from tqdm import tqdm
 
 from tinygrad_edu.classic import cover_count, cover_recursion, linear_dichotomies
 from ._common import all_hold, plot_lines
@@ -26,10 +27,10 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     max_s, max_n = (6, 3) if quick else (9, 4)
     table = []
-    for n in range(1, max_n + 1):
-        for s in range(1, max_s + 1):
-            counted = len(linear_dichotomies(rng.normal(size=(s, n))))
-            table.append((s, n, counted, cover_count(s, n), cover_recursion(s, n)))
+    sizes = [(n, s) for n in range(1, max_n + 1) for s in range(1, max_s + 1)]
+    for n, s in tqdm(sizes, desc="enumerating", leave=False, disable=None):  # bar on a terminal only
+        counted = len(linear_dichotomies(rng.normal(size=(s, n))))
+        table.append((s, n, counted, cover_count(s, n), cover_recursion(s, n)))
     print("   s  n  enumerated  C(s,n)")
     for s, n, counted, formula, _ in table:
         print(f"  {s:2d} {n:2d}  {counted:10d}  {formula:6d}")

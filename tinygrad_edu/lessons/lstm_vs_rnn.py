@@ -11,6 +11,7 @@ after 40 steps and the LSTM, too, stayed at chance in our runs. Both models have
 hidden size, optimiser (Adam, lr 0.01), steps and data.
 """
 import numpy as np
+from tqdm import tqdm
 
 import tinygrad_edu
 from tinygrad_edu import Tensor, nn, optim
@@ -52,7 +53,7 @@ def train(cell: str, T: int, steps: int, seed: int, hidden: int = 16):
     model = Reader(cell, hidden)
     opt = optim.Adam(model.parameters(), lr=0.01)
     losses = []
-    for _ in range(steps):
+    for _ in tqdm(range(steps), desc=f"training the {cell.upper()}", leave=False, disable=None):
         x, y = first_bit_task(64, T, rng)
         opt.zero_grad()
         loss = F.binary_cross_entropy_with_logits(model(Tensor(x, dtype=np.float32)),
