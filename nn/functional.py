@@ -5,9 +5,12 @@ Every loss takes `reduction='mean' | 'sum' | 'none'` as in PyTorch; the loss mod
 functional forms at the end of this file, which also let gradcheck treat their weights
 as plain inputs.
 """
+import sys
+
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.dtypes import as_array
 # PyTorch's F.* names defined in their own files (activations, linear, one_hot, layer_norm;
 # conv2d with groups / 'same', max_pool2d with ceil_mode)
 from .functional_act import (relu, leaky_relu, elu, tanh, sigmoid, softplus, silu, erf, gelu,  # noqa: F401
@@ -38,7 +41,10 @@ def _as_tensor(x, like):
     if isinstance(x, Tensor):
         return x
     dtype = like.dtype if like.dtype.kind == "f" else None
-    return Tensor._make(np.asarray(x, dtype=dtype), None)
+    try:
+        return Tensor._make(as_array(x, dtype, op=""), None)
+    except (TypeError, ValueError) as error:        # name the loss: read from the stack
+        raise type(error)(f"{sys._getframe(1).f_code.co_name} (target): {error}") from None
 
 
 def mse_loss(input, target, reduction: str = "mean"):
@@ -177,9 +183,10 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
     """
     target = _as_tensor(target, input)
     _check_same_shape("binary_cross_entropy", input, target)
-    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+    if input.data.size and not ((input.data >= 0) & (input.data <= 1)).all():    # NaN too
         raise ValueError(f"binary_cross_entropy: input values must be probabilities in [0, 1], got "
-                         f"range [{input.data.min():.4g}, {input.data.max():.4g}]; apply sigmoid "
+                         f"range [{np.nanmin(input.data):.4g}, {np.nanmax(input.data):.4g}]"
+                         f"{' and NaN' if np.isnan(input.data).any() else ''}; apply sigmoid "
                          f"first, or use binary_cross_entropy_with_logits on the raw scores")
     # clip at the smallest subnormal so log(0) becomes a large negative number, not -inf
     tiny = float(np.finfo(input.dtype if input.dtype.kind == "f" else np.float64)

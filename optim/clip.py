@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from tinygrad_edu.argcheck import number_arg
+
 
 def _params_with_grad(parameters) -> list:
     if hasattr(parameters, "data") and hasattr(parameters, "requires_grad"):
@@ -45,6 +47,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         >>> [round(v, 4) for v in w.grad.data.tolist()]
         [0.6, 0.8]
     """
+    number_arg("clip_grad_norm_", "max_norm", max_norm)
+    number_arg("clip_grad_norm_", "norm_type", norm_type)
     if max_norm < 0 or math.isnan(max_norm):
         raise ValueError(f"clip_grad_norm_: invalid max_norm={max_norm!r}; it must be >= 0 "
                          f"(pass e.g. max_norm=1.0)")
@@ -81,6 +85,7 @@ def clip_grad_value_(parameters, clip_value: float) -> None:
         >>> clip_grad_value_([w], 1.0); w.grad.data.tolist()
         [1.0, -0.5]
     """
+    number_arg("clip_grad_value_", "clip_value", clip_value)
     if not clip_value >= 0:
         raise ValueError(f"clip_grad_value_: invalid clip_value={clip_value!r}; it must be "
                          f">= 0 (pass e.g. clip_value=1.0)")

@@ -80,6 +80,19 @@ def shape_arg(op: str, shape) -> tuple:
                          minimum=0) for i, n in enumerate(shape))
 
 
+def sizes_arg(op: str, name: str, value, count: int, minimum: int) -> tuple:
+    """An int or a tuple of `count` ints (kernel_size, stride, padding), each >= `minimum`.
+
+    Example:
+        >>> sizes_arg("Conv2d", "kernel_size", 3, 2, minimum=1)
+        (3, 3)
+    """
+    parts = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
+    if len(parts) != count:
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {count}, got {value!r}")
+    return tuple(int_arg(op, name, v, minimum=minimum) for v in parts)
+
+
 def number_arg(op: str, name: str, value, finite: bool = False):
     """A real number (int, float or numpy scalar; not bool, str or None), optionally finite.
 

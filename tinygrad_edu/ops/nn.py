@@ -79,7 +79,9 @@ class CrossEntropy(Function):
     """
 
     def forward(self, logits, target, mean):
-        self.target, self.scale = target, (1.0 / len(target) if mean else 1.0)
+        # the mean over an empty batch is 0/0 = nan, as in PyTorch (not a ZeroDivisionError)
+        self.target, self.scale = target, ((1.0 / len(target) if len(target) else np.nan)
+                                           if mean else 1.0)
         shifted = logits - logits.max(axis=1, keepdims=True)     # no overflow in exp
         exps = np.exp(shifted)
         sums = exps.sum(axis=1)
