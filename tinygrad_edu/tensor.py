@@ -178,10 +178,14 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
             check_device(device, "to")
         if dtype is None:
             return self.clone() if copy else self
-        dtype = np.dtype(dtype)
+        dtype = check_dtype("to", dtype)
         if dtype == self.dtype:
             return self
         if dtype.kind not in "fc":      # integer/bool results carry no gradient
+            if dtype.kind in "iu" and self.dtype.kind in "fc" and not np.isfinite(self.data).all():
+                raise ValueError(f"to: this tensor holds NaN or infinity, which have no value in "
+                                 f"the integer dtype {dtype}; replace them first (e.g. "
+                                 f"Tensor(np.nan_to_num(t.data)))")
             return Tensor._make(self.data.astype(dtype), None)
         return Cast.apply(self, dtype=dtype)
 
