@@ -116,6 +116,25 @@ BINARY = {
 }
 
 
+def _matmul_rule(a, b):
+    """Square bases only: (n, n) @ (n, n) or (n, n) @ (n,) stay in the family."""
+    if len(a) == 2 and a[0] == a[1] and b in (a, a[:1]):
+        return b
+    return None
+
+
+def _same_shape_rule(a, b):
+    return a if a == b and len(a) >= 1 else None
+
+
+# binary ops with their own shape rule (the others broadcast)
+SHAPED = {
+    "matmul": (True, _matmul_rule, lambda L, a, b: a @ b),
+    "cat_then_slice": (True, _same_shape_rule,     # joins a and b, keeps a window across both
+                       lambda L, a, b: L.cat([a, b], -1)[..., 1:1 + a.shape[-1]]),
+}
+
+
 @dataclass
 class Program:
     base: tuple
@@ -140,8 +159,7 @@ class Program:
 
     @property
     def smooth(self):
-        return all((UNARY[name][0] if name in UNARY else BINARY[name][0])
-                   for name, _, _ in self.steps)
+        return all({**UNARY, **BINARY, **SHAPED}[name][0] for name, _, _ in self.steps)
 
 
 @st.composite
@@ -157,10 +175,14 @@ def programs(draw, max_steps=12):
     steps = []
     for _ in range(draw(st.integers(3, max_steps))):
         if draw(st.booleans()):
-            name = draw(st.sampled_from(sorted(BINARY)))
+            name = draw(st.sampled_from(sorted(BINARY) + sorted(SHAPED)))
             i, j = (draw(st.integers(0, len(shapes) - 1)) for _ in range(2))
+            new_shape = SHAPED[name][1](shapes[i], shapes[j]) if name in SHAPED else None
+            if new_shape is None:
+                name, new_shape = (name, _broadcast(shapes[i], shapes[j])) if name in BINARY \
+                    else ("add", _broadcast(shapes[i], shapes[j]))
             steps.append((name, (i, j), {}))
-            shapes.append(_broadcast(shapes[i], shapes[j]))
+            shapes.append(tuple(new_shape))
             continue
         name = draw(st.sampled_from(sorted(UNARY)))
         i = draw(st.integers(0, len(shapes) - 1))
@@ -188,8 +210,9 @@ def run(program, L, leaves):
     """Every value of the program (leaves first), computed with library `L`."""
     values = list(leaves)
     for name, args, params in program.steps:
-        if name in BINARY:
-            values.append(BINARY[name][1](L, values[args[0]], values[args[1]]))
+        if name in BINARY or name in SHAPED:
+            fn = BINARY[name][1] if name in BINARY else SHAPED[name][2]
+            values.append(fn(L, values[args[0]], values[args[1]]))
         else:
             values.append(UNARY[name][2](L, params, values[args[0]]))
     return values
