@@ -16,7 +16,7 @@ import numpy as np
 from tinygrad_edu import Tensor
 
 from tinygrad_edu.bench.problems import Problem, layer_params
-from tinygrad_edu.bench.workloads import LEARNING_RATE, TINYGRAD_SGD
+from tinygrad_edu.bench.workloads import LEARNING_RATE, RNGD_LEARNING_RATE, TINYGRAD_SGD
 
 
 def _linear(problem: Problem, prefix: str):
@@ -74,7 +74,7 @@ def mlp_step(problem: Problem, use_rngd: bool = False) -> Callable[[], float]:
         return nn.functional.cross_entropy(model(x), y)
 
     # RNGD with the paper's MLP settings (T = 100, lambda = 0.995), its defaults.
-    optimizer = optim.RNGD(model, lr=LEARNING_RATE) if use_rngd else None
+    optimizer = optim.RNGD(model, lr=RNGD_LEARNING_RATE) if use_rngd else None
     return _train_step(forward_loss, list(model.parameters()), optimizer)
 
 

@@ -16,36 +16,19 @@ output marks that Linear with its nu_f. So any model built from nn.Linear and ac
 (e.g. nn.MLP) works, with no special model class. Parameters outside Linear layers get a plain
 (momentum) gradient step.
 
-What a step costs (the paper's MNIST net 784-64-64-64-10, batch N = 64, in flops = 2 x
-multiply-adds; D = fan-in + 1):
-    SGD step (forward + backward matmuls)                            16 M
-    input layer, one shared block, D = 785:
-        statistics x~^T x~ (eq. 22), 2 N D^2                          79 M (39 M using symmetry)
-        preconditioning grad @ G^{-1}, 2 out D^2                      79 M
-        moving average of G, 2 D^2 (memory: 2.5 MB of float32)        1.2 M
-    each hidden layer, 64 per-neuron blocks, D = 65:
-        statistics sum_i nu_il x~_i x~_i^T (eq. 31), 2 N out D^2       35 M (18 M with symmetry)
-        moving average 0.5 M, preconditioning 0.5 M
-    softmax layer, one shared block, D = 65                           0.6 M
-    refresh every T = 100 steps: the 785 block (4/3 D^3 = 650 M by block elimination) and
-        129 blocks of 65 (70 M), per step                             7 M
-So one paper-exact step does ~240 M flops (~165 M at best using symmetry), 10-15x the SGD step's.
-The preconditioning alone is 79 M, 5x SGD, and no exact rewrite avoids it: grad = Delta^T x~/N,
-so G^{-1} grad costs min(out, N) D^2 multiply-adds whichever way it is associated. Measured on
-one core of this machine (float32 GEMMs at ~95 GFLOP/s, near its peak; a noisy shared host):
-SGD step 0.4-0.55 ms; x~^T x~ 0.6-0.8 ms and the moving average 0.25 ms; grad @ G^{-1} 0.85-1.2
-ms; each hidden layer's statistics 0.9 ms; the refresh 35-60 ms. Hence "RNGD under 3x SGD" is
-out of reach with the paper's per-step moving average (measured ~10x), and even without any
-statistics the preconditioning GEMM is 2x an SGD step by itself: `stats_every=k` (off by
-default) takes the statistics from every k-th mini-batch only and gets down to that floor
-(measured ~5x, ~4x at best). See bench/README.md for the measurements.
-
-How this file keeps to that floor: float32 arithmetic when the model is float32 (G^{-1} is
-computed in float64, then rounded); the statistics as GEMMs (numpy turns x~^T x~ into a
-symmetric rank-k update; the per-neuron blocks are one GEMM nu^T @ [x~_i x~_i^T]_i); the
-preconditioning as a matmul with the stored inverse; no loop over neurons; and scratch arrays
-reused from step to step (fresh arrays above ~128 kB are new mmaps, and their page faults cost
-as much as the arithmetic here).
+What a step costs (the paper's MNIST net 784-64-64-64-10, batch N = 64; flops = 2 x
+multiply-adds, symmetric products counted once, D = fan-in + 1): the SGD step's matmuls 16 M;
+the input layer's x~^T x~ (eq. 22) 39 M and its preconditioning grad @ G^{-1} 79 M; the two
+hidden layers' per-neuron statistics (eq. 31) 18 M each; the rest about 2 M; so 172 M per step,
+10x SGD's, plus 5 M per step for the inverses refreshed every T = 100 steps. The
+preconditioning has no cheaper exact form: grad = Delta^T x~/N, so G^{-1} grad costs
+min(out, N) D^2 multiply-adds whichever way it is associated. `bench/rngd_floor.py` turns these
+flops into a time floor with numpy's measured GEMM speed, and the benchmark reports RNGD's step
+against it. The arithmetic lives in `fisher/rngd_blocks.py`: float32 when the model is float32
+(inverses in float64), the statistics as BLAS syrk (shared block, with the moving average in
+the same pass when scipy is installed) and as one GEMM over packed upper halves (per-neuron
+blocks, `fisher/packed.py`), arrays reused from step to step. `stats_every=k` (off by
+default) skips the statistics on all but every k-th batch.
 """
 from __future__ import annotations
 
@@ -53,7 +36,7 @@ import numpy as np
 
 from tinygrad_edu import is_grad_enabled
 from .fisher.closed_form import augment, nu
-from .fisher.spd import spd_inverse
+from .fisher.rngd_blocks import LayerBlocks
 from .optimizer import Optimizer, check_in_unit_interval, check_nonnegative
 
 
@@ -187,7 +170,7 @@ class RNGD(Optimizer):
         self._inputs: dict[int, list] = {}  # id(linear) -> its inputs x, as (rows, in) arrays
         self._preacts: dict[int, list] = {}  # id(linear) -> its outputs t = w^T x~, (rows, out)
         self._outputs: dict[int, tuple] = {}
-        self._scratch: dict[tuple, np.ndarray] = {}  # arrays reused from step to step
+        self._layer_blocks: dict[int, LayerBlocks] = {}  # id(linear) -> its metric's arithmetic
         self.activations: dict[int, tuple] = {}  # id(linear) -> (name, nu options)
         self._handles = [model.register_forward_pre_hook(self._on_model_call)]
         self._handles += [m.register_forward_hook(self._on_linear) for m in self.layers]
@@ -266,86 +249,32 @@ class RNGD(Optimizer):
         w = np.asarray(weight, dtype=np.float64)
         return w if bias is None else np.concatenate([w, np.asarray(bias)[:, None]], axis=1)
 
-    def _buffer(self, layer, name: str, shape: tuple, dtype) -> np.ndarray:
-        """A scratch array of `layer` kept between steps (new only when the shape changes)."""
-        key = (id(layer), name)
-        buf = self._scratch.get(key)
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = self._scratch[key] = np.empty(shape, dtype)
-        return buf
-
     def _recorded(self, layer, store: dict) -> np.ndarray:
         arrays = store[id(layer)]
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=0)
 
-    def _accumulate(self, layer, G: np.ndarray, lam: float) -> None:
-        """G <- lam G + (1 - lam) (batch RFIM + damping I), in place (eqs. 22, 31, 32).
+    def _blocks(self, layer, dtype) -> LayerBlocks:
+        """The storage and arithmetic of `layer`'s metric (made at its first step)."""
+        blocks = self._layer_blocks.get(id(layer))
+        if blocks is None or blocks.dtype != dtype:
+            per_neuron = self.uses_neuron_blocks(layer)
+            blocks = self._layer_blocks[id(layer)] = LayerBlocks(
+                layer.weight.shape[1] + (layer.bias is not None),
+                layer.weight.shape[0], per_neuron, dtype,
+                has_bias=layer.bias is not None)
+        return blocks
 
-        The same matrices as `batch_metric`, arranged as GEMMs on reused arrays: the factor
-        (1 - lam)/N is folded into the per-sample weights, so no (out, D, D) temporary is scaled.
+    def metric(self, layer) -> np.ndarray:
+        """The current metric of `layer` as full blocks (out or 1, D, D), in float64.
+
+        Why a method: per-neuron blocks are stored packed (their upper halves, see
+        fisher.packed), so `state[layer.weight]["G"]` is not a stack of matrices.
+
+        Example:
+            >>> # G = opt.metric(model.layers[0]); G.shape  # (1, 785, 785) for MNIST's input layer
         """
-        x = self._recorded(layer, self._inputs)
-        n, fan_in = x.shape
-        d, dtype = G.shape[-1], G.dtype
-        xt = self._buffer(layer, "xt", (n, d), dtype)  # x~ = (x, 1)
-        batch = self._buffer(layer, "batch", G.shape, dtype)
-        if self.uses_neuron_blocks(layer):
-            name, options = self.activations[id(layer)]
-            xt[:, :fan_in] = x
-            xt[:, fan_in:] = 1.0
-            coef = nu(name, self._recorded(layer, self._preacts), **options)  # (N, out), eq. 18
-            # (1 - lam) tr(G_batch,l) = (1 - lam)/N sum_i nu_il |x~_i|^2, for the damping
-            scaled_trace = (1 - lam) / n * (coef.T @ np.einsum("ij,ij->i", xt, xt))
-            weights = (coef.T * ((1 - lam) / n)).astype(dtype)  # (out, N)
-            # (1 - lam) mean_i nu_il x~_i x~_i^T for all neurons l at once (eq. 31), as GEMMs
-            if d <= 4 * len(G):  # one GEMM: weights (out, N) @ [x~_i x~_i^T]_i (N, D*D)
-                pairs = self._buffer(layer, "pairs", (n, d, d), dtype)
-                np.einsum("ia,ib->iab", xt, xt, out=pairs)  # x~_i x~_i^T (faster than multiply)
-                np.matmul(weights, pairs.reshape(n, d * d), out=batch.reshape(len(G), d * d))
-            else:  # wide inputs: (nu_l x~)^T x~ per neuron, with N*D*out memory, not N*D*D
-                weighted = self._buffer(layer, "weighted", (len(G), n, d), dtype)
-                np.einsum("li,ia->lia", weights, xt, out=weighted)
-                np.matmul(weighted.transpose(0, 2, 1), xt, out=batch)
-        else:
-            scale = float(np.sqrt((1 - lam) / (n * self.sigma ** 2)))  # a Python float: no upcast
-            np.multiply(x, scale, out=xt[:, :fan_in])
-            xt[:, fan_in:] = scale
-            np.matmul(xt.T, xt, out=batch[0])  # (1 - lam) x~^T x~ / (N sigma^2) (eq. 22)
-            scaled_trace = np.trace(batch[0])[None]
-        G *= lam  # moving average (eq. 32)
-        G += batch
-        damping = self.eps * scaled_trace / d + (1 - lam) * self.min_damping  # eps tr(G)/D
-        G.reshape(len(G), -1)[:, ::d + 1] += damping[:, None].astype(dtype)
-
-    def _refresh_inverse(self, layer, G: np.ndarray) -> np.ndarray:
-        """G^{-1}, computed in float64 and stored in G's dtype (every T steps, eq. 33 text)."""
-        try:
-            inverse = spd_inverse(G.astype(np.float64))
-        except np.linalg.LinAlgError:
-            inverse = None
-        if inverse is None or not np.all(np.isfinite(inverse)):
-            raise np.linalg.LinAlgError(
-                f"RNGD: the metric of {layer!r} is singular (e.g. an input feature that "
-                f"is always 0, or dead units); use eps > 0 (the paper's eps=1e-2) or "
-                f"min_damping > 0")
-        inverse += inverse.swapaxes(-1, -2)  # G is symmetric; keep G^{-1} exactly so
-        inverse *= 0.5
-        return inverse.astype(G.dtype)
-
-    def _direction(self, layer, G_inv: np.ndarray, dtype) -> np.ndarray:
-        """The relative natural gradient G_l^{-1} dE/dw_l of every neuron, shape (out, D)."""
-        w, b = layer.weight, layer.bias
-        fan_in = w.shape[1]
-        grad = self._buffer(layer, "grad", (len(w.data), G_inv.shape[-1]), dtype)
-        grad[:, :fan_in] = 0.0 if w.grad is None else w.grad.data  # rows (dE/dw_l, dE/db_l)
-        if b is not None:
-            grad[:, fan_in] = 0.0 if b.grad is None else b.grad.data
-        direction = self._buffer(layer, "direction", grad.shape, dtype)
-        if len(G_inv) > 1:  # per neuron: G_l^{-1} times row l, for all l in one batched matmul
-            np.matmul(G_inv, grad[:, :, None], out=direction[:, :, None])
-        else:  # shared symmetric block: the rows g_l^T G^{-1} = (G^{-1} g_l)^T in one GEMM
-            np.matmul(grad, G_inv[0], out=direction)
-        return direction
+        st = self.state[layer.weight]
+        return self._blocks(layer, st["G"].dtype).full(st["G"])
 
     # ------------------------------------------------------------------ step
     def step(self, closure=None):
@@ -371,26 +300,31 @@ class RNGD(Optimizer):
                                    "no_grad()) before backward() and step()")
             st = self.state.setdefault(w)
             dtype = np.result_type(w.data.dtype, np.float32)  # float32 model: float32 metric
+            blocks = self._blocks(layer, dtype)
             if "G" not in st:
-                blocks = len(w.data) if self.uses_neuron_blocks(layer) else 1
-                d = w.shape[1] + (b is not None)
-                st["G"] = np.zeros((blocks, d, d), dtype)  # the first batch overwrites it
+                st["G"] = blocks.new_metric()  # zeros: the first batch replaces them
                 st["step"] = st["batches"] = 0
-            elif st["G"].dtype != dtype:  # e.g. a float64 state loaded into a float32 model
-                st["G"] = st["G"].astype(dtype)
+            elif st["G"].dtype != dtype or st["G"].shape != blocks.metric_shape:
+                st["G"] = blocks.stored(st["G"])  # e.g. a float64 state, or full blocks
                 st["G_inv"] = st["G_inv"].astype(dtype)
             if st["step"] % self.stats_every == 0:
                 seen = st.get("batches")  # absent in a state saved before the bias correction
                 decay = corrected_decay(lam, seen)
-                self._accumulate(layer, st["G"], decay)
+                coef = None
+                if blocks.per_neuron:
+                    name, options = self.activations[id(layer)]
+                    coef = blocks.coefficients(name, options, self._recorded(layer, self._preacts))
+                blocks.accumulate(st["G"], self._recorded(layer, self._inputs), coef, decay,
+                                  self.eps, self.min_damping, self.sigma)
                 if seen is not None:
                     st["batches"] = seen + 1
                 st["unseen"] = decay * st.get("unseen", 0.0) + (1.0 - decay)
             if st["step"] % self.T == 0 or st.get("unseen", 0.0) > self._unseen_limit:
-                st["G_inv"] = self._refresh_inverse(layer, st["G"])  # eq. 33 text
+                st["G_inv"] = blocks.inverse(st["G"], layer)  # eq. 33 text
                 st["unseen"] = 0.0
             st["step"] += 1
-            direction = self._direction(layer, st["G_inv"], dtype)
+            direction = blocks.direction(st["G_inv"], None if w.grad is None else w.grad.data,
+                                         None if b is None or b.grad is None else b.grad.data)
             if mom:
                 if "momentum_buffer" not in st:
                     st["momentum_buffer"] = np.zeros_like(direction)
@@ -398,7 +332,7 @@ class RNGD(Optimizer):
                 buf *= mom  # v = m v + d
                 buf += direction
                 direction = buf
-            update = self._buffer(layer, "update", direction.shape, dtype)
+            update = blocks.scratch("update", direction.shape)
             np.multiply(direction, lr, out=update)
             np.subtract(w.data, update[:, :w.shape[1]], out=w.data, casting="same_kind")  # eq. 33
             if b is not None and b.requires_grad:  # the bias is w_l's last entry

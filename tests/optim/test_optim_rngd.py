@@ -63,10 +63,10 @@ def test_mlp_blocks_equal_the_autodiff_rfim(float64, activation):
     options = {"relu": dict(omega=0.1)}.get(activation, {})
     for layer, inp, (w, b) in [(lin[0], x, before[0]), (lin[1], h1, before[1])]:
         auto = fisher.layer_rfim_autodiff(w, b, inp, activation, **options)
-        G = opt.state[layer.weight]["G"]
+        G = opt.metric(layer)
         np.testing.assert_allclose(fisher.block_diag(G), auto, atol=1e-8)
     # the logit layer (no activation after it) uses the linear RFIM: one shared block (eq. 22)
-    G_last = opt.state[lin[2].weight]["G"]
+    G_last = opt.metric(lin[2])
     assert G_last.shape == (1, 4, 4)
     np.testing.assert_allclose(fisher.block_diag(np.repeat(G_last, 2, axis=0)),
                                fisher.layer_rfim_autodiff(*before[2], h2, "linear"), atol=1e-8)
@@ -98,7 +98,7 @@ def test_moving_average_and_lazy_inverse(float64):
         opt.step()
         moment = 0.5 * moment + 0.5 * batch
         expected = moment / (1 - 0.5 ** (step + 1))
-        np.testing.assert_allclose(opt.state[layer.weight]["G"], expected, atol=1e-12)
+        np.testing.assert_allclose(opt.metric(layer), expected, atol=1e-12)
         invs.append(opt.state[layer.weight]["G_inv"].copy())
     np.testing.assert_array_equal(invs[1], invs[0])
     np.testing.assert_array_equal(invs[2], invs[0])
@@ -282,7 +282,7 @@ def test_stats_every_k_averages_every_kth_batch_with_lam_to_the_k(float64):
         if step % 3 == 0:
             moment, count = 0.7 ** 3 * moment + (1 - 0.7 ** 3) * batch, count + 1
         expected = moment / (1 - 0.7 ** (3 * count))  # bias-corrected over the batches taken
-        np.testing.assert_allclose(opt.state[layer.weight]["G"], expected, atol=1e-12)
+        np.testing.assert_allclose(opt.metric(layer), expected, atol=1e-12)
         assert not np.array_equal(layer.weight.data, before)
     # G^{-1} was refreshed at step 6 from the G of step 6
     np.testing.assert_allclose(opt.state[layer.weight]["G_inv"], np.linalg.inv(expected),
