@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default="examples_out", help="folder for the pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of data and weights")
     args = parser.parse_args(argv)
-    n, epochs = (400, 8) if args.quick else (1000, 15)
+    n, epochs = (300, 6) if args.quick else (1000, 15)
     X, y = make_shapes(n, size=12, n_classes=4, seed=args.seed)
     X_val, y_val = make_shapes(300, size=12, n_classes=4, seed=args.seed + 1)
     histories, sizes = {}, {}
