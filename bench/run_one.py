@@ -33,9 +33,13 @@ def set_thread_env(threads: int) -> None:
 def _build(workload: str, impl: str, threads: int) -> Callable[[], float]:
     """Import the implementation module lazily (torch only in torch children) and build a step."""
     from tinygrad_edu.bench.problems import make_problem
-    from tinygrad_edu.bench.workloads import NUMPY, TINYGRAD, TINYGRAD_SGD, TORCH, TORCH_CELL
+    from tinygrad_edu.bench.workloads import (NUMPY, NUMPY_GEMM, TINYGRAD, TINYGRAD_SGD, TORCH,
+                                              TORCH_CELL)
 
     problem = make_problem(workload)
+    if impl == NUMPY_GEMM:
+        from tinygrad_edu.bench import rngd_floor
+        return rngd_floor.build()
     if impl == NUMPY:
         from tinygrad_edu.bench import impl_numpy
         return impl_numpy.build(workload, problem, threads)
