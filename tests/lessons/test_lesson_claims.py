@@ -194,3 +194,26 @@ def test_regions_one_layer_is_zaslavsky_and_montufar_is_reached():
         k = m // 2
         count = viz.linear_regions(linear_regions.montufar_network(m, depth), (0, 1, 0, 1)).count
         assert count >= (k * k) ** (depth - 1) * sum(comb(m, i) for i in range(3))
+
+
+def test_bptt_and_conv_sums_match_torch(torch):
+    from tinygrad_edu.lessons import weight_sharing
+    rng = np.random.default_rng(7)
+    W_ih, W_hh, b = rng.normal(size=(4, 2)), 0.5 * rng.normal(size=(4, 4)), rng.normal(size=4)
+    xs, ys = rng.normal(size=(9, 2)), rng.normal(size=(9, 4))
+    tih, thh = torch.tensor(W_ih, requires_grad=True), torch.tensor(W_hh, requires_grad=True)
+    h, loss = torch.zeros(4, dtype=torch.float64), 0.0
+    for x, y in zip(xs, ys):
+        h = torch.tanh(tih @ torch.tensor(x) + thh @ h + torch.tensor(b))
+        loss = loss + 0.5 * ((h - torch.tensor(y)) ** 2).sum()
+    loss.backward()
+    dW_ih, dW_hh = weight_sharing.rnn_bptt(W_ih, W_hh, b, xs, ys)
+    np.testing.assert_allclose(dW_ih, tih.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(dW_hh, thh.grad.numpy(), atol=1e-12)
+    x, w, g = rng.normal(size=(2, 7, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=(3, 5, 3))
+    tx, tw = torch.tensor(x[None], requires_grad=True), torch.tensor(w, requires_grad=True)
+    (torch.nn.functional.conv2d(tx, tw) * torch.tensor(g[None])).sum().backward()
+    dw, dx = weight_sharing.conv_grads_by_loops(x, w, g)
+    np.testing.assert_allclose(dw, tw.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(dx, tx.grad.numpy()[0], atol=1e-12)
+    np.testing.assert_allclose(weight_sharing.full_correlation_with_rot180(g, w), dx, atol=1e-12)

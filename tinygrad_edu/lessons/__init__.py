@@ -29,6 +29,7 @@ LESSONS = {
     "momentum": "heavy ball, Nesterov, AdaGrad and Adam on an ill-conditioned quadratic",
     "weight_decay": "weight decay shrinks along Hessian eigendirections by lambda_i/(lambda_i+mu)",
     "batchnorm_dropout": "batch norm's statistics and scale invariance; dropout's unbiased mask",
+    "weight_sharing": "a shared weight's gradient sums over its uses: BPTT in nn.RNN, conv kernels",
     "rnn_gradients": "RNN gradients vanish or explode with the spectral norm of W",
     "lstm_vs_rnn": "an LSTM remembers across a long gap where a plain RNN does not",
     "linear_autoencoder_pca": "a linear autoencoder learns the PCA subspace",
