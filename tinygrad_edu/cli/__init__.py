@@ -114,7 +114,10 @@ def main(argv=None) -> int:
     try:
         return _dispatch(argv)
     except CliError as error:
-        print(f"{prog}: error: {error}", file=sys.stderr)
+        message = str(error)
+        if name and name not in FORWARDED:       # point at the subcommand's own help
+            message = message.replace("(see tinygrad-edu --help)", f"(see {prog} --help)")
+        print(f"{prog}: error: {message}", file=sys.stderr)
         return 2
     except ValueError as error:      # bad values caught by the library (expression, --set, ...)
         print(f"{prog}: error: {_one_line(error)}", file=sys.stderr)

@@ -28,6 +28,7 @@ class Result:
 
     @property
     def parameters(self) -> int:
+        """The number of trained scalars (the table's "parameters" column)."""
         return self.model.num_parameters()
 
 

@@ -120,7 +120,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int 
         >>> from tinygrad_edu import nn, optim
         >>> from tinygrad_edu.data import make_moons
         >>> X, y = make_moons(200, noise=0.1, seed=0)
-        >>> nn.init.manual_seed(0)
+        >>> _ = nn.init.manual_seed(0)          # the initial weights
         >>> model = nn.MLP([2, 16, 16, 2])
         >>> history = fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters(), lr=0.03),
         ...               (X, y), epochs=30, metrics=["accuracy"], seed=0, progress=False)
