@@ -217,3 +217,25 @@ def test_bptt_and_conv_sums_match_torch(torch):
     np.testing.assert_allclose(dw, tw.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(dx, tx.grad.numpy()[0], atol=1e-12)
     np.testing.assert_allclose(weight_sharing.full_correlation_with_rot180(g, w), dx, atol=1e-12)
+
+
+def test_dropout_is_unbiased_and_identity_in_eval():
+    import tinygrad_edu
+    tinygrad_edu.manual_seed(3)
+    drop, x, p = nn.Dropout(0.25), np.linspace(0.5, 1.5, 40), 0.25
+    outs = np.array([drop(Tensor(x)).data for _ in range(4000)])
+    assert abs(np.mean(outs == 0) - p) < 0.01
+    np.testing.assert_allclose(outs[outs != 0], np.broadcast_to(x / (1 - p), outs.shape)[outs != 0])
+    assert np.max(np.abs(outs.mean(axis=0) - x) / x) < 5 * np.sqrt(p / ((1 - p) * 4000))
+    drop.eval()
+    np.testing.assert_array_equal(drop(Tensor(x)).data, x)
+
+
+def test_gradient_structure_identity_after_training():
+    x = np.random.default_rng(2).normal(size=(6, 3))
+    model = gradient_structure.relu_net([3, 8, 8, 1], bias=False, leaky=True)
+    before = [p.data.copy() for p in model.parameters()]
+    gradient_structure.train_briefly(model, x, 30, seed=0)
+    assert any(np.max(np.abs(p.data - b)) > 1e-3 for p, b in zip(model.parameters(), before))
+    lhs, rhs = gradient_structure.weight_sum(model, x)
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-10, atol=1e-12)
