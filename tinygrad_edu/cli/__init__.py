@@ -58,6 +58,7 @@ def run_lesson(lesson_args) -> int:
     return lessons_main(lesson_args)
 
 
+OWN_COMMANDS = ("tour", "train", "graph", "backprop", "regions", "demo")
 # Subcommands whose options belong to another command line: everything after the name is theirs.
 FORWARDED = {"bench": run_bench, "lesson": run_lesson}
 
@@ -115,7 +116,7 @@ def main(argv=None) -> int:
         return _dispatch(argv)
     except CliError as error:
         message = str(error)
-        if name and name not in FORWARDED:       # point at the subcommand's own help
+        if name in OWN_COMMANDS:                 # point at the subcommand's own help
             message = message.replace("(see tinygrad-edu --help)", f"(see {prog} --help)")
         print(f"{prog}: error: {message}", file=sys.stderr)
         return 2
