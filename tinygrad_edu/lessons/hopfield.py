@@ -44,7 +44,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     rises = float(np.max(np.diff(trace, axis=0)))
     n = 300 if quick else 400
     trials = 2
-    loads = [0.05, 0.1, 0.138, 0.2, 0.3] if quick else \
+    loads = [0.02, 0.05, 0.1, 0.138, 0.2, 0.3] if quick else \
         [0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.138, 0.16, 0.18, 0.2, 0.25, 0.3]
     curve = capacity_experiment(n, loads, trials=trials, seed=seed)
     bound = capacity_bound(n)
@@ -71,7 +71,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     figure = plot_lines(out_dir, "hopfield_capacity.svg",
                         {"overlap with the pattern": (curve["loads"], curve["overlap"]),
                          "fraction of stable patterns": (curve["loads"], curve["stable"]),
-                         "s/n = 0.138": ([0.138, 0.138], [0, 1])},
+                         "s/n = 0.138": ([0.138, 0.138], [0, 1]),
+                         "s = n / (2 log2 n)": ([bound / n, bound / n], [0, 1])},
                         xlabel="load s/n", ylabel="fraction", title=f"Hopfield capacity, n = {n}")
     return {"energy_max_rise": rises, "n": n, **curve, "bound": bound,
             "stable_at_bound": at_bound["stable"][0], "checks": checks, "ok": all_hold(checks),
