@@ -230,3 +230,23 @@ def test_graph_works_without_the_system_graphviz(capsys, tmp_path, monkeypatch):
                        str(tmp_path / "o"))
     assert code == 0, err
     assert (tmp_path / "o" / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ctrl_c_during_the_tour_is_one_line_and_exit_130(capsys, tmp_path, monkeypatch):
+    import os
+    import signal
+    from tinygrad_edu.cli import tour_runs
+    real = tour_runs.fit
+
+    def fit_pressing_ctrl_c(*args, **kwargs):
+        loss_fn = args[1]
+
+        def pressing(out, target):
+            os.kill(os.getpid(), signal.SIGINT)
+            return loss_fn(out, target)
+        return real(args[0], pressing, *args[2:], **kwargs)
+    monkeypatch.setattr(tour_runs, "fit", fit_pressing_ctrl_c)
+    code, out, err = run(capsys, "tour", "--quick", "--out", str(tmp_path))
+    assert code == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert not (tmp_path / "index.html").exists()

@@ -58,6 +58,8 @@ def run(args) -> int:
     try:
         for train in tour_runs.RUNS:
             result = train(args.seed, args.quick, progress)
+            if result.history.interrupted:      # Ctrl-C stopped fit: stop the tour too
+                raise KeyboardInterrupt
             results.append(result)
             advance(f"{result.short} trained in {result.seconds:.1f} s")
         pictures = tour_pictures.small_network(out, args.seed)
