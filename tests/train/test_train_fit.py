@@ -109,6 +109,9 @@ def test_fit_takes_the_projects_data_loader():
     history = fit(model, F.cross_entropy, optim.Adam(model.parameters(), lr=0.02), loader,
                   epochs=15, metrics=["accuracy"], progress=False)
     assert history["loss"][-1] < history["loss"][0]
+    with pytest.raises(TypeError, match="TensorDataset.*one example per item.*DataLoader"):
+        fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1),
+            data.TensorDataset(Tensor(X), Tensor(y)), progress=False)
 
 
 def test_a_shuffled_run_is_reproducible_with_a_seed_and_differs_without_the_same_seed():

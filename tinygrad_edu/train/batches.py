@@ -64,6 +64,11 @@ class Batches:
                 raise TypeError(f"{owner}: data must be (X, y) arrays or Tensors, or an iterable "
                                 f"of (x, y) batches such as a DataLoader; got "
                                 f"{type(data).__name__}")
+            if hasattr(data, "__getitem__") and not isinstance(data, (list, tuple)) \
+                    and not hasattr(data, "batch_size"):
+                raise TypeError(f"{owner}: got a {type(data).__name__}, which gives one example per "
+                                f"item, not batches; wrap it: DataLoader(dataset, batch_size=32, "
+                                f"shuffle=True) from tinygrad_edu.utils.data")
             self.arrays = None
             self.source = data
             self.one_shot = iter(data) is data      # a generator: it can be walked only once
