@@ -37,35 +37,30 @@ def whitening(x: np.ndarray, rel_tol: float = 1e-6):
 
 
 def save_curves(folder: str, name: str, curves: dict, ylabel: str = "training cost",
-                xlabel: str = "epoch", logy: bool = True) -> list[str]:
-    """Write curves {label: values} as CSV, and as PNG when matplotlib is installed."""
+                title: str | None = None, formats=("svg", "png")) -> list[str]:
+    """Write curves {label: values per epoch} as CSV and as a log-scale plot (viz).
+
+    The plot is `viz.plot_training_curves` with one panel, `ylabel`, and one line per label;
+    values <= 0 (a cost that rounded to 0) cannot go on a log axis and are left out.
+    """
+    from tinygrad_edu import viz
     os.makedirs(folder, exist_ok=True)
     labels = list(curves)
     length = max(len(v) for v in curves.values())
     csv_path = os.path.join(folder, name + ".csv")
     with open(csv_path, "w") as f:
-        f.write(",".join([xlabel] + labels) + "\n")
+        f.write(",".join(["epoch"] + labels) + "\n")
         for i in range(length):
             row = [str(i + 1)] + [f"{curves[k][i]:.6g}" if i < len(curves[k]) else ""
                                   for k in labels]
             f.write(",".join(row) + "\n")
+    runs = {}
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=np.float64)
+        runs[label] = {ylabel: np.where(values > 0, values, np.nan)}
     written = [csv_path]
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return written
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for k in labels:
-        ax.plot(np.arange(1, len(curves[k]) + 1), curves[k], label=k)
-    if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    fig.tight_layout()
-    png = os.path.join(folder, name + ".png")
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
-    return written + [png]
+    for ext in formats:
+        path = os.path.join(folder, f"{name}.{ext}")
+        viz.plot_training_curves(runs, path, metrics=[ylabel], title=title, log_y=True)
+        written.append(path)
+    return written

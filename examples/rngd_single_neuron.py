@@ -1,12 +1,19 @@
 """Reproduce seed 001 Sec. 5.1: one sigmoid neuron (logistic regression) on "3" vs "5".
 
-Four methods (Sun & Nielsen 2016, Fig. 4):
-    GD        gradient descent on the raw pixels (A = I, a = 0 in eq. 28)
-    WhiteGD   gradient descent on whitened pixels z = A (x - a)
-    NGD       relative natural gradient, eq. 30: theta -= lr (g^y + eps tr(g^y)/D I)^-1 grad L
-    WhiteNGD  both
-each with a constant learning rate in {1e-2, 1e-1, 1, 10, 100} and momentum in {0, 0.8}; for each
-method the configuration with the lowest final training cost is kept and its curve plotted.
+The model is eq. 28: p(y = 1) = sigm(theta^T z), z = (A (x - a), 1), trained on the average
+cross-entropy (eq. 29) from theta = 0 by "a gradient descent optimizer with constant learning
+rate and momentum". The four methods, exactly as Sec. 5.1 lists them (`METHODS`):
+    GD        fixes A = I, a = 0, and applies gradient descent
+    WhiteGD   pre-computes the whitening A, a (zero mean, unit covariance except on singular
+              directions, which are dropped), then gradient descent
+    NGD       fixes A = I, a = 0, and updates theta by eq. 30:
+              theta -= lr (g^y(theta) + eps I)^-1 grad L, with g^y the mini-batch's
+              mean sigm(1 - sigm) z z^T (eq. 14) and eps = 1e-2 tr(g^y)/D
+    WhiteNGD  whitening and eq. 30
+Momentum (heavy ball) acts on the step each method computes. Grid: learning rate in {1e-2,
+1e-1, 1, 10, 100} x momentum in {0, 0.8}; for each method the configuration with the lowest
+training cost after the last epoch is kept, and its curve (averaged over --runs mini-batch
+orders) is plotted on a log scale with `viz.plot_training_curves`.
 
 Data: scikit-learn's 8x8 digits by default (pip install "tinygrad_edu[examples]"), or real MNIST
 with --mnist DIR (the four IDX files). Run `python examples/rngd_single_neuron.py --quick` for a
@@ -30,7 +37,9 @@ import tinygrad_edu  # noqa: E402
 from tinygrad_edu import Tensor, no_grad  # noqa: E402
 from rngd_data import load, save_curves, whitening  # noqa: E402
 
-METHODS = ("GD", "WhiteGD", "NGD", "WhiteNGD")
+# name -> (whitened inputs?, eq. 30 natural gradient?), seed 001 Sec. 5.1
+METHODS = {"GD": (False, False), "WhiteGD": (True, False), "NGD": (False, True),
+           "WhiteNGD": (True, True)}
 LRS = (1e-2, 1e-1, 1.0, 10.0, 100.0)
 MOMENTA = (0.0, 0.8)
 
@@ -42,10 +51,14 @@ def binary_pair(x, y, a: int, b: int):
 
 
 def cost(model, x, y) -> float:
-    """Average cross-entropy (eq. 29) on the whole set."""
+    """Average cross-entropy (eq. 29) on the whole set, from the logit theta^T z.
+
+    -ln sigm(s) = ln(1 + exp(-s)) written with logaddexp, so a cost of 1e-30 stays 1e-30
+    instead of rounding to 0 through sigm(s) = 1 (the curves are drawn on a log scale).
+    """
     with no_grad():
-        loss = nn.functional.binary_cross_entropy(model(Tensor(x)).reshape(-1), Tensor(y))
-    value = float(loss.data)
+        logit = model[0](Tensor(x)).data.reshape(-1).astype(np.float64)
+    value = float(np.mean(np.logaddexp(0.0, np.where(y > 0.5, -logit, logit))))
     return value if np.isfinite(value) else float("inf")
 
 
@@ -54,8 +67,9 @@ def train(method: str, lr: float, momentum: float, x, y, epochs: int, batch: int
     model = nn.Sequential(nn.Linear(x.shape[1], 1), nn.Sigmoid())
     model[0].weight.data[...] = 0.0  # theta = 0: every method starts from the same point
     model[0].bias.data[...] = 0.0
-    if method.endswith("NGD"):
-        opt = optim.RNGD(model, lr=lr, lam=0.0, T=1, eps=1e-2, momentum=momentum)  # eq. 30
+    if METHODS[method][1]:  # eq. 30: this batch's metric (lam = 0), inverted at every step
+        # min_damping: a floor of 1e-8 (eps tr(g)/D is ~1e-3 here) for when sigm saturates
+        opt = optim.RNGD(model, lr=lr, lam=0.0, T=1, eps=1e-2, momentum=momentum)
     else:
         opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     rng = np.random.default_rng(seed)
@@ -82,7 +96,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3, help="curves are averaged over runs "
                         "(different mini-batch orders); the paper uses 10")
-    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=50, help="mini-batch size, 0 for the "
+                        "full batch (the paper does not state it; its curves average 10 runs)")
     parser.add_argument("--pair", default="3,5", help="the two digits, e.g. 4,9")
     parser.add_argument("--mnist", default=None, help="folder with the MNIST IDX files")
     parser.add_argument("--out", default="rngd_out", help="folder for the CSV/PNG curves")
@@ -93,6 +108,7 @@ def main(argv=None):
     a, b = (int(v) for v in args.pair.split(","))
     x_train, y_train, _, _ = load(args.mnist)
     x, y = binary_pair(x_train, y_train, a, b)
+    args.batch_size = args.batch_size or len(x)
     A, mean = whitening(x)
     inputs = {"raw": x, "white": (x - mean) @ A.T}
     print(f"{len(x)} training images of {a} vs {b}, {x.shape[1]} pixels "
@@ -105,7 +121,7 @@ def main(argv=None):
     configs = list(itertools.product(METHODS, LRS, MOMENTA))
     results = {}
     for method, lr, mom in tqdm(configs, desc="configurations"):
-        data = inputs["white" if method.startswith("White") else "raw"]
+        data = inputs["white" if METHODS[method][0] else "raw"]
         with np.errstate(over="ignore", invalid="ignore"):  # diverging lrs are part of the grid
             runs = [train(method, lr, mom, data, y, args.epochs, args.batch_size, seed)
                     for seed in range(args.runs)]
@@ -125,7 +141,8 @@ def main(argv=None):
     for method, lr, mom, final, err, cost10, reach in rows:
         print(f"{method:10s} {lr:6g} {mom:4g} {final:11.4g} {cost10:10.4g} "
               f"{str(reach if reach else '-'):>14s} {err:11.2%}")
-    files = save_curves(args.out, f"rngd_single_neuron_{a}v{b}", best)
+    title = f"{a} vs {b}: one sigmoid neuron, mean of {args.runs} runs"
+    files = save_curves(args.out, f"rngd_single_neuron_{a}v{b}", best, title=title)
     print("curves written to: " + ", ".join(files))
     return rows
 
