@@ -56,7 +56,8 @@ def as_array(data, dtype=None, copy: bool = False, op: str = "Tensor",
     else:
         array, found = _from_python(prefix, data, tensors_ok)
         if dtype is None and array.dtype.kind == "f":
-            array = array.astype(np.result_type(_DEFAULT["float"], *found), copy=False)
+            with np.errstate(over="ignore"):        # 1e300 becomes inf in float32, as in PyTorch
+                array = array.astype(np.result_type(_DEFAULT["float"], *found), copy=False)
     if dtype is not None and array.dtype != dtype:
         if dtype.kind in "iub" and array.dtype.kind in "fc" and not np.isfinite(array).all():
             raise ValueError(f"{prefix}cannot convert NaN or infinity to the integer dtype {dtype}; "
