@@ -189,6 +189,25 @@ def backprop_table(loss, gradient=None) -> str:
 _LINEAR_WORDS = ("delta W", "delta^T x", "delta summed over the batch")
 
 
+def step_lines(step, k, n, precision=None):
+    """The text of step k of n (a list of lines): the op, the delta, the rule, what was sent."""
+    fmt = one_line if precision is None else (lambda a: one_line(a, precision))
+    args = ", ".join(title(t) for t in step.inputs)
+    lines = [f"step {k} of {n}: {title(step.output)} = {step.op}({args})",
+             f"    delta({title(step.output)}) = {fmt(step.grad_output)}",
+             f"    local derivative: {step.rule}"]
+    for i, (t, g, total) in enumerate(zip(step.inputs, step.grad_inputs, step.totals)):
+        if g is None:
+            continue
+        how = f" = {_LINEAR_WORDS[i]}" if step.op == "Linear" and i < 3 else ""
+        name = f"dL/d{title(t)}" if step.op == "Linear" and i == 1 else f"delta({title(t)})"
+        line = f"    {name} += {fmt(g)}{how}"
+        if total is not g:
+            line += f"   (sum of both paths so far: {fmt(total)})"
+        lines.append(line)
+    return lines
+
+
 def backprop_text(loss, gradient=None) -> str:
     """`print_backprop`'s text, returned instead of printed."""
     steps = list(backprop_steps(loss, gradient))
@@ -197,20 +216,7 @@ def backprop_text(loss, gradient=None) -> str:
              "derivative and adds the result to the delta of each input; a tensor used twice gets",
              "the sum. At a weight W of a layer z = x W^T + b: dL/dW = delta^T x.", ""]
     for k, step in enumerate(steps, 1):
-        args = ", ".join(title(t) for t in step.inputs)
-        lines.append(f"step {k} of {len(steps)}: {title(step.output)} = {step.op}({args})")
-        lines.append(f"    delta({title(step.output)}) = {one_line(step.grad_output)}")
-        lines.append(f"    local derivative: {step.rule}")
-        for i, (t, g, total) in enumerate(zip(step.inputs, step.grad_inputs, step.totals)):
-            if g is None:
-                continue
-            how = f" = {_LINEAR_WORDS[i]}" if step.op == "Linear" and i < 3 else ""
-            name = f"dL/d{title(t)}" if step.op == "Linear" and i == 1 else f"delta({title(t)})"
-            line = f"    {name} += {one_line(g)}{how}"
-            if total is not g:
-                line += f"   (sum of both paths so far: {one_line(total)})"
-            lines.append(line)
-        lines.append("")
+        lines += step_lines(step, k, len(steps)) + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -272,4 +278,3 @@ def draw_backprop(loss, step: int, gradient=None, **options):
         raise ValueError(f"viz.draw_backprop: this graph has {done if current else 0} backprop "
                          f"steps, asked for step {step}")
     return draw_graph(loss, grads=arrived, highlight=current.output.grad_fn, **options)
-

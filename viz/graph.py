@@ -93,10 +93,45 @@ def _every_gradient(roots, tensors, ops, grads):
     return found
 
 
+BIG = 300          # ops: from here leaves used twice are drawn per use, so dot stays fast
+
+
+def number_nodes(order, ops, tensors, constants_per_use=True, leaves_per_use=False):
+    """Stable node ids: tensors t0, t1, ... as the ops that use and make them ran, ops op0, ...
+
+    Returns (copies {id(tensor): [its node ids]}, op_ids {node: id}, uses {node: [input ids]},
+    drawn [(id, tensor)] for every tensor node). A per-use constant (and with
+    `leaves_per_use` every leaf) gets a fresh node at each use.
+    """
+    copies, uses, drawn = {}, {}, []
+
+    def new_id(t):
+        tid = f"t{len(drawn)}"
+        drawn.append((tid, t))
+        copies.setdefault(id(t), []).append(tid)
+        return tid
+
+    for node in order:
+        ids = []
+        for t in node.inputs or ():
+            if (constants_per_use and _per_use(t)) or (leaves_per_use and t.grad_fn is None):
+                ids.append(new_id(t))
+            else:
+                ids.append(copies[id(t)][0] if id(t) in copies else new_id(t))
+        uses[node] = ids
+        for t in ops[node]:
+            if id(t) not in copies:
+                new_id(t)
+    for t in tensors:                                       # roots that are leaves
+        if id(t) not in copies:
+            new_id(t)
+    return copies, {node: f"op{i}" for i, node in enumerate(order)}, uses, drawn
+
+
 def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: str = "LR",
                cluster: bool = True, regions=None, grads=None, highlight=None,
                precision: int = PRECISION, constants_per_use: bool = True, collapse=None,
-               _grad_one_line: bool = False) -> Picture:
+               leaves_per_use=None, _grad_one_line: bool = False) -> Picture:
     """Draw the graph that ends in `root` (a Tensor, or a list of Tensors) as a Digraph.
 
     Why: seeing the ops, the values and the gradients side by side is how backprop
@@ -136,6 +171,9 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         constants_per_use: draw a one-value unnamed constant once per op that uses it, so
             no long edges run across the picture to one shared node.
         collapse: None, or the region depth from which regions are drawn as one box each.
+        leaves_per_use: draw every leaf (weights, inputs) once per op that uses it; by
+            default only for graphs of more than 300 ops, where long fan-out edges would make
+            Graphviz's layout take minutes.
 
     Returns:
         a `graphviz.Digraph` (shows inline in Jupyter); `.source` is the DOT text.
@@ -164,34 +202,10 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
     order = sorted(ops, key=lambda node: node.seq)          # the order the ops ran
     shown = _every_gradient(roots, tensors, ops, grads) if show_grad else None
 
-    # stable ids: number tensors as the ops that use and make them ran; a per-use constant
-    # gets a fresh id at each use
-    tensor_ids, uses, drawn = {}, {}, []            # drawn: (id, tensor) of each tensor node
-    per_use = set()
-
-    def new_id(t):
-        tid = f"t{len(drawn)}"
-        drawn.append((tid, t))
-        return tid
-
-    for node in order:
-        ids = []
-        for t in node.inputs or ():
-            if constants_per_use and _per_use(t):
-                ids.append(new_id(t))
-                per_use.add(id(t))
-            else:
-                if id(t) not in tensor_ids:
-                    tensor_ids[id(t)] = new_id(t)
-                ids.append(tensor_ids[id(t)])
-        uses[node] = ids
-        for t in ops[node]:
-            if id(t) not in tensor_ids:
-                tensor_ids[id(t)] = new_id(t)
-    for t in tensors:                                       # roots that are leaves
-        if id(t) not in tensor_ids and id(t) not in per_use:
-            tensor_ids[id(t)] = new_id(t)
-    op_ids = {node: f"op{i}" for i, node in enumerate(order)}
+    if leaves_per_use is None:
+        leaves_per_use = len(order) > BIG
+    copies, op_ids, uses, drawn = number_nodes(order, ops, tensors, constants_per_use, leaves_per_use)
+    tensor_ids = {key: ids[0] for key, ids in copies.items()}
 
     # which cluster each op and each tensor goes to (None: top level)
     placement = place_ops([node.seq for node in order],
@@ -209,12 +223,15 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
             if t.grad_fn is None and kind(t)[1] == "parameter":
                 where[tensor_ids[id(t)]] = common_region(placement, consumers.get(id(t), [None]))
         for tid, t in drawn:                                # a per-use constant sits by its op
-            if tid not in where and constants_per_use and _per_use(t):
+            if len(copies[id(t)]) > 1 or (constants_per_use and _per_use(t)):
                 where[tid] = next((where[op_ids[n]] for n in order if tid in uses[n]), None)
     boxes = _collapsed(placement, collapse) if placement is not None and collapse is not None else {}
 
     # defaults suit the tensor records; op nodes override shape, colour and size
-    graph = Picture(name="autograd", graph_attr={"rankdir": rankdir},
+    graph_attr = {"rankdir": rankdir}
+    if len(order) > BIG:                    # fewer network-simplex rounds: seconds, not minutes
+        graph_attr.update(nslimit="0.1", nslimit1="0.1")
+    graph = Picture(name="autograd", graph_attr=graph_attr,
                     node_attr={"shape": "record", "style": "filled", "fontname": "Helvetica",
                                "fontsize": "10"},
                     edge_attr={"arrowsize": "0.6"})
