@@ -100,6 +100,36 @@ def gru_gates(xp, hp, h, hidden):
     return n + z * (h - n)
 
 
+# ---------------------------------------------------------------- gates as separate nodes (viz)
+
+def _named(t, name):
+    t.name = name
+    return t
+
+
+def lstm_gate_view(z, c, hidden):
+    """The LSTM step with each gate its own named graph node, for pictures (`viz.draw_recurrent`).
+
+    Same maths as `lstm_gates` (seed 002 sec. 8), written gate by gate so a drawn graph shows
+    i, f, g, o, the new cell c and the new state h. Slower than the fused primitive: it is for
+    looking at, the default path stays fused. Returns (h', c').
+    """
+    i = _named(z[:, :hidden].sigmoid(), "i (input gate)")
+    f = _named(z[:, hidden:2 * hidden].sigmoid(), "f (forget gate)")
+    g = _named(z[:, 2 * hidden:3 * hidden].tanh(), "g (candidate)")
+    o = _named(z[:, 3 * hidden:].sigmoid(), "o (output gate)")
+    c = _named(f * c + i * g, "c = f*c + i*g")
+    return _named(o * c.tanh(), "h = o*tanh(c)"), c
+
+
+def gru_gate_view(xp, hp, h, hidden):
+    """The GRU step (as `gru_gates`, PyTorch's order r, z, n) with each gate a named node."""
+    r = _named((xp[:, :hidden] + hp[:, :hidden]).sigmoid(), "r (reset gate)")
+    z = _named((xp[:, hidden:2 * hidden] + hp[:, hidden:2 * hidden]).sigmoid(), "z (update gate)")
+    n = _named((xp[:, 2 * hidden:] + r * hp[:, 2 * hidden:]).tanh(), "n (candidate)")
+    return _named(n + z * (h - n), "h = n + z*(h-n)")
+
+
 # ---------------------------------------------------------------- checks and init
 
 def _as_tensor(x):
@@ -129,6 +159,8 @@ class _CellBase(Module):
 
     gates = 1
     kind = "RNNCell"
+    # True: the LSTM/GRU step as one named node per gate (for drawing), not the fused primitive
+    unfused = False
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=None):
         super().__init__()
@@ -276,6 +308,8 @@ class LSTMCell(_CellBase):
         if self.peepholes:
             peep = (self.weight_ci, self.weight_cf, self.weight_co)
             h, c = lstm_peephole_gates(self._project(x, h), c, self.hidden_size, peep)
+        elif self.unfused:                  # gate by gate, for pictures (viz.draw_recurrent)
+            h, c = lstm_gate_view(self._project(x, h), c, self.hidden_size)
         else:
             # the fused primitive: one graph node for both matmuls, the gates and the update
             bias = self.bias_ih + self.bias_hh if self.bias else None
@@ -311,5 +345,9 @@ class GRUCell(_CellBase):
         """x (N, I) or (I,), h (N, H) or None (zeros) -> h' of the same batch shape."""
         x, unbatched = self._check_input(x)
         h = self._check_state(h, "h", x, unbatched)
-        h = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        if self.unfused:                    # gate by gate, for pictures (viz.draw_recurrent)
+            h = gru_gate_view(x.linear(self.weight_ih, self.bias_ih),
+                              h.linear(self.weight_hh, self.bias_hh), h, self.hidden_size)
+        else:
+            h = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h.squeeze(0) if unbatched else h

@@ -20,6 +20,7 @@ from .graph import draw_graph, to_dot
 from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropStep, print_backprop,
                        backprop_text)
 from .backprop_html import save_backprop_html
+from .recurrent_view import draw_recurrent
 from .svg import Figure
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
@@ -33,5 +34,5 @@ __all__ = [
     "BackpropStep", "Figure", "plot_lines", "plot_training_curves", "linear_regions",
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
     "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
-    "save_backprop_html",
+    "save_backprop_html", "draw_recurrent",
 ]

