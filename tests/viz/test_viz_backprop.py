@@ -176,3 +176,44 @@ def test_draw_backprop_shows_what_has_arrived_after_each_step():
         viz.draw_backprop(loss, 4)
     with pytest.raises(ValueError, match="from 1; got 0"):
         viz.draw_backprop(loss, 0)
+
+
+def test_table_of_a_matrix_has_single_commas_and_no_negative_zero():
+    w = Tensor([[0.5], [-0.0]], requires_grad=True, name="w")
+    table = viz.backprop_table((w * 1.0).sum())
+    assert "-> w: [[1], [1]]" in table
+    assert ",," not in table and "-0" not in viz.backprop_table((w * -0.0).sum())
+
+
+def test_steps_carry_the_local_rule_and_running_totals_of_a_tensor_used_twice():
+    a = Tensor(3.0, requires_grad=True, name="a")
+    b = a * 2.0
+    b.name = "b"
+    steps = list(viz.backprop_steps(b * a))
+    first, second = steps
+    assert first.rule == "out = b * a: dout/db = a = 3, dout/da = b = 6"
+    assert second.rule == "out = a * constant: dout/da = constant = 2, dout/dconstant = a = 3"
+    assert float(first.totals[1]) == 6.0                     # a, by the first path
+    assert float(second.totals[0]) == 12.0 == 2 * 3 * 2      # + 6 by the second: d(2a^2)/da = 4a
+    assert first.node is first.output.grad_fn and second.node is b.grad_fn
+
+
+def test_print_backprop_writes_the_delta_recursion_of_seed_003(capsys):
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.normal(size=(2, 3)), name="x")
+    layer = nn.Linear(3, 2)
+    layer.weight.name = "W"
+    layer.bias.name = "b"
+    loss = layer(x).relu().sum()
+    loss.name = "L"
+    viz.print_backprop(loss)
+    text = capsys.readouterr().out
+    loss.backward(retain_graph=True)
+    assert text.startswith("Backprop of L through 3 ops")
+    assert "step 3 of 3: Linear out = Linear(x, W, b)" in text
+    from tinygrad_edu.viz.labels import one_line
+    # dL/dW = delta^T x, with the numbers of the engine's W.grad
+    assert f"dL/dW += {one_line(layer.weight.grad.data)} = delta^T x" in text
+    assert f"delta(b) += {one_line(layer.bias.grad.data)} = delta summed over the batch" in text
+    assert "local derivative: out = max(0, x): d/dx = 1 where x > 0, else 0" in text
+    assert text == viz.backprop_text(loss)
