@@ -18,4 +18,5 @@ def test_pictures_section_runs(tmp_path, monkeypatch, capsys):
     assert written == ["backprop.html", "curves.png", "decision.svg", "lines.svg", "mlp.png",
                        "region_graph.svg", "regions.png"]
     out = capsys.readouterr().out
-    assert "step 1 of" in out and out.strip().splitlines()[-1].split()[1:] == ["7", "592"]    # 4^2 * (1 + 8 + 28)
+    # zaslavsky_bound(3, 2) = 1 + 3 + 3, montufar_lower_bound(2, [8, 8]) = 4^2 * (1 + 8 + 28)
+    assert "step 1 of" in out and out.strip().splitlines()[-1].split()[1:] == ["7", "592"]
