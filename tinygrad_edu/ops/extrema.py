@@ -10,7 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..function import Function
-from .reduce import normalize_axes, reduce_axes, kept_shape, aliases
+from .reduce import reduce_axes, kept_shape, aliases, single_axis
 
 
 class Max(Function):
@@ -111,7 +111,7 @@ class ExtremaMethods:
     def _select_along(self, op_name, arg_fn, dim, keepdim):
         """(values, indices) of max(dim)/min(dim): the values are picked by indexing, so the
         gradient reaches the picked entry only (and indexing's backward does the rest)."""
-        axis = normalize_axes(op_name, dim, self.ndim)[0]
+        axis = single_axis(op_name, dim, self.ndim)
         if self.ndim == 0:
             return self.reshape(()), self._make(np.zeros((), dtype=np.int64), None)
         if self.shape[axis] == 0:
@@ -151,7 +151,7 @@ class ExtremaMethods:
         dim, keepdim = aliases(op_name, dim, axis, keepdim, keepdims)
         self._check_nonempty(op_name)
         if dim is not None:
-            dim = normalize_axes(op_name, dim, self.ndim)[0]
+            dim = single_axis(op_name, dim, self.ndim)
             if self.ndim == 0:
                 return self._make(np.zeros((), dtype=np.int64), None)
         out = arg_fn(self.data, axis=dim, keepdims=keepdim)

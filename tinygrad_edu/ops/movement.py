@@ -5,7 +5,7 @@ import numpy as np
 from ..function import Function
 from ..grad_mode import STATE
 from ..indexed_grad import IndexedGrad, _is_basic
-from .reduce import normalize_axes
+from .reduce import normalize_axes, single_axis
 from ..argcheck import describe, int_arg
 
 
@@ -210,9 +210,10 @@ class MovementMethods:
 
     def transpose(self, dim0: int = -2, dim1: int = -1):
         """Swap two axes (by default the last two, the matrix transpose)."""
-        a, b = (normalize_axes("transpose", d, self.ndim)[0] for d in (dim0, dim1))
+        a, b = (single_axis("transpose", d, self.ndim) for d in (dim0, dim1))
         dims = list(range(self.ndim))
-        dims[a], dims[b] = dims[b], dims[a]
+        if dims:                                    # a 0-d tensor is its own transpose
+            dims[a], dims[b] = dims[b], dims[a]
         return Permute.apply(self, dims=tuple(dims))
 
     def swapaxes(self, dim0: int, dim1: int):
@@ -239,9 +240,9 @@ class MovementMethods:
         """Merge dims start_dim..end_dim into one."""
         if self.ndim == 0:
             for d in (start_dim, end_dim):      # only 0 and -1 exist (as in PyTorch)
-                normalize_axes("flatten", d, 0)
+                single_axis("flatten", d, 0)
             return self.reshape(1)
-        start, end = (normalize_axes("flatten", d, self.ndim)[0] for d in (start_dim, end_dim))
+        start, end = (single_axis("flatten", d, self.ndim) for d in (start_dim, end_dim))
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a "
                              f"tensor of shape {self.shape}; give start_dim <= end_dim")
@@ -250,7 +251,7 @@ class MovementMethods:
 
     def unsqueeze(self, dim: int):
         """Insert an axis of size 1 at `dim`."""
-        dim = normalize_axes("unsqueeze", dim, self.ndim + 1)[0]
+        dim = single_axis("unsqueeze", dim, self.ndim + 1)
         return self.reshape(*self.shape[:dim], 1, *self.shape[dim:])
 
     def squeeze(self, dim=None):
@@ -279,7 +280,10 @@ class MovementMethods:
         if any(t.ndim != ref.ndim for t in tensors):
             raise ValueError("cat: tensors have different numbers of dimensions: "
                              + ", ".join(str(t.shape) for t in tensors))
-        return Cat.apply(*tensors, axis=normalize_axes("cat", dim, ref.ndim)[0])
+        if ref.ndim == 0:
+            raise ValueError("cat: 0-d tensors have no dimension to join along; use "
+                             "Tensor.stack(tensors) to make a 1-D tensor of them")
+        return Cat.apply(*tensors, axis=single_axis("cat", dim, ref.ndim))
 
     @staticmethod
     def stack(tensors, dim: int = 0):
@@ -290,12 +294,12 @@ class MovementMethods:
         shapes = {t.shape for t in tensors}
         if len(shapes) > 1:
             raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
-        dim = normalize_axes("stack", dim, tensors[0].ndim + 1)[0]
+        dim = single_axis("stack", dim, tensors[0].ndim + 1)
         return MovementMethods.cat([t.unsqueeze(dim) for t in tensors], dim=dim)
 
     def split(self, split_size, dim: int = 0):
         """Cut into pieces of `split_size` along `dim` (or of the listed sizes)."""
-        dim = normalize_axes("split", dim, self.ndim)[0]
+        dim = single_axis("split", dim, self.ndim, scalar_ok=False)
         length = self.shape[dim]
         if not isinstance(split_size, (int, np.integer, list, tuple)) or isinstance(split_size, bool):
             raise TypeError(f"split: split_size must be an int or a list of ints, got "
@@ -318,5 +322,5 @@ class MovementMethods:
         """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller)."""
         if int_arg("chunk", "chunks", chunks) <= 0:
             raise ValueError(f"chunk: chunks must be a positive number of pieces, got {chunks}")
-        length = self.shape[normalize_axes("chunk", dim, self.ndim)[0]]
+        length = self.shape[single_axis("chunk", dim, self.ndim, scalar_ok=False)]
         return self.split(max(1, -(-length // chunks)), dim)

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..function import Function
 from ..grad_mode import STATE
-from .reduce import normalize_axes
+from .reduce import single_axis
 from .unary import as_float
 
 
@@ -117,7 +117,7 @@ class NNMethods:
         """
         if self.ndim == 0:              # one entry along the dim: probability 1
             return Softmax.apply(self.reshape(1), dim=0).reshape(())
-        return Softmax.apply(self, dim=normalize_axes("softmax", dim, self.ndim)[0])
+        return Softmax.apply(self, dim=single_axis("softmax", dim, self.ndim))
 
     def log_softmax(self, dim: int = -1):
         """log(softmax(x)) along `dim`, computed as x - logsumexp(x) (finite for huge logits).
@@ -129,7 +129,7 @@ class NNMethods:
         """
         if self.ndim == 0:
             return LogSoftmax.apply(self.reshape(1), dim=0).reshape(())
-        return LogSoftmax.apply(self, dim=normalize_axes("log_softmax", dim, self.ndim)[0])
+        return LogSoftmax.apply(self, dim=single_axis("log_softmax", dim, self.ndim))
 
     def linear(self, weight, bias=None):
         """x @ weight.T + bias in one op (PyTorch layout: weight is (out_features, in_features)).

@@ -40,6 +40,21 @@ def _axes_tuple(op_name, axis):
     return parts
 
 
+def single_axis(op_name, dim, ndim, scalar_ok=True):
+    """One dim (an int, negatives allowed) as a non-negative int, for ops that take exactly one.
+
+    None, floats, strings and tuples raise a TypeError naming the op (None would otherwise
+    mean "all dims" and silently pick dim 0). On a 0-d tensor only 0 and -1 exist, as in
+    PyTorch, and only for ops where that makes sense (`scalar_ok`).
+    """
+    if not (type(dim) is int or isinstance(dim, np.integer)):
+        raise TypeError(f"{op_name}: dim must be an int, got {describe(dim)}")
+    if ndim == 0 and not scalar_ok:
+        raise DimensionError(f"{op_name}: a 0-d tensor has no dimension {dim}; make it 1-D "
+                             f"first, e.g. x.reshape(1)")
+    return normalize_axes(op_name, dim, ndim)[0]
+
+
 def reduce_axes(op_name, axis, ndim):
     """`normalize_axes` for a reduction: on a 0-d tensor, axis 0 / -1 leaves nothing to reduce."""
     axes = normalize_axes(op_name, axis, ndim)

@@ -7,7 +7,7 @@ primitives (in `torch_ops.py`) with their own derivatives.
 import numpy as np
 
 from .torch_ops import Log2, Log10, Gather, Norm2
-from .reduce import normalize_axes
+from .reduce import normalize_axes, single_axis
 
 
 class TorchMathMethods:
@@ -133,7 +133,7 @@ class TorchMathMethods:
         if index.ndim != self.data.ndim:
             raise ValueError(f"gather: index must have as many dimensions as the input "
                              f"({self.data.ndim}), got index of shape {index.shape}")
-        axis = normalize_axes("gather", dim, self.data.ndim)[0]
+        axis = single_axis("gather", dim, self.data.ndim)
         for d, (n_index, n_self) in enumerate(zip(index.shape, self.shape)):
             if d != axis and n_index > n_self:
                 raise ValueError(f"gather: index shape {index.shape} is larger than the input "

@@ -8,7 +8,7 @@ are in `torch_math.py`; the new primitives in `torch_ops.py`.
 import numpy as np
 
 from .torch_ops import Clone
-from .reduce import normalize_axes
+from .reduce import single_axis
 
 
 class device(str):
@@ -69,7 +69,7 @@ class TorchNameMethods:
         """
         if dim is None:
             return self.data.shape
-        return self.data.shape[normalize_axes("size", dim, self.data.ndim)[0]]
+        return self.data.shape[single_axis("size", dim, self.data.ndim, scalar_ok=False)]
 
     def numel(self) -> int:
         """The number of elements (numpy's `.size`).
