@@ -1,6 +1,5 @@
 """End to end: the synthetic image task (`tinygrad_edu.data.make_shapes`) and a small CNN
 that learns it to at least 95% accuracy on held-out images in a few seconds."""
-
 import numpy as np
 import pytest
 
