@@ -56,8 +56,8 @@ def learning_curves(out: str, results):
     from tinygrad_edu import viz
     runs = {result.short: result.history for result in results}
     viz.plot_training_curves(runs, path=os.path.join(out, "learning_curves.svg"),
-                             metrics=["loss", "val_loss", "accuracy", "val_accuracy"],
+                             metrics=["loss", "val_loss", "val_accuracy"],
                              title="learning curves (per epoch)", log_y=["loss", "val_loss"])
-    return [("learning_curves.svg", "Loss and accuracy per epoch of the four models, on the "
-                                    "training data and on held-out data (val_); losses on a "
-                                    "log scale. The autoencoder has no accuracy.")]
+    return [("learning_curves.svg", "Per epoch, for the four models: the training loss, the "
+                                    "loss on held-out data (val_) and the held-out accuracy; "
+                                    "losses on a log scale. The autoencoder has no accuracy.")]
