@@ -41,7 +41,7 @@ def _integer_hint(value) -> str:
         return f"use int({value!r})"
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return f"pass the number {int(value)}, not the string {value!r}"
-    return "sizes and counts are whole numbers"
+    return "pass a whole number (an int)"
 
 
 def int_arg(op: str, name: str, value, minimum=None) -> int:
@@ -63,7 +63,7 @@ def int_arg(op: str, name: str, value, minimum=None) -> int:
                         f"{_integer_hint(value)}") from None
     if minimum is not None and number < minimum:
         raise ValueError(f"{op}: {name} must be >= {minimum}, got {number}"
-                         + ("; sizes cannot be negative" if minimum == 0 else ""))
+                         + ("; sizes cannot be negative" if "size" in name else ""))
     return number
 
 

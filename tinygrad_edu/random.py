@@ -9,6 +9,8 @@ The numbers are numpy's (PCG64), so they differ from PyTorch's for the same seed
 """
 import numpy as np
 
+from .argcheck import int_arg
+
 
 class Generator:
     """A random stream of its own, as `torch.Generator`, passed to draws as `generator=`.
@@ -90,7 +92,7 @@ def resolve(generator=None, seed=None, op_name="random") -> np.random.Generator:
     if seed is not None:
         if generator is not None:
             raise ValueError(f"{op_name}: pass either seed= or generator=, not both")
-        return np.random.default_rng(seed)
+        return np.random.default_rng(int_arg(op_name, "seed", seed, minimum=0))
     if generator is None:
         return default_generator.rng
     if isinstance(generator, Generator):

@@ -6,6 +6,7 @@ All of them draw from the global generator that `manual_seed` seeds, or from the
 import numpy as np
 
 from .random import resolve
+from .argcheck import int_arg
 from .dtypes import get_default_dtype
 from .tensor import Tensor
 
@@ -69,6 +70,7 @@ def multinomial(input, num_samples, replacement=False, generator=None):
         [1, 1]
     """
     weights = np.asarray(getattr(input, "data", input), dtype=np.float64)
+    num_samples = int_arg("multinomial", "num_samples", num_samples, minimum=1)
     if weights.ndim not in (1, 2):
         raise ValueError(f"multinomial: input must be 1-D or 2-D (rows of weights), got shape "
                          f"{weights.shape}")

@@ -21,6 +21,7 @@ from ..function import Function
 from ..grad_mode import STATE
 from .. import random, versions
 from .movement import _numpy_index
+from ..argcheck import number_arg
 
 
 class SetItem(Function):
@@ -264,6 +265,9 @@ class InplaceMethods:
             >>> a == Tensor.zeros(3).normal_(generator=Generator().manual_seed(0)).tolist()
             True
         """
+        mean, std = (number_arg("normal_", k, v, finite=True) for k, v in (("mean", mean), ("std", std)))
+        if std < 0:
+            raise ValueError(f"normal_: std must be >= 0, got {std}")
         draw = random.resolve(generator, op_name="normal_").normal(mean, std, self.shape)
         return self._assign("normal_", Ellipsis, draw.astype(self.dtype))
 
@@ -275,6 +279,9 @@ class InplaceMethods:
             >>> x = Tensor.zeros(100).uniform_(-1, 1); bool(x.data.min() >= -1 and x.data.max() < 1)
             True
         """
+        a, b = (number_arg("uniform_", k, v, finite=True) for k, v in (("a", a), ("b", b)))
+        if a > b:
+            raise ValueError(f"uniform_: the range [a, b) = [{a}, {b}) is empty; need a <= b")
         draw = random.resolve(generator, op_name="uniform_").uniform(a, b, self.shape)
         return self._assign("uniform_", Ellipsis, draw.astype(self.dtype))
 

@@ -4,6 +4,7 @@ import numpy as np
 from ..function import Function
 from ..grad_mode import STATE
 from .reduce import single_axis
+from ..argcheck import describe
 from .unary import as_float
 
 
@@ -139,6 +140,9 @@ class NNMethods:
             >>> Tensor.ones(5, 3).linear(Tensor.ones(2, 3), Tensor.zeros(2)).shape
             (5, 2)
         """
+        if not (hasattr(weight, "_operand") and (bias is None or hasattr(bias, "_operand"))):
+            bad, name = (weight, "weight") if not hasattr(weight, "_operand") else (bias, "bias")
+            raise TypeError(f"linear: {name} must be a Tensor, got {describe(bad)}")
         x_shape, w_shape = self.data.shape, weight.data.shape
         if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
             raise ValueError(f"linear: input of shape {x_shape} does not fit weight of shape "

@@ -8,6 +8,7 @@ import numpy as np
 
 from .torch_ops import Log2, Log10, Gather, Norm2
 from .reduce import normalize_axes, single_axis
+from ..argcheck import number_arg
 
 
 class TorchMathMethods:
@@ -23,7 +24,7 @@ class TorchMathMethods:
             >>> Tensor([1.0]).add(Tensor([2.0]), alpha=10).tolist()
             [21.0]
         """
-        return self + (other if alpha == 1 else other * alpha)
+        return self + (other if alpha == 1 else other * number_arg("add", "alpha", alpha))
 
     def sub(self, other, alpha=1):
         """self - alpha * other (PyTorch's `sub`).
@@ -33,7 +34,7 @@ class TorchMathMethods:
             >>> Tensor([1.0]).sub(Tensor([2.0]), alpha=0.5).tolist()
             [0.0]
         """
-        return self - (other if alpha == 1 else other * alpha)
+        return self - (other if alpha == 1 else other * number_arg("sub", "alpha", alpha))
 
     subtract = sub
 

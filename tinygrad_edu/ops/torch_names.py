@@ -9,6 +9,7 @@ import numpy as np
 
 from .torch_ops import Clone
 from .reduce import single_axis
+from ..argcheck import require_tensor, shape_arg
 
 
 class device(str):
@@ -209,7 +210,7 @@ class TorchNameMethods:
             >>> Tensor([1.5]).type_as(Tensor([1])).tolist()
             [1]
         """
-        return self.to(other.dtype)
+        return self.to(require_tensor("type_as", "other", other, type(self)).dtype)
 
     def clone(self):
         """A copy in new memory that stays in the graph (gradient 1), as PyTorch's `clone`.
@@ -253,7 +254,7 @@ class TorchNameMethods:
             >>> Tensor.zeros(6).view_as(Tensor.zeros(2, 3)).shape
             (2, 3)
         """
-        return self.reshape(*other.shape)
+        return self.reshape(*require_tensor("view_as", "other", other, type(self)).shape)
 
     reshape_as = view_as
 
@@ -265,7 +266,7 @@ class TorchNameMethods:
             >>> Tensor([1.0, 2.0]).expand_as(Tensor.zeros(3, 2)).shape
             (3, 2)
         """
-        return self.expand(*other.shape)
+        return self.expand(*require_tensor("expand_as", "other", other, type(self)).shape)
 
     def t(self):
         """Transpose of a 2-D tensor (0-D and 1-D tensors are returned as they are), as PyTorch.
@@ -290,7 +291,7 @@ class TorchNameMethods:
             >>> Tensor([1.0, 2.0]).repeat(2, 2).tolist()
             [[1.0, 2.0, 1.0, 2.0], [1.0, 2.0, 1.0, 2.0]]
         """
-        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        sizes = shape_arg("repeat", sizes)
         if len(sizes) < self.data.ndim:
             raise ValueError(f"repeat: give at least one count per dimension ({self.data.ndim}), "
                              f"got {sizes}")
