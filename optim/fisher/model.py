@@ -19,7 +19,7 @@ def _params(model) -> list:
 
 def _flat_grad(output: Tensor, params, retain: bool) -> np.ndarray:
     grads = grad(output, params, retain_graph=retain, allow_unused=True)
-    return np.concatenate([(np.zeros(p.size) if g is None else g.data.reshape(-1))
+    return np.concatenate([(np.zeros(p.data.size) if g is None else g.data.reshape(-1))
                            for p, g in zip(params, grads)]).astype(np.float64)
 
 

@@ -255,7 +255,7 @@ def test_stats_every_1_is_exactly_the_default(float64):
     for extra in ({}, {"stats_every": 1}):
         model = nn.MLP([4, 5, 5, 3], activation="relu")
         for p, q in zip(model.parameters(), nn.MLP([4, 5, 5, 3]).parameters()):
-            p.data[...] = np.random.default_rng(p.size).normal(size=p.shape)  # same start
+            p.data[...] = np.random.default_rng(p.data.size).normal(size=p.shape)  # same start
         opt = optim.RNGD(model, lr=0.1, lam=0.8, T=3, momentum=0.5, **extra)
         _train(model, opt, batches)
         runs.append((model, opt))
