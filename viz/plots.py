@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .plots_mpl import axes_for, draw_lines_on
 from .svg import PALETTE, Axes, Figure, Svg, finite_range, save_svg
 
 PANEL_WIDTH, PANEL_HEIGHT = 380, 250
@@ -64,7 +65,7 @@ def _draw_panel(svg, left, top, lines, xlabel, ylabel, title, log_y, legend=True
     return axes
 
 
-def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=False) -> Figure:
+def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=False, ax=None):
     """Plot labelled series of numbers as lines on one pair of axes, with a legend.
 
     Why: the figures of the lessons (a loss against the step, an error against the step size,
@@ -77,9 +78,11 @@ def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=Fa
         path: where to write the plot (`.svg` or `.png`), or None.
         xlabel, ylabel, title: axis labels and title.
         log_y: a logarithmic y axis (values must be > 0).
+        ax: a matplotlib Axes to draw on instead (matplotlib is optional; then `path` is unused).
 
     Returns:
-        a `viz.Figure`: `.svg` is the SVG text, `.save(path)` writes it, Jupyter shows it inline.
+        a `viz.Figure`: `.svg` is the SVG text, `.save(path)` writes it, Jupyter shows it inline;
+        or `ax` when it was given.
 
     Example:
         >>> from tinygrad_edu import viz
@@ -97,6 +100,8 @@ def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=Fa
         if log_y:
             _check_log(caller, label, ys)
         lines.append((str(label), xs, ys, PALETTE[k % len(PALETTE)]))
+    if ax is not None:
+        return draw_lines_on(ax, lines, xlabel, ylabel, title, log_y)
     svg = Svg(PANEL_WIDTH + 40, PANEL_HEIGHT)
     _draw_panel(svg, 20, 0, lines, xlabel, ylabel, title, log_y)
     figure = Figure(svg.to_string())
@@ -122,7 +127,7 @@ def _is_history(value):
     return isinstance(value, dict) or hasattr(value, "to_dict")
 
 
-def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False) -> Figure:
+def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False, ax=None):
     """Plot loss and metrics per epoch: one panel per metric, one line per run, a legend.
 
     Why: the learning-curve comparison the optimiser lessons need (SGD against Adam against
@@ -137,9 +142,10 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False)
             appearance); a run without a metric just has no line in that panel.
         title: a title above the panels.
         log_y: True for a log scale in every panel, or a collection of metric names.
+        ax: matplotlib Axes to draw on instead, one per metric (e.g. `plt.subplots(1, 2)[1]`).
 
     Returns:
-        a `viz.Figure` (`.svg`, `.save(path)`, inline in Jupyter).
+        a `viz.Figure` (`.svg`, `.save(path)`, inline in Jupyter), or the list of Axes drawn on.
 
     Example:
         >>> from tinygrad_edu import viz
@@ -176,14 +182,9 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False)
         raise ValueError(f"{caller}: log_y names {sorted(unknown)}, which are not plotted; "
                          f"plotted metrics: {metrics}")
 
-    columns = min(PANELS_PER_ROW, len(metrics))
-    rows = math.ceil(len(metrics) / columns)
-    top = 30 if title else 0
-    svg = Svg(20 + columns * PANEL_WIDTH, top + rows * PANEL_HEIGHT)
-    if title:
-        svg.text(svg.width / 2, 20, title, size=14, anchor="middle", weight="bold")
     colours = {label: PALETTE[k % len(PALETTE)] for k, label in enumerate(histories)}
-    for k, metric in enumerate(metrics):
+    panels = []
+    for metric in metrics:
         lines = []
         for label, h in histories.items():
             if metric not in h:
@@ -194,6 +195,18 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False)
             if metric in log_metrics:
                 _check_log(caller, f"{metric} of {label}", ys)
             lines.append((label, xs, ys, colours[label]))
+        panels.append(lines)
+    if ax is not None:
+        axes = axes_for(ax, len(metrics), caller)
+        return [draw_lines_on(a, lines, "epoch", None, metric, metric in log_metrics)
+                for a, lines, metric in zip(axes, panels, metrics)]
+    columns = min(PANELS_PER_ROW, len(metrics))
+    rows = math.ceil(len(metrics) / columns)
+    top = 30 if title else 0
+    svg = Svg(20 + columns * PANEL_WIDTH, top + rows * PANEL_HEIGHT)
+    if title:
+        svg.text(svg.width / 2, 20, title, size=14, anchor="middle", weight="bold")
+    for k, (metric, lines) in enumerate(zip(metrics, panels)):
         row, column = divmod(k, columns)
         _draw_panel(svg, 20 + column * PANEL_WIDTH, top + row * PANEL_HEIGHT, lines, "epoch", None,
                     metric, metric in log_metrics, legend=len(histories) > 1 or k == 0)

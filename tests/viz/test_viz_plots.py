@@ -129,3 +129,21 @@ def test_ticks_are_round_and_cover_the_range():
         assert any(np.isclose(mantissa, m) for m in (1, 2, 5))
     assert svgmod.log_ticks(0.003, 2.0) == [1e-3, 1e-2, 1e-1, 1.0, 10.0]
     assert svgmod.tick_label(-0.0) == "0" and svgmod.tick_label(1e-5) == "1e-5"
+
+
+def test_matplotlib_axes_when_matplotlib_is_installed():
+    matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is an optional extra")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    figure, ax = plt.subplots()
+    assert viz.plot_lines({"a": ([0, 1, 2], [3.0, 1.0, 2.0])}, ax=ax, log_y=True) is ax
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [3.0, 1.0, 2.0])
+    assert ax.get_yscale() == "log" and ax.get_legend().get_texts()[0].get_text() == "a"
+    figure2, axes = plt.subplots(1, 2)
+    drawn = viz.plot_training_curves({"SGD": {"loss": [1, 0.5], "acc": [0.1, 0.2]},
+                                      "Adam": {"loss": [1, 0.2]}}, ax=axes)
+    assert [a.get_title() for a in drawn] == ["loss", "acc"] and len(drawn[0].lines) == 2
+    with pytest.raises(ValueError, match="2 metrics need 2 axes, got 1"):
+        viz.plot_training_curves({"loss": [1], "acc": [2]}, ax=ax)
+    plt.close(figure)
+    plt.close(figure2)
