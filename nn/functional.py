@@ -11,6 +11,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from tinygrad_edu.dtypes import as_array
+from tinygrad_edu.argcheck import describe, require_tensor
 # PyTorch's F.* names defined in their own files (activations, linear, one_hot, layer_norm;
 # conv2d with groups / 'same', max_pool2d with ceil_mode)
 from .functional_act import (relu, leaky_relu, elu, tanh, sigmoid, softplus, silu, erf, gelu,  # noqa: F401
@@ -149,7 +150,13 @@ def cross_entropy(logits, target, weight=None, ignore_index: int = -100,
         >>> round(cross_entropy(Tensor([[0.0, 0.0]]), np.array([1])).item(), 4)
         0.6931
     """
-    target_array = np.asarray(getattr(target, "data", target))
+    try:
+        target_array = np.asarray(getattr(target, "data", target))
+    except (TypeError, ValueError):
+        target_array = np.asarray(None)
+    if target_array.dtype.kind not in "biuf":
+        raise TypeError(f"cross_entropy: target must hold integer class indices or class "
+                        f"probabilities, got {describe(target)}")
     if logits.ndim == 2 and weight is None and reduction in ("mean", "sum") \
             and target_array.dtype.kind in "iu" and target_array.shape == logits.shape[:1] \
             and not (target_array == ignore_index).any():
@@ -256,10 +263,16 @@ def batch_norm(input, running_mean=None, running_var=None, weight=None, bias=Non
         >>> batch_norm(x, training=True, eps=0.0).tolist()
         [[-1.0], [1.0]]
     """
+    require_tensor("batch_norm", "input", input, Tensor)
     if input.ndim < 2:
         raise ValueError(f"batch_norm: input needs a batch and a channel dim (N, C, ...), got "
                          f"shape {input.shape}")
     channels = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and getattr(t, "shape", None) != (channels,):   # before any update
+            raise ValueError(f"batch_norm: {name} must be a Tensor of shape ({channels},), one "
+                             f"value per channel of the input {input.shape}, got {describe(t)}")
     axes = (0,) + tuple(range(2, input.ndim))
     stat_shape = (1, channels) + (1,) * (input.ndim - 2)
     use_batch = training or running_mean is None or running_var is None

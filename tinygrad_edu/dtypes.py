@@ -1,4 +1,6 @@
-"""The default floating dtype: float32 (fast, like PyTorch), or float64 for exact checks."""
+"""The default floating dtype (float32, fast, like PyTorch; or float64 for exact checks), and
+`as_array`: the one conversion of user data into a tensor's array, which refuses what is not
+numbers (strings, None, objects, ragged lists) with a message naming the call."""
 import numpy as np
 
 from .argcheck import describe
@@ -16,7 +18,11 @@ def set_default_dtype(dtype) -> None:
         dtype('float64')
         >>> tinygrad_edu.set_default_dtype(np.float32)
     """
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"set_default_dtype: {describe(dtype)} is not a dtype; use np.float32 or "
+                        f"np.float64") from None
     if dtype not in (np.float16, np.float32, np.float64):
         raise ValueError(f"set_default_dtype: {dtype} is not a floating dtype; use np.float32 or "
                          f"np.float64")

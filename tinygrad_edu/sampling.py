@@ -7,6 +7,7 @@ import numpy as np
 
 from .random import resolve
 from .argcheck import int_arg
+from .dtypes import as_array
 from .dtypes import get_default_dtype
 from .tensor import Tensor
 
@@ -40,6 +41,7 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
     else:
         raise TypeError(f"randint: expects (high, size) or (low, high, size), got {len(args)} "
                         f"numbers before the size")
+    low, high = (int_arg("randint", k, v) for k, v in (("low", low), ("high", high)))
     if high <= low:
         raise ValueError(f"randint: the range [low, high) = [{low}, {high}) is empty; need low < high")
     values = resolve(generator, seed, "randint").integers(low, high, _size("randint", size))
@@ -69,7 +71,7 @@ def multinomial(input, num_samples, replacement=False, generator=None):
         >>> multinomial(Tensor([0.0, 1.0, 0.0]), 2, replacement=True).tolist()
         [1, 1]
     """
-    weights = np.asarray(getattr(input, "data", input), dtype=np.float64)
+    weights = as_array(getattr(input, "data", input), np.float64, op="multinomial")
     num_samples = int_arg("multinomial", "num_samples", num_samples, minimum=1)
     if weights.ndim not in (1, 2):
         raise ValueError(f"multinomial: input must be 1-D or 2-D (rows of weights), got shape "
@@ -99,6 +101,8 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None):
         >>> normal(0.0, 1.0, size=(2, 3)).shape
         (2, 3)
     """
+    for name, value in (("mean", mean), ("std", std)):
+        as_array(getattr(value, "data", value), op=f"normal ({name})")     # refuses non-numbers
     m = np.asarray(getattr(mean, "data", mean))
     s = np.asarray(getattr(std, "data", std))
     if (s < 0).any():

@@ -8,7 +8,7 @@ two functions give it, with PyTorch's names and rules.
 import numpy as np
 
 from .tensor import Tensor
-from .dtypes import as_array
+from .dtypes import as_array, check_dtype
 from .argcheck import describe
 
 
@@ -46,7 +46,7 @@ def as_tensor(data, dtype=None) -> Tensor:
         True
     """
     if isinstance(data, Tensor):
-        if dtype is None or np.dtype(dtype) == data.dtype:
+        if dtype is None or check_dtype("as_tensor", dtype) == data.dtype:
             return data
         return data.to(dtype)
     return Tensor._make(as_array(data, dtype, op="as_tensor"), None)
