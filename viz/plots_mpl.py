@@ -32,4 +32,3 @@ def axes_for(ax, count, caller):
         raise ValueError(f"{caller}: {count} metrics need {count} axes, got {len(flat)}; pass "
                          f"e.g. plt.subplots(1, {count})[1]")
     return flat[:count]
-
