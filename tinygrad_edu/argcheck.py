@@ -93,6 +93,22 @@ def sizes_arg(op: str, name: str, value, count: int, minimum: int) -> tuple:
     return tuple(int_arg(op, name, v, minimum=minimum) for v in parts)
 
 
+def creation_shape(shape, op=None) -> tuple:
+    """`shape_arg` for the creation functions, named after the one that called it.
+
+    Example:
+        >>> creation_shape((2, 3))
+        (2, 3)
+    """
+    try:
+        return shape_arg(op or "Tensor", shape)
+    except (TypeError, ValueError) as error:
+        if op is not None:
+            raise
+        caller = sys._getframe(1).f_code.co_name        # zeros, randn, ... (error path only)
+        raise type(error)(f"Tensor.{caller}{str(error)[len('Tensor'):]}") from None
+
+
 def number_arg(op: str, name: str, value, finite: bool = False):
     """A real number (int, float or numpy scalar; not bool, str or None), optionally finite.
 

@@ -4,13 +4,12 @@ The class holds the data, the autograd attributes and creation helpers; the ops 
 in `tinygrad_edu/ops/`, one module per kind, each wiring its ops to Tensor methods
 through a small mixin. `backward()` hands over to `tinygrad_edu.autograd`.
 """
-import sys
 import weakref
 
 import numpy as np
 
 from .dtypes import as_array, check_dtype, get_default_dtype
-from .argcheck import shape_arg, int_arg, number_arg, operand_array, describe
+from .argcheck import creation_shape, int_arg, number_arg, operand_array, describe
 from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
@@ -268,16 +267,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         t = Tensor._make(as_array(data, dtype, op="Tensor creation"), None)
         return t.requires_grad_() if requires_grad else t
 
-    @staticmethod
-    def _shape(shape, op=None):
-        """The sizes of `zeros(2, 3)` / `zeros((2, 3))` as ints >= 0, or an error naming the call."""
-        try:
-            return shape_arg(op or "Tensor", shape)
-        except (TypeError, ValueError) as error:
-            if op is not None:
-                raise
-            caller = sys._getframe(1).f_code.co_name        # zeros, randn, ... (error path only)
-            raise type(error)(f"Tensor.{caller}{str(error)[len('Tensor'):]}") from None
+    _shape = staticmethod(creation_shape)      # zeros(2, 3) / zeros((2, 3)): ints >= 0, checked
 
     @staticmethod
     def _dtype(dtype, op, like=None):
