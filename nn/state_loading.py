@@ -15,7 +15,8 @@ def checked_values(module_name: str, own: dict, state, strict: bool):
     """The arrays to load, by key, with (missing, unexpected) keys; raises listing every problem.
 
     Example:
-        >>> own = {"w": np.zeros(2)}
+        >>> from tinygrad_edu import Tensor
+        >>> own = {"w": Tensor(np.zeros(2))}
         >>> checked_values("M", own, {"w": np.ones(2)}, True)[0]["w"].tolist()
         [1.0, 1.0]
     """

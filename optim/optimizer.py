@@ -222,6 +222,14 @@ class Optimizer:
         Why a separate pass: a wrong gradient found halfway through an update would leave
         some parameters and moments updated and others not, a state no checkpoint can
         reproduce. Each problem raises an error naming the parameter, and nothing changes.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> from tinygrad_edu.optim import SGD
+            >>> w = Tensor([1.0], requires_grad=True)
+            >>> w.grad = Tensor([0.5])
+            >>> [g.tolist() for _, g, _ in SGD([w], lr=0.1).checked_gradients()]
+            [[0.5]]
         """
         name = type(self).__name__
         updates = []
