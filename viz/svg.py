@@ -261,7 +261,9 @@ def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
         raise RuntimeError("viz: writing PNG needs the rasteriser resvg: `pip install resvg-py` "
                            "(a dependency of tinygrad_edu), or save as .svg") from None
     # dpi is given: resvg-py's default (0) makes sizes in pt or without units invalid
-    # a font Graphviz asks for (Helvetica) but the machine lacks falls back to a sans font
+    # a font Graphviz asks for (Helvetica) but the machine lacks falls back to a sans font;
+    # Graphviz writes the generic family as "sans-Serif", which resvg does not recognise
+    svg = svg.replace("sans-Serif", "sans-serif")
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=scale, dpi=96.0, background="#ffffff",
                                        font_dirs=_extra_font_dirs(), font_family="DejaVu Sans",
                                        sans_serif_family="DejaVu Sans"))
