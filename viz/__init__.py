@@ -8,7 +8,14 @@
     >>> loss.backward(retain_graph=True)            # keep the graph to draw it with grads
     >>> picture = viz.draw_graph(loss)              # a graphviz.Digraph: inline in Jupyter
     >>> text = viz.to_dot(loss)                     # the DOT source, no renderer needed
-    >>> # viz.render(picture, "pictures/mlp.svg")   # system `dot`, or the pip renderer
+    >>> # viz.render(picture, "pictures/mlp.png")   # .svg/.png with pip alone, .pdf with `dot`
+    >>> # viz.save_backprop_html(loss, "bp.html")   # step through backprop in a browser
+    >>> found = viz.linear_regions(model, (-2, 2, -2, 2))      # exact linear regions
+    >>> figure = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # SVG, no matplotlib
+
+Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (an LSTM with its gates),
+`plot_regions`, `region_graph`, `decision_regions`, `plot_lines`, `zaslavsky_bound`,
+`montufar_lower_bound`.
 
 Drawing only reads the recorded graph (`Tensor.grad_fn`, `Function.inputs`, `Tensor.name`);
 regions cost nothing per op (see regions.py).

@@ -102,7 +102,7 @@ def test_training_curves_bad_input(kwargs, error, message):
 
 def test_save_svg_and_png(tmp_path):
     figure = viz.plot_lines({"y": [1, 2]}, path=tmp_path / "a.svg", title="T")
-    assert (tmp_path / "a.svg").read_text(encoding="utf-8") == figure.svg
+    assert (tmp_path / "a.svg").read_text(encoding="utf-8") == figure.svg == figure._repr_svg_()
     out = figure.save(tmp_path / "sub" / "a.png")
     assert open(out, "rb").read(8) == PNG_MAGIC
     with pytest.raises(ValueError, match=r"\.svg or \.png.*PDF"):
