@@ -217,3 +217,26 @@ def test_print_backprop_writes_the_delta_recursion_of_seed_003(capsys):
     assert f"delta(b) += {one_line(layer.bias.grad.data)} = delta summed over the batch" in text
     assert "local derivative: out = max(0, x): d/dx = 1 where x > 0, else 0" in text
     assert text == viz.backprop_text(loss)
+
+
+def test_save_backprop_html_without_a_browser(tmp_path):
+    import json
+    import re
+    from viz_helpers import micrograd_example
+    loss = micrograd_example()
+    page = open(viz.save_backprop_html(loss, tmp_path / "p.html"), encoding="utf-8").read()
+    data = json.loads(re.search(r'id="steps-data">(.*?)</script>', page, re.S).group(1))
+    assert [s["text"].splitlines()[0] for s in data["steps"]] == [
+        "step 1 of 3: L = Mul(d, f)", "step 2 of 3: d = Add(e, c)", "step 3 of 3: e = Mul(a, b)"]
+    assert data["steps"][2]["changes"] == [["t0", "", "grad 6"], ["t1", "", "grad -4"]]
+    assert "<svg" in page and "http://www.w3.org/2000/svg" in page and "<script src" not in page
+    with pytest.raises(ValueError, match=r"ending in \.html"):
+        viz.save_backprop_html(loss, tmp_path / "p.png")
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="pass gradient="):
+        viz.save_backprop_html(x * 2, tmp_path / "q.html")
+    assert not (tmp_path / "q.html").exists()
+    freed = micrograd_example()
+    freed.backward()
+    with pytest.raises(RuntimeError, match="freed by backward"):
+        viz.save_backprop_html(freed, tmp_path / "r.html")
