@@ -96,7 +96,7 @@ def _class_weight(op_name, weight, classes, dtype):
     if isinstance(weight, str):
         raise TypeError(f"{op_name}: weight must be a per-class array, got the string {weight!r}; "
                         f"pass the reduction by keyword: reduction={weight!r}")
-    w = np.asarray(getattr(weight, "data", weight), dtype=dtype)
+    w = as_array(getattr(weight, "data", weight), dtype, op=f"{op_name} (weight)")
     if w.shape != (classes,):
         raise ValueError(f"{op_name}: weight must have one entry per class, shape ({classes},), "
                          f"got {w.shape}")
@@ -362,4 +362,5 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False,
         >>> dropout(Tensor.ones(3), 0.5, training=False).tolist()
         [1.0, 1.0, 1.0]
     """
+    require_tensor("dropout", "input", input, Tensor)
     return input.dropout(p, training=training, generator=generator)

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.argcheck import require_tensor
 
 try:                                   # scipy's erf is vectorised; math.erf is the fallback
     from scipy.special import erf as _erf_array
@@ -25,32 +26,32 @@ def relu(input, inplace: bool = False):
         >>> relu(Tensor([-1.0, 2.0])).tolist()
         [0.0, 2.0]
     """
-    return input.relu()
+    return require_tensor("relu", "input", input, Tensor).relu()
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
     """x if x > 0 else negative_slope * x (seed 003's Leaky-ReLU)."""
-    return input.leaky_relu(negative_slope)
+    return require_tensor("leaky_relu", "input", input, Tensor).leaky_relu(negative_slope)
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
     """x if x > 0 else alpha (e^x - 1)."""
-    return input.elu(alpha)
+    return require_tensor("elu", "input", input, Tensor).elu(alpha)
 
 
 def tanh(input):
     """tanh(x)."""
-    return input.tanh()
+    return require_tensor("tanh", "input", input, Tensor).tanh()
 
 
 def sigmoid(input):
     """1 / (1 + e^-x)."""
-    return input.sigmoid()
+    return require_tensor("sigmoid", "input", input, Tensor).sigmoid()
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
     """ln(1 + e^(beta x)) / beta (computed stably, so `threshold` is not needed; accepted)."""
-    return input.softplus(beta)
+    return require_tensor("softplus", "input", input, Tensor).softplus(beta)
 
 
 def silu(input, inplace: bool = False):
@@ -60,7 +61,7 @@ def silu(input, inplace: bool = False):
         >>> round(silu(Tensor([1.0])).item(), 4)
         0.7311
     """
-    return input * input.sigmoid()
+    return input * require_tensor("silu", "input", input, Tensor).sigmoid()
 
 
 def erf(input):
@@ -76,6 +77,7 @@ def erf(input):
         >>> round(erf(Tensor([1.0])).item(), 6)
         0.842701
     """
+    require_tensor("erf", "input", input, Tensor)
     value = Tensor(_erf_array(input.data).astype(input.dtype), dtype=input.dtype)
     if not input.requires_grad:
         return value
@@ -93,6 +95,7 @@ def gelu(input, approximate: str = "none"):
         >>> round(gelu(Tensor([1.0])).item(), 6)
         0.841345
     """
+    require_tensor("gelu", "input", input, Tensor)
     if approximate == "none":
         return input * 0.5 * (erf(input * (1.0 / math.sqrt(2.0))) + 1.0)
     if approximate == "tanh":
@@ -117,11 +120,13 @@ def softmax(input, dim=None):
         >>> softmax(Tensor([0.0, 0.0]), dim=0).tolist()
         [0.5, 0.5]
     """
+    require_tensor("softmax", "input", input, Tensor)
     return input.softmax(_softmax_dim("softmax", input, dim))
 
 
 def log_softmax(input, dim=None):
     """x_i - logsumexp(x) along `dim` (stable; implicit dim as `softmax`)."""
+    require_tensor("log_softmax", "input", input, Tensor)
     return input.log_softmax(_softmax_dim("log_softmax", input, dim))
 
 
@@ -132,7 +137,7 @@ def linear(input, weight, bias=None):
         >>> linear(Tensor.ones(2, 3), Tensor.ones(4, 3)).shape
         (2, 4)
     """
-    return input.linear(weight, bias)
+    return require_tensor("linear", "input", input, Tensor).linear(weight, bias)
 
 
 def one_hot(tensor, num_classes: int = -1):

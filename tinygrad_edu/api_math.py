@@ -26,7 +26,7 @@ def cat(tensors, dim=0):
         >>> tg.cat([tg.ones(2), tg.zeros(1)]).tolist()
         [1.0, 1.0, 0.0]
     """
-    return Tensor.cat(list(tensors), dim=dim)
+    return Tensor.cat(tensors, dim=dim)         # (Tensor.cat checks that these are tensors)
 
 
 concat = concatenate = cat
@@ -40,7 +40,7 @@ def stack(tensors, dim=0):
         >>> tg.stack([tg.ones(2), tg.zeros(2)], dim=1).shape
         (2, 2)
     """
-    return Tensor.stack(list(tensors), dim=dim)
+    return Tensor.stack(tensors, dim=dim)
 
 
 def where(condition, input, other):
