@@ -204,6 +204,7 @@ REDUCTIONS_AND_SHAPES = [
     row("cat of different ndim", lambda w: Tensor.cat([w.x, w.a]), ValueError, "cat", "(2, 3)",
         "(2,)"),
     row("cat(dim=2)", lambda w: Tensor.cat([w.x, w.x], dim=2), IndexError, "cat", "2"),
+    row("tg.cat(None)", lambda w: tg.cat(None), TypeError, "cat", "None"),
     row("stack([x, None])", lambda w: Tensor.stack([w.x, None]), TypeError, "stack", "None"),
     row("stack of different shapes", lambda w: Tensor.stack([w.x, w.x.T]), ValueError, "stack",
         "(2, 3)", "(3, 2)"),

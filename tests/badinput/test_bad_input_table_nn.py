@@ -121,6 +121,13 @@ LAYERS = [
 ]
 
 LOSSES = [
+    row("F.relu('a')", lambda w: F.relu("a"), TypeError, "relu", "'a'", "Tensor(...)"),
+    row("F.softmax(None)", lambda w: F.softmax(None, dim=0), TypeError, "softmax", "None"),
+    row("F.gelu([1, 2])", lambda w: F.gelu([1.0, 2.0]), TypeError, "gelu", "(list)"),
+    row("F.dropout(array)", lambda w: F.dropout(np.ones(3)), TypeError, "dropout", "ndarray"),
+    row("cross_entropy(weight={})",
+        lambda w: F.cross_entropy(w.x, np.array([0, 1]), weight={}), TypeError, "nll_loss",
+        "weight", "{}"),
     row("mse_loss(target 'a')", lambda w: F.mse_loss(w.x, "a"), TypeError, "mse_loss", "'a'"),
     row("l1_loss(target with None)", lambda w: F.l1_loss(w.x, [[1, None, 2]] * 2), TypeError,
         "l1_loss", "None"),
