@@ -250,3 +250,11 @@ def test_ctrl_c_during_the_tour_is_one_line_and_exit_130(capsys, tmp_path, monke
     assert code == 130
     assert "interrupted" in err and "Traceback" not in err
     assert not (tmp_path / "index.html").exists()
+
+
+def test_bench_forwards_to_the_benchmark_suite(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["bench", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--quick" in out and "--only" in out          # the suite's own options
