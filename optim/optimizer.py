@@ -231,29 +231,39 @@ class Optimizer:
             >>> [g.tolist() for _, g, _ in SGD([w], lr=0.1).checked_gradients()]
             [[0.5]]
         """
-        name = type(self).__name__
         updates = []
-        for gi, group in enumerate(self.param_groups):
-            for i, p in enumerate(group["params"]):
+        for group in self.param_groups:
+            for p in group["params"]:
                 if p.grad is None:
                     continue
-                where = f"{name}.step: parameter {i} of group {gi} (shape {np.shape(p.data)})"
                 grad = getattr(p.grad, "data", None)
-                if not isinstance(grad, np.ndarray):
-                    raise TypeError(f"{where} has a .grad of type {type(p.grad).__name__}, not a "
-                                    f"Tensor; nothing was updated (set p.grad = Tensor(...))")
-                if grad.shape != np.shape(p.data):
-                    raise ValueError(f"{where} has a gradient of shape {grad.shape}; they must "
-                                     f"match. Nothing was updated")
-                if not np.can_cast(grad.dtype, p.data.dtype, "same_kind"):
-                    raise TypeError(f"{where} and dtype {p.data.dtype} has a gradient of dtype "
-                                    f"{grad.dtype}, which cannot update it; nothing was updated")
-                if not p.data.flags.writeable:
-                    raise ValueError(f"{where} holds a read-only array (e.g. from_numpy of a "
-                                     f"read-only array), so it cannot be updated in place; nothing "
-                                     f"was updated. Copy it first: Tensor(array)")
+                data = p.data
+                # the common case in one line of cheap tests; the slow path says what is wrong
+                if type(grad) is not np.ndarray or grad.shape != data.shape or \
+                        (grad.dtype != data.dtype and not np.can_cast(grad.dtype, data.dtype,
+                                                                      "same_kind")) or \
+                        not data.flags.writeable:
+                    self._explain_bad_gradient(p, grad)
                 updates.append((p, grad, group))
         return updates
+
+    def _explain_bad_gradient(self, p, grad) -> None:
+        """Raise the error that says which parameter's gradient cannot be used, and why."""
+        gi, i = next((gi, i) for gi, g in enumerate(self.param_groups)
+                     for i, q in enumerate(g["params"]) if q is p)
+        where = f"{type(self).__name__}.step: parameter {i} of group {gi} (shape {p.data.shape})"
+        if not isinstance(grad, np.ndarray):
+            raise TypeError(f"{where} has a .grad of type {type(p.grad).__name__}, not a "
+                            f"Tensor; nothing was updated (set p.grad = Tensor(...))")
+        if grad.shape != p.data.shape:
+            raise ValueError(f"{where} has a gradient of shape {grad.shape}; they must "
+                             f"match. Nothing was updated")
+        if not np.can_cast(grad.dtype, p.data.dtype, "same_kind"):
+            raise TypeError(f"{where} and dtype {p.data.dtype} has a gradient of dtype "
+                            f"{grad.dtype}, which cannot update it; nothing was updated")
+        raise ValueError(f"{where} holds a read-only array (e.g. from_numpy of a "
+                         f"read-only array), so it cannot be updated in place; nothing "
+                         f"was updated. Copy it first: Tensor(array)")
 
     def _update(self, p, grad: np.ndarray, group: dict, state: dict) -> None:
         """Apply this optimiser's rule to one parameter (subclasses implement it)."""
