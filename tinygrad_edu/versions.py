@@ -39,6 +39,12 @@ class _Clock:
 CLOCK = _Clock()
 _HISTORY = 32      # stamps kept per memory block: enough to name the version a node saw
 
+# Ops whose backward reads no input values (only shapes, indices, dtypes): as in PyTorch, where
+# they save nothing, changing their inputs in place afterwards is harmless and not an error.
+_READS_NO_INPUTS = frozenset({"Add", "Sub", "Neg", "Sum", "Reshape", "Permute", "Expand", "GetItem",
+                              "Pad", "Cat", "Cast", "Clone", "SetItem", "ScatterAdd",
+                              "ScatterAddAlong"})
+
 _MEMORY = {}       # id(base array) -> _Record of its in-place changes
 _REBASED = {}      # id(tensor) -> (weak ref to it, [(stamp, Tensor holding the earlier history)]);
 #                    kept while the tensor lives (a node that ran before may still need it)
@@ -138,6 +144,8 @@ def check_node(node) -> None:
         node.inputs = inputs
     op = type(node).__name__
     for i, t in enumerate(inputs):
+        if op in _READS_NO_INPUTS:
+            break
         _raise_if_changed(op, f"input {i} (a tensor of shape {t.shape}, dtype {t.dtype})", t.data,
                           seq)
     saved = [a for a in (node.saved or ()) if isinstance(a, np.ndarray)]

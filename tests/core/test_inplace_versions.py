@@ -147,3 +147,18 @@ def test_backward_checks_nodes_only_after_an_inplace_change():
     assert all(node.seq > versions.CLOCK.last for node in (out.grad_fn,))
     out.backward()
     assert x.grad is not None
+
+
+def test_changing_an_input_that_the_backward_does_not_read_is_fine_like_pytorch(torch):
+    """Add's and reshape's gradients need no input values, so (as in PyTorch) changing those
+    inputs in place after the forward is not an error, and the gradients are unchanged."""
+    results = []
+    for lib in (tg, torch):
+        w = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True, dtype=lib.float64)
+        a = lib.tensor([0.5, 0.5, 0.5, 0.5], dtype=lib.float64)
+        y = (w + a).reshape(2, 2).sum(0)
+        with lib.no_grad():
+            a.mul_(4.0)
+        (y * y).sum().backward()
+        results.append(w.grad.tolist())
+    assert results[0] == results[1]
