@@ -241,3 +241,13 @@ def test_a_recorded_inplace_op_with_itself_as_operand(torch):
     y.mul_(y)                           # PyTorch refuses this one; here it is (3x)^2
     y.sum().backward()
     assert y.tolist() == [9.0, 36.0] and x.grad.tolist() == [18.0, -36.0]
+
+
+def test_a_refused_random_fill_does_not_move_the_generator():
+    g = tg.Generator().manual_seed(3)
+    expected = tg.Generator().manual_seed(3)
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    for fill in (lambda: w.normal_(generator=g), lambda: w.uniform_(generator=g)):
+        with pytest.raises(RuntimeError, match="leaf"):
+            fill()
+    assert tg.rand(3, generator=g).tolist() == tg.rand(3, generator=expected).tolist()

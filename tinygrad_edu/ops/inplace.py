@@ -268,6 +268,7 @@ class InplaceMethods:
         mean, std = (number_arg("normal_", k, v, finite=True) for k, v in (("mean", mean), ("std", std)))
         if std < 0:
             raise ValueError(f"normal_: std must be >= 0, got {std}")
+        self._inplace_mode("normal_")      # a refused leaf must not move the generator
         draw = random.resolve(generator, op_name="normal_").normal(mean, std, self.shape)
         return self._assign("normal_", Ellipsis, draw.astype(self.dtype))
 
@@ -282,6 +283,7 @@ class InplaceMethods:
         a, b = (number_arg("uniform_", k, v, finite=True) for k, v in (("a", a), ("b", b)))
         if a > b:
             raise ValueError(f"uniform_: the range [a, b) = [{a}, {b}) is empty; need a <= b")
+        self._inplace_mode("uniform_")     # a refused leaf must not move the generator
         draw = random.resolve(generator, op_name="uniform_").uniform(a, b, self.shape)
         return self._assign("uniform_", Ellipsis, draw.astype(self.dtype))
 
