@@ -298,16 +298,22 @@ class RNGD(Optimizer):
         group = self.param_groups[0]
         lr, mom = group["lr"], group["momentum"]
         lam = self.lam ** self.stats_every  # the same averaging horizon with every k-th batch
+        # all or nothing: every gradient and every recorded input is checked before any metric
+        # or weight changes (a failure at the last layer must not leave the first one updated)
+        self.checked_gradients()
+        for layer in self.layers:
+            has_grad = layer.weight.grad is not None or (layer.bias is not None
+                                                         and layer.bias.grad is not None)
+            if has_grad and id(layer) not in self._inputs:
+                raise RuntimeError("RNGD.step: a Linear layer has a gradient but no recorded "
+                                   "input; run the forward pass with grad enabled (not under "
+                                   "no_grad()) before backward() and step()")
         handled = set()
         for layer in self.layers:
             w, b = layer.weight, layer.bias
             handled.update({id(w), id(b)})
             if w.grad is None and (b is None or b.grad is None):
                 continue
-            if id(layer) not in self._inputs:
-                raise RuntimeError("RNGD.step: a Linear layer has a gradient but no recorded "
-                                   "input; run the forward pass with grad enabled (not under "
-                                   "no_grad()) before backward() and step()")
             st = self.state.setdefault(w)
             dtype = np.result_type(w.data.dtype, np.float32)  # float32 model: float32 metric
             blocks = self._blocks(layer, dtype)

@@ -165,3 +165,23 @@ def test_a_failed_save_leaves_the_previous_checkpoint_and_no_temporary_file(tmp_
     with open(path, "rb") as file:
         assert file.read() == before
     assert os.listdir(tmp_path) == ["m.npz"]
+
+
+def test_an_rngd_step_with_a_bad_last_gradient_changes_no_layer_and_no_metric():
+    """RNGD updates layer by layer; a bad gradient of the last layer used to be found after the
+    first layer's metric and weights had moved."""
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    opt = optim.RNGD(model, lr=0.1)
+    x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
+    for _ in range(2):
+        opt.zero_grad()
+        (model(x) ** 2).sum().backward()
+        opt.step()
+    opt.zero_grad()
+    (model(x) ** 2).sum().backward()
+    model[2].bias.grad = Tensor(np.ones(5))
+    params = list(model.parameters())
+    before = _state(params, opt)
+    with pytest.raises(ValueError, match=r"RNGD.step: parameter 3 .*\(5,\)"):
+        opt.step()
+    assert _same(_state(params, opt), before)
