@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from tinygrad_edu import Tensor
-from tinygrad_edu.argcheck import require_tensor
+from tinygrad_edu.argcheck import require_tensor, int_arg
 
 try:                                   # scipy's erf is vectorised; math.erf is the fallback
     from scipy.special import erf as _erf_array
@@ -177,8 +177,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
         >>> layer_norm(Tensor([[1.0, 3.0]]), (2,), eps=0.0).tolist()
         [[-1.0, 1.0]]
     """
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
-        else tuple(normalized_shape)
+    sizes = normalized_shape if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+    shape = tuple(int_arg("layer_norm", "normalized_shape", n, minimum=1) for n in sizes)
     if not shape or input.shape[input.ndim - len(shape):] != shape or len(shape) > input.ndim:
         raise ValueError(f"layer_norm: normalized_shape {shape} must equal the last dims of the "
                          f"input, got input of shape {input.shape}")

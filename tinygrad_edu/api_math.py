@@ -11,6 +11,9 @@ import builtins
 import numpy as np
 
 from .tensor import Tensor
+from .dtypes import as_array
+from .argcheck import int_arg, number_arg
+from .broadcast import broadcast_shape
 
 
 def _as_tensor(x):
@@ -234,7 +237,10 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> builtins.
         >>> tg.allclose(tg.ones(2), tg.ones(2) + 1e-9)
         True
     """
+    for x in (input, other):
+        as_array(getattr(x, "data", x), op="allclose")          # refuses strings, None, objects
     a, b = (np.asarray(getattr(x, "data", x)) for x in (input, other))
+    broadcast_shape("allclose", a.shape, b.shape)
     return builtins.bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -250,7 +256,8 @@ def histc(input, bins=100, min=0, max=0):
     data = np.asarray(getattr(input, "data", input))
     if data.dtype.kind != "f":
         raise TypeError(f"histc: input must be a floating tensor, got dtype {data.dtype}")
-    lo, hi = builtins.float(min), builtins.float(max)
+    bins = int_arg("histc", "bins", bins, minimum=1)
+    lo, hi = (builtins.float(number_arg("histc", k, v)) for k, v in (("min", min), ("max", max)))
     if lo == hi and data.size:
         lo, hi = builtins.float(data.min()), builtins.float(data.max())
     if lo == hi:
