@@ -95,6 +95,7 @@ class InplaceMethods:
 
     def _arithmetic_(self, op_name, ufunc, other, alpha=1):
         other_array = _as_array(other, op_name)
+        alpha = number_arg(op_name, "alpha", alpha)
         if alpha != 1:
             other_array = other_array * alpha
         shape = np.broadcast_shapes(self.shape, other_array.shape) \
