@@ -24,7 +24,8 @@ def packages_in_tree() -> list:
 
 def main(out_dir: str) -> int:
     out = pathlib.Path(out_dir)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+                   check=True)
     wheel = next(out.glob("tinygrad_edu-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith((".dist-info", ".data"))}

@@ -1,6 +1,7 @@
 """Benchmarks of tinygrad_edu against hand-written numpy and PyTorch, run on demand.
 
-`python -m tinygrad_edu.bench --help`, or `tinygrad_edu.bench.main(argv)` from another command line (`tinygrad-edu bench`).
+`python -m tinygrad_edu.bench --help`, or `tinygrad_edu.bench.main(argv)` from another command line
+(`tinygrad-edu bench`).
 Nothing heavy is imported here, so `python -m tinygrad_edu.bench.run_one` children start clean.
 """
 from __future__ import annotations
