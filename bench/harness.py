@@ -18,10 +18,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+import tinygrad_edu
 from tinygrad_edu.bench.run_one import JSON_MARKER, THREAD_VARS
 from tinygrad_edu.bench.workloads import TORCH, TORCH_CELL, Workload
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The folder that holds the tinygrad_edu being measured: the children import it from there. (Not
+# REPO_ROOT: after a regular install that is site-packages/tinygrad_edu, and putting it on the
+# path would let tinygrad_edu/random.py shadow the standard library's random.)
+PACKAGE_PARENT = Path(tinygrad_edu.__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Environment variables that change BLAS or allocator behaviour: recorded, never changed.
 RECORDED_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_MMAP_THRESHOLD_",
@@ -34,7 +39,7 @@ def child_env(threads: int, extra: dict[str, str]) -> dict[str, str]:
     for var in THREAD_VARS:
         env[var] = str(threads)
     env.update(extra)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_PARENT), env.get("PYTHONPATH")) if p)
     return env
 
 
@@ -51,7 +56,7 @@ def run_child(workload: Workload, impl: str, steps: int, warmup: int, threads: i
         command.append("--memory")
     start = time.perf_counter()
     try:
-        proc = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True,
+        proc = subprocess.run(command, env=env, cwd=PACKAGE_PARENT, capture_output=True, text=True,
                               timeout=timeout)
     except subprocess.TimeoutExpired:
         return {**base, "status": "unavailable", "error": f"timed out after {timeout:.0f} s"}
