@@ -73,14 +73,16 @@ def test_a_fine_grid_finds_no_pattern_the_enumeration_missed():
 
 
 def test_speed_of_the_enumeration():
+    # loose bounds against a blow-up (e.g. a quadratic pass per region); measured on 2 cores:
+    # about 0.05 s for 2-8-8-1 and 1 s for 2-32-32-1
     manual_seed(0)
     start = time.perf_counter()
     small = viz.linear_regions(nn.MLP([2, 8, 8, 1]), BOX)
-    assert time.perf_counter() - start < 1.0 and small.count > 10
+    assert time.perf_counter() - start < 2.0 and small.count > 10
     start = time.perf_counter()
     big = viz.linear_regions(nn.MLP([2, 32, 32, 1]), (-8, 8, -8, 8))
     assert big.count >= 1000, big.count
-    assert time.perf_counter() - start < 10.0
+    assert time.perf_counter() - start < 20.0
 
 
 def test_bounds_closed_forms():
