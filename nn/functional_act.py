@@ -11,10 +11,16 @@ import numpy as np
 from tinygrad_edu import Tensor
 from tinygrad_edu.argcheck import require_tensor, int_arg
 
-try:                                   # scipy's erf is vectorised; math.erf is the fallback
-    from scipy.special import erf as _erf_array
-except ImportError:                    # pragma: no cover (scipy is in the test extra)
-    _erf_array = np.vectorize(math.erf, otypes=[np.float64])
+
+def _erf_array(values):
+    """erf elementwise: scipy's vectorised erf when installed (imported on first use, so that
+    `import tinygrad_edu.nn` does not pay for scipy), else math.erf per element."""
+    try:
+        from scipy.special import erf
+    except ImportError:                # pragma: no cover (scipy is in the test extra)
+        erf = np.vectorize(math.erf, otypes=[np.float64])
+    return erf(values)
+
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
