@@ -321,7 +321,7 @@ def decision_regions(model, X, y=None, path=None, bounds=None, resolution=150, t
             colour = PALETTE[(labels.index(cls) if cls in labels else cls) % len(PALETTE)]
             left, top = axes.px(x0 + start * dx), axes.py(y0 + (row + 1) * dy)
             svg.rect(left, top, axes.px(x0 + col * dx) - left + 0.3, axes.py(y0 + row * dy) - top + 0.3,
-                     fill=lighten(colour, 0.3))
+                     fill=lighten(colour, 0.3), extra=' shape-rendering="crispEdges"')  # no seams
             start = col
     _draw_points(axes, X, y, caller)
     axes.frame(xlabel="x1", ylabel="x2", title=title, grid=False)
