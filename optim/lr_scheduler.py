@@ -12,7 +12,24 @@ import math
 from .optimizer import Optimizer
 
 
-class LRScheduler:
+class _SchedulerState:
+    """What every scheduler shares: the last learning rates set, and saving/restoring its state
+    (everything but the optimiser) to resume training."""
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the last `step()`, one per group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        """Everything but the optimiser, as a plain dict."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a state saved by `state_dict()`."""
+        self.__dict__.update(state_dict)
+
+
+class LRScheduler(_SchedulerState):
     """Base class: remembers each group's initial lr and sets lr = `lr_at(base_lr, epoch)`.
 
     Why a class per schedule: the schedule's state (the epoch counter) must be saved with the
@@ -44,18 +61,6 @@ class LRScheduler:
         for group, base in zip(self.optimizer.param_groups, self.base_lrs):
             group["lr"] = self.lr_at(base, self.last_epoch)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates set by the last `step()`, one per group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict:
-        """Everything but the optimiser, as a plain dict."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Restore a state saved by `state_dict()`."""
-        self.__dict__.update(state_dict)
 
 
 class StepLR(LRScheduler):
@@ -162,7 +167,7 @@ class LinearWarmup(LinearLR):
                          total_iters=warmup_steps, last_epoch=last_epoch)
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_SchedulerState):
     """Divide the lr by 1/factor when a watched metric has stopped improving for `patience` epochs.
 
     Call `scheduler.step(val_loss)` once per epoch. A value counts as an improvement when it
@@ -227,18 +232,6 @@ class ReduceLROnPlateau:
                     group["lr"] = new_lr
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates after the last `step()`, one per group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict:
-        """Everything but the optimiser, as a plain dict."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Restore a state saved by `state_dict()`."""
-        self.__dict__.update(state_dict)
 
 
 class OneCycleLR(LRScheduler):

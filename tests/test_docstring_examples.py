@@ -1,0 +1,34 @@
+"""The runnable examples in the docstrings of the library run and show what they print.
+
+One table for the modules whose examples are not run elsewhere (viz, train, lessons and the
+data generators have their own docstring tests next to their other tests)."""
+import doctest
+import importlib
+
+import numpy as np
+import pytest
+
+from tinygrad_edu import Tensor
+
+MODULES = [
+    # the engine's PyTorch names
+    "tinygrad_edu.api", "tinygrad_edu.api_math", "tinygrad_edu.sampling", "tinygrad_edu.random",
+    "tinygrad_edu.ops.torch_names", "tinygrad_edu.ops.torch_math", "tinygrad_edu.ops.inplace",
+    "tinygrad_edu.tensor",
+    # nn, data and optim additions
+    "tinygrad_edu.utils.data", "tinygrad_edu.nn.containers", "tinygrad_edu.nn.lazy",
+    "tinygrad_edu.nn.functional_act", "tinygrad_edu.nn.functional_conv", "tinygrad_edu.nn.utils",
+    "tinygrad_edu.nn.module_to", "tinygrad_edu.nn.linear", "tinygrad_edu.nn.activation",
+    "tinygrad_edu.nn.normalization",
+    # argument checks, sharing, state loading
+    "tinygrad_edu.argcheck", "tinygrad_edu.dtypes", "tinygrad_edu.sharing",
+    "tinygrad_edu.nn.state_loading", "tinygrad_edu.nn.serialization", "tinygrad_edu.optim.optimizer",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, extraglobs={"np": np, "Tensor": Tensor})
+    assert result.attempted > 0, f"{name} has no docstring example"
+    assert result.failed == 0, f"{result.failed} docstring example(s) of {name} failed"
