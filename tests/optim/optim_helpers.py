@@ -1,6 +1,6 @@
 """Shared helpers for the optim tests: a fixed test problem and float64 parameters."""
 import numpy as np
-from tinygrad_edu import Tensor
+from tinygrad_edu import Tensor, nn
 
 RNG = np.random.default_rng(0)
 A_MAT = RNG.normal(size=(5, 4))
@@ -31,3 +31,12 @@ def set_grads(params):
 def np_grads(values):
     """The same gradients as `set_grads`, on plain numpy arrays."""
     return [grad_fn(values[0]), 0.5 * (values[1] - np.arange(3.0)) * np.abs(values[1])]
+
+
+def bce_step(model, opt, x, y):
+    """One optimiser step on the binary cross-entropy of `model` (one sigmoid output) at (x, y)."""
+    opt.zero_grad()
+    loss = nn.functional.binary_cross_entropy(model(Tensor(x)).reshape(-1), Tensor(y))
+    loss.backward()
+    opt.step()
+    return float(loss.data)

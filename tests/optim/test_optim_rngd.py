@@ -9,6 +9,7 @@ from tinygrad_edu import nn
 from tinygrad_edu import optim
 from tinygrad_edu.optim import fisher
 import tinygrad_edu
+from optim_helpers import bce_step
 from tinygrad_edu import Tensor, no_grad
 
 RNG = np.random.default_rng(0)
@@ -19,14 +20,6 @@ def seeded_init():
     """Seed nn.init: the comparisons below are exact to ~1e-10, so each test starts from fixed
     weights (some draws make the engine's sigmoid + BCE gradient lose digits to 1 - p)."""
     tinygrad_edu.manual_seed(0)
-
-
-def bce_step(model, opt, x, y):
-    opt.zero_grad()
-    loss = nn.functional.binary_cross_entropy(model(Tensor(x)).reshape(-1), Tensor(y))
-    loss.backward()
-    opt.step()
-    return float(loss.data)
 
 
 def test_single_sigmoid_neuron_update_is_eq30_by_hand(float64):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu
+from optim_helpers import bce_step
 from tinygrad_edu import Tensor, nn, no_grad, optim
 
 RNG = np.random.default_rng(14)
@@ -13,14 +14,6 @@ RNG = np.random.default_rng(14)
 @pytest.fixture(autouse=True)
 def seeded_init():
     tinygrad_edu.manual_seed(0)
-
-
-def bce_step(model, opt, x, y):
-    opt.zero_grad()
-    loss = nn.functional.binary_cross_entropy(model(Tensor(x)).reshape(-1), Tensor(y))
-    loss.backward()
-    opt.step()
-    return float(loss.data)
 
 
 def sigmoid_neuron_metric(theta, z):
