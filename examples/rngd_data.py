@@ -11,6 +11,7 @@ t10k-labels-idx1-ubyte.
 """
 from __future__ import annotations
 
+import csv
 import os
 
 import numpy as np
@@ -48,12 +49,12 @@ def save_curves(folder: str, name: str, curves: dict, ylabel: str = "training co
     labels = list(curves)
     length = max(len(v) for v in curves.values())
     csv_path = os.path.join(folder, name + ".csv")
-    with open(csv_path, "w") as f:
-        f.write(",".join(["epoch"] + labels) + "\n")
+    with open(csv_path, "w", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")     # quotes labels like "GD (lr=10, m=0.8)"
+        writer.writerow(["epoch"] + labels)
         for i in range(length):
-            row = [str(i + 1)] + [f"{curves[k][i]:.6g}" if i < len(curves[k]) else ""
-                                  for k in labels]
-            f.write(",".join(row) + "\n")
+            writer.writerow([str(i + 1)] + [f"{curves[k][i]:.6g}" if i < len(curves[k]) else ""
+                                            for k in labels])
     runs = {}
     for label, values in curves.items():
         values = np.asarray(values, dtype=np.float64)

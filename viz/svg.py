@@ -134,6 +134,7 @@ class Axes:
     def __init__(self, svg, left, top, width, height, xlim, ylim, log_y=False, nice=True):
         self.svg, self.left, self.top, self.width, self.height = svg, left, top, width, height
         self.log_y = log_y
+        self.inked = []         # pixels drawn on: the legend goes where it hides the fewest
         if nice:
             self.xticks = nice_ticks(*xlim)
             self.yticks = log_ticks(*ylim) if log_y else nice_ticks(*ylim)
@@ -193,6 +194,11 @@ class Axes:
         self._flush(run, colour, width, dash)
 
     def _flush(self, run, colour, width, dash):
+        for (xa, ya), (xb, yb) in zip(run, run[1:]):     # the segments, sampled every ~4 px
+            steps = max(1, int(math.hypot(xb - xa, yb - ya) / 4))
+            self.inked.extend((xa + (xb - xa) * k / steps, ya + (yb - ya) * k / steps)
+                              for k in range(steps))
+        self.inked.extend(run[-1:])
         if len(run) == 1:
             self.svg.circle(*run[0], 2.0, fill=colour)
         elif run:
@@ -200,6 +206,7 @@ class Axes:
 
     def points(self, xs, ys, colours, radius=3.0, stroke="#ffffff"):
         for x, y, c in zip(xs, ys, colours):
+            self.inked.append((self.px(x), self.py(y)))
             self.svg.circle(self.px(x), self.py(y), radius, fill=c, stroke=stroke)
 
     def polygon(self, vertices, fill, stroke=None, opacity=1.0, extra=""):
@@ -207,12 +214,18 @@ class Axes:
                          opacity=opacity, extra=extra)
 
     def legend(self, entries, kind="line"):
-        """Entries (label, colour) in a white box at the top right of the data area."""
+        """Entries (label, colour) in a white box, in the corner of the data area that hides
+        the fewest drawn points (top right when there is a tie)."""
         if not entries:
             return
         width = 34 + 6.4 * max(len(str(label)) for label, _ in entries)
-        x, y = self.left + self.width - width - 6, self.top + 6
-        self.svg.rect(x, y, width, 8 + 16 * len(entries), fill="#ffffff", stroke="#bbbbbb",
+        height = 8 + 16 * len(entries)
+        right, bottom = self.left + self.width - width - 6, self.top + self.height - height - 6
+        corners = [(right, self.top + 6), (self.left + 6, self.top + 6), (right, bottom),
+                   (self.left + 6, bottom)]
+        x, y = min(corners, key=lambda c: sum(c[0] <= px <= c[0] + width and c[1] <= py <= c[1] + height
+                                              for px, py in self.inked))
+        self.svg.rect(x, y, width, height, fill="#ffffff", stroke="#bbbbbb",
                       extra=' fill-opacity="0.85"')
         for k, (label, colour) in enumerate(entries):
             cy = y + 12 + 16 * k

@@ -147,3 +147,15 @@ def test_matplotlib_axes_when_matplotlib_is_installed():
         viz.plot_training_curves({"loss": [1], "acc": [2]}, ax=ax)
     plt.close(figure)
     plt.close(figure2)
+
+
+def test_the_legend_goes_to_the_corner_that_hides_the_fewest_points():
+    def legend_xy(series):
+        figure = viz.plot_lines(series)
+        box = re.search(r'<rect x="([\d.]+)" y="([\d.]+)"[^>]*stroke="#bbbbbb"', figure.svg)
+        return float(box.group(1)), float(box.group(2))
+
+    xs = [0, 1, 2, 3, 4]
+    default_x, default_y = legend_xy({"low": (xs, [0, 0, 0, 0, 0])})     # top right is free
+    climb_x, climb_y = legend_xy({"climb": (xs, [0, 0, 0, 1, 10])})       # ends in the top right
+    assert climb_x < default_x - 100, "the legend stayed on the curve in the top-right corner"
