@@ -15,7 +15,8 @@ from .checks import grad, gradcheck, gradgradcheck, GradcheckError
 from .dtypes import set_default_dtype, get_default_dtype
 from .function import Function
 from .sharing import from_numpy, as_tensor
-from .random import manual_seed, initial_seed, Generator, default_generator
+from .random import (manual_seed, initial_seed, Generator, default_generator, get_rng_state,
+                     set_rng_state)
 from .ops.torch_names import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
     tensor, zeros, ones, full, randn, rand, randint, randperm, arange, linspace, eye, zeros_like,
@@ -31,7 +32,8 @@ __all__ = [
     "as_tensor",
     # PyTorch names (api.py); those that would shadow Python builtins (bool, int, float, max,
     # min, sum, all, any) are left out of `import *` and used as tinygrad_edu.max etc.
-    "initial_seed", "Generator", "default_generator", "device", "tensor", "zeros", "ones", "full",
+    "initial_seed", "get_rng_state", "set_rng_state", "Generator", "default_generator", "device",
+    "tensor", "zeros", "ones", "full",
     "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "zeros_like", "ones_like",
     "full_like", "randn_like", "rand_like", "normal", "multinomial", "cat", "concat",
     "concatenate", "stack", "where", "matmul", "maximum", "minimum", "exp", "log", "tanh",

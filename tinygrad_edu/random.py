@@ -7,6 +7,8 @@ dropout masks, `nn.init`, `normal_`/`uniform_`) comes from one global generator 
 function has one) still makes a fresh generator for that call alone.
 The numbers are numpy's (PCG64), so they differ from PyTorch's for the same seed.
 """
+import json
+
 import numpy as np
 
 from .argcheck import int_arg
@@ -48,13 +50,25 @@ class Generator:
         self.rng = np.random.default_rng(self._seed)
         return self._seed
 
-    def get_state(self) -> dict:
-        """The stream's state (a dict, numpy's bit-generator state), for `set_state`."""
-        return self.rng.bit_generator.state
+    def get_state(self) -> np.ndarray:
+        """The stream's state as a uint8 array (as `torch.Generator.get_state`), for `set_state`.
 
-    def set_state(self, state: dict) -> "Generator":
+        An array, so a checkpoint can hold it next to the weights without pickle.
+        """
+        text = json.dumps({"seed": self._seed, "bit_generator": self.rng.bit_generator.state})
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8).copy()
+
+    def set_state(self, state) -> "Generator":
         """Continue the stream from a state saved by `get_state`."""
-        self.rng.bit_generator.state = state
+        try:
+            saved = json.loads(np.asarray(state, dtype=np.uint8).tobytes().decode("ascii"))
+            rng = np.random.default_rng()
+            rng.bit_generator.state = saved["bit_generator"]
+            seed = int(saved["seed"])
+        except (ValueError, TypeError, KeyError) as err:
+            raise ValueError("Generator.set_state: not a state saved by Generator.get_state "
+                             f"(a uint8 array); {err}") from None
+        self._seed, self.rng = seed, rng
         return self
 
     def __repr__(self):
@@ -74,6 +88,17 @@ def manual_seed(seed: int) -> Generator:
         True
     """
     return default_generator.manual_seed(seed)
+
+
+def get_rng_state() -> np.ndarray:
+    """The global generator's state (a uint8 array), as `torch.get_rng_state`: save it to
+    continue a run's random draws exactly where they were."""
+    return default_generator.get_state()
+
+
+def set_rng_state(state) -> None:
+    """Restore the global generator's state from `get_rng_state`."""
+    default_generator.set_state(state)
 
 
 def initial_seed() -> int:
