@@ -70,10 +70,11 @@ def main(argv=None) -> int:
                   seed=args.seed, label="linear AE")
     error = evaluate(model, nn.functional.mse_loss, (X, X))["loss"]
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "autoencoder_pca.svg")
+    path = os.path.join(args.out, "autoencoder_pca.png")
     epochs = np.arange(1, history.epochs + 1)
     viz.plot_lines({"linear autoencoder": (epochs, history["loss"]),
                     "PCA optimum (k = 3)": (epochs, np.full(len(epochs), best))},
+                   styles={"PCA optimum (k = 3)": {"color": "black", "linestyle": "--", "marker": ""}},
                    path=path, xlabel="epoch", ylabel="mean squared reconstruction error",
                    title="a linear autoencoder reaches PCA's error", log_y=True)
     print(f"reconstruction MSE: linear autoencoder {error:.5f}, PCA with {CODE} components "

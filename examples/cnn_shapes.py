@@ -50,8 +50,8 @@ def main(argv=None) -> int:
                               epochs=epochs, batch_size=32, val_data=(X_val, y_val),
                               metrics=["accuracy"], seed=args.seed, label=name)
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "cnn_vs_mlp_curves.svg")
-    viz.plot_training_curves(histories, path=path, metrics=["loss", "val_accuracy"],
+    path = os.path.join(args.out, "cnn_vs_mlp_curves.png")
+    viz.plot_training_curves(histories, path=path, metrics=["loss", "val_loss", "accuracy", "val_accuracy"],
                              title="shapes 12x12: CNN against MLP")
     acc = {name: h.last("val_accuracy") for name, h in histories.items()}
     for name in histories:

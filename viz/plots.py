@@ -9,7 +9,7 @@ plot is made; each function returns the matplotlib Figure (inline in a notebook,
 import numpy as np
 
 VALIDATION_PREFIX = "val_"
-MARKERS_UP_TO = 30          # series this short get a dot per value (a 3-epoch run is 3 dots)
+MARKERS_UP_TO = 30          # plots whose series are this short get a dot per value (3 epochs, 3 dots)
 
 
 def _as_values(values, caller, what):
@@ -52,6 +52,7 @@ def _style_axes(ax, xs_list, ys_list, xlabel, ylabel, title, log_y):
     from . import plots_mpl
     if log_y:
         ax.set_yscale("log")
+        plots_mpl.label_log_minor_ticks(ax.yaxis)
     if plots_mpl.all_integers(xs_list):
         plots_mpl.integer_ticks(ax.xaxis)
     if not log_y and plots_mpl.all_integers(ys_list):
@@ -66,13 +67,34 @@ def _style_axes(ax, xs_list, ys_list, xlabel, ylabel, title, log_y):
     ax.set_axisbelow(True)
 
 
-def _draw_line(ax, xs, ys, colour, label, dashed=False):
-    marker = "o" if np.isfinite(ys).sum() <= MARKERS_UP_TO else None
-    return ax.plot(xs, ys, color=colour, label=label, linewidth=2.0, marker=marker, markersize=3.5,
-                   linestyle="--" if dashed else "-")[0]
+def _markers(ys_list):
+    """A dot per value when every series is short, on all lines of the plot or on none."""
+    return "o" if max(len(ys) for ys in ys_list) <= MARKERS_UP_TO else None
 
 
-def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=False, ax=None):
+def _draw_line(ax, xs, ys, colour, label, dashed=False, style=None, marker=None):
+    properties = dict(color=colour, label=label, linewidth=2.0, marker=marker, markersize=3.5,
+                      linestyle="--" if dashed else "-")
+    properties.update(style or {})
+    return ax.plot(xs, ys, **properties)[0]
+
+
+def _check_styles(styles, labels, caller):
+    if styles is None:
+        return {}
+    if not isinstance(styles, dict) or not all(isinstance(v, dict) for v in styles.values()):
+        raise TypeError(f"{caller}: styles must be a dict {{label: {{matplotlib line property: "
+                        f"value}}}}, e.g. {{'truth': {{'color': 'black', 'linestyle': '--'}}}}; got "
+                        f"{type(styles).__name__}")
+    unknown = [label for label in styles if str(label) not in labels]
+    if unknown:
+        raise ValueError(f"{caller}: styles names {unknown}, which are not series; the series are "
+                         f"{labels}")
+    return {str(label): style for label, style in styles.items()}
+
+
+def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=False, ax=None,
+               styles=None):
     """Plot labelled series of numbers as lines on one pair of axes, with a legend.
 
     Why: the figures of the lessons (a loss against the step, an error against the step size,
@@ -87,6 +109,8 @@ def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=Fa
         xlabel, ylabel, title: axis labels and title.
         log_y: a logarithmic y axis (values must be > 0).
         ax: a matplotlib Axes to draw into; None makes a new figure (6.4 x 4 in).
+        styles: optional {label: {matplotlib line property: value}} for some series, e.g.
+            {"PCA optimum": {"color": "black", "linestyle": "--", "marker": ""}}.
 
     Returns:
         the matplotlib Figure (`ax.figure` when `ax` was given).
@@ -110,12 +134,14 @@ def plot_lines(series, path=None, xlabel=None, ylabel=None, title=None, log_y=Fa
         if log_y:
             _check_log(caller, label, ys)
         lines.append((str(label), xs, ys))
+    styles = _check_styles(styles, [label for label, _, _ in lines], caller)
     figure, (axes,) = plots_mpl.axes_or_new(ax, caller)
     for k, (label, xs, ys) in enumerate(lines):
-        _draw_line(axes, xs, ys, plots_mpl.PALETTE[k % len(plots_mpl.PALETTE)], label)
+        _draw_line(axes, xs, ys, plots_mpl.PALETTE[k % len(plots_mpl.PALETTE)], label,
+                   style=styles.get(label), marker=_markers([ys for _, _, ys in lines]))
     _style_axes(axes, [xs for _, xs, _ in lines], [ys for _, _, ys in lines], xlabel, ylabel, title,
                 log_y)
-    plots_mpl.place_legend(axes)
+    plots_mpl.place_legend(axes, grow=ax is None)
     if path is not None:
         plots_mpl.save(figure, path, caller)
     return figure
@@ -227,12 +253,12 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False,
     several = len(histories) > 1
     columns = min(len(panels), 2)
     rows = -(-len(panels) // columns)
-    size = plots_mpl.FIGSIZE if len(panels) == 1 and not several else \
-        (5.0 * columns + (1.7 if several else 0.0), 3.6 * rows + (0.4 if title else 0.0))
+    size = plots_mpl.FIGSIZE if len(panels) == 1 else (5.0 * columns, 3.6 * rows + (0.4 if title else 0.0))
     figure, axes = plots_mpl.axes_or_new(ax, caller, len(panels), size, columns)
     run_colour = {label: plots_mpl.PALETTE[k % len(plots_mpl.PALETTE)]
                   for k, label in enumerate(histories)}
     kinds = set()
+    marker = _markers([h[m] for h in histories.values() for m in metrics if m in h])
     for a, (quantity, names) in zip(axes, panels.items()):
         xs_all, ys_all = [], []
         for k, (label, h) in enumerate(histories.items()):
@@ -246,7 +272,7 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False,
                 kinds.add("validation" if validation else "training")
                 colour = run_colour[label] if several else plots_mpl.PALETTE[int(validation)]
                 line_label = label if several else ("validation" if validation else "training")
-                _draw_line(a, xs, ys, colour, line_label, dashed=validation)
+                _draw_line(a, xs, ys, colour, line_label, dashed=validation, marker=marker)
                 xs_all.append(xs)
                 ys_all.append(ys)
         only_validation = all(n.startswith(VALIDATION_PREFIX) for n in names)
@@ -260,11 +286,12 @@ def plot_training_curves(runs, path=None, metrics=None, title=None, log_y=False,
                         Line2D([], [], color="#333333", linewidth=2.0, linestyle="--",
                                label="validation")]
         plots_mpl.place_legend(axes[-1], handles=handles, labels=[h.get_label() for h in handles],
-                               outside=len(axes) > 1)
-    elif any(len(a.lines) > 1 for a in axes):
+                               outside=len(axes) > 1, grow=ax is None)
+    else:                   # one run: "training" and "validation" explained once, in the first panel
         for a in axes:
             if len(a.lines) > 1:
-                plots_mpl.place_legend(a)
+                plots_mpl.place_legend(a, grow=ax is None)
+                break
     if title and len(axes) == 1:
         axes[0].set_title(title)
     elif title:

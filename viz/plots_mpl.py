@@ -18,7 +18,7 @@ import matplotlib.figure
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogFormatter, MaxNLocator
 
 # colours that stay apart for colour-blind readers (Okabe-Ito order, then greys)
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442",
@@ -109,6 +109,21 @@ def integer_ticks(axis):
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+class PlainLogFormatter(LogFormatter):
+    """matplotlib's choice of which log ticks to label, each written as a plain number (%g)."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:g}"
+
+
+def label_log_minor_ticks(axis):
+    """Plain numbers on a log axis (0.05, 0.1, 0.2 rather than 5x10^-2), and on one spanning
+    less than two decades some ticks between the powers of ten labelled too, so a loss from 0.03
+    to 1 has more than two labelled ticks."""
+    axis.set_major_formatter(PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+    axis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+
+
 def all_integers(arrays):
     """True when every finite value of `arrays` is a whole number (and there is one)."""
     values = np.concatenate([np.empty(0)] + [np.asarray(a, dtype=np.float64).ravel() for a in arrays])
@@ -144,9 +159,10 @@ def covered_points(legend, ax):
     return int(box.count_contains(points)) if len(points) else 0
 
 
-def place_legend(ax, handles=None, labels=None, outside=False, **kwargs):
+def place_legend(ax, handles=None, labels=None, outside=False, grow=False, **kwargs):
     """A legend where it hides no data: matplotlib's `loc="best"` inside the axes when some place
-    is free, otherwise (or when `outside`) to the right of the axes.
+    is free, otherwise (or when `outside`) to the right of the axes. `grow`: the figure is ours,
+    so it is widened by the legend's width instead of the axes being squeezed.
 
     Returns the Legend; `legend.outside` says where it went.
     """
@@ -161,4 +177,9 @@ def place_legend(ax, handles=None, labels=None, outside=False, **kwargs):
     legend = ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
                        **kwargs)
     legend.outside = True
+    if grow:
+        figure = ax.figure
+        figure.draw_without_rendering()
+        width, height = figure.get_size_inches()
+        figure.set_size_inches(width + legend.get_window_extent().width / figure.dpi + 0.15, height)
     return legend

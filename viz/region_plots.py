@@ -50,7 +50,7 @@ def _plane_axes(ax, bounds, caller):
     """(figure, axes) for a picture of the box `bounds`: exact limits, equal scales unless the box
     is very flat, room on the right for the legend."""
     from . import plots_mpl
-    figure, (axes,) = plots_mpl.axes_or_new(ax, caller, figsize=(6.4, 5.0))
+    figure, (axes,) = plots_mpl.axes_or_new(ax, caller, figsize=(5.4, 5.0))
     x0, x1, y0, y1 = bounds
     axes.set_xlim(x0, x1)
     axes.set_ylim(y0, y1)
@@ -86,13 +86,13 @@ def _draw_points(axes, X, y, colours):
                      linewidths=0.5, label=f"class {c}", zorder=3)
 
 
-def _finish(figure, axes, title, path, caller):
+def _finish(figure, axes, title, path, caller, grow):
     """Title, the legend outside the data area (the plane is all data), the file when asked."""
     from . import plots_mpl
     if title:
         axes.set_title(title)
     if axes.get_legend_handles_labels()[0]:
-        plots_mpl.place_legend(axes, outside=True)
+        plots_mpl.place_legend(axes, outside=True, grow=grow)
     if path is not None:
         plots_mpl.save(figure, path, caller)
 
@@ -186,7 +186,7 @@ def plot_regions(model, bounds=None, X=None, y=None, path=None, title=None, boun
     if title is None:
         widths = "-".join(str(w) for w in found.widths)
         title = f"{found.count} linear regions (hidden widths {widths})"
-    _finish(figure, axes, title, path, caller)
+    _finish(figure, axes, title, path, caller, grow=ax is None)
     figure.regions = found
     return figure
 
@@ -263,6 +263,6 @@ def decision_regions(model, X, y=None, path=None, bounds=None, resolution=150, t
     axes.imshow(image, extent=(x0, x1, y0, y1), origin="lower", interpolation="nearest",
                 aspect=axes.get_aspect(), zorder=1)
     _draw_points(axes, X, labels, colours)
-    _finish(figure, axes, title, path, caller)
+    _finish(figure, axes, title, path, caller, grow=ax is None)
     figure.grid = grid
     return figure

@@ -125,3 +125,15 @@ def test_history_plot_is_plot_training_curves(tmp_path):
     assert len(figure.axes) == 2 and len(figure.axes[0].lines) == 2
     only = history.plot(metrics=["loss", "val_loss"], log_y=True)
     assert len(only.axes) == 1 and only.axes[0].get_yscale() == "log"
+
+
+def test_styles_restyle_named_series_and_reject_unknown_names():
+    figure = viz.plot_lines({"fit": [1.0, 0.5], "optimum": [0.4, 0.4]},
+                            styles={"optimum": {"color": "black", "linestyle": "--", "marker": ""}})
+    fit, optimum = lines_of(figure)
+    assert optimum.get_linestyle() == "--" and optimum.get_color() == "black"
+    assert optimum.get_marker() in ("", "None") and fit.get_marker() == "o"
+    with pytest.raises(ValueError, match=r"styles names \['nope'\].*\['fit'\]"):
+        viz.plot_lines({"fit": [1.0]}, styles={"nope": {"color": "red"}})
+    with pytest.raises(TypeError, match="styles must be a dict"):
+        viz.plot_lines({"fit": [1.0]}, styles={"fit": "red"})
