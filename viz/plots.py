@@ -188,8 +188,10 @@ def _choose_metrics(histories, metrics, log_y, caller):
                              f"{available}")
     if not metrics:
         raise ValueError(f"{caller}: the histories hold no metric besides 'epoch'")
-    log_metrics = set(metrics) if log_y is True else set([log_y] if isinstance(log_y, str) else
-                                                          (log_y or ()))
+    if log_y is True:
+        log_metrics = set(metrics)
+    else:
+        log_metrics = {log_y} if isinstance(log_y, str) else set(log_y or ())
     unknown = log_metrics - set(metrics)
     if unknown:
         raise ValueError(f"{caller}: log_y names {sorted(unknown)}, which are not plotted; "

@@ -73,13 +73,13 @@ def _graph_heading(found, title):
         widths = "-".join(str(w) for w in found.widths)
         title = f"{found.count} linear regions (hidden widths {widths}) and their neighbours"
     example = _layered_pattern(found, found.regions[0]) if found.regions else "10"
-    caption = ["Each box is one linear region, drawn at its centre and coloured as in plot_regions.",
-             "Its label is the activation pattern: one digit per hidden unit, 1 = active (ReLU > 0),"
-             " 0 = off;",
-             f"layer 1 first, a space between layers (e.g. {example}).",
-             "A line joins two regions that share a border; its label hK.U names the one unit "
-             "that switches there:",
-             "unit U of hidden layer K (h1.2: layer 1, unit 2)."]
+    caption = [
+        "Each box is one linear region, drawn at its centre and coloured as in plot_regions.",
+        "Its label is the activation pattern: one digit per hidden unit, 1 = active (ReLU > 0), 0 = off;",
+        f"layer 1 first, a space between layers (e.g. {example}).",
+        "A line joins two regions that share a border; its label hK.U names the one unit that "
+        "switches there:",
+        "unit U of hidden layer K (h1.2: layer 1, unit 2)."]
     lines = [f'<FONT POINT-SIZE="14"><B>{html.escape(str(title))}</B></FONT>']
     lines += [html.escape(line) for line in caption]
     return "<" + '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>>'
