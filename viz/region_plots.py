@@ -191,8 +191,9 @@ def plot_regions(model, bounds=None, X=None, y=None, path=None, title=None, boun
     return figure
 
 
-def _predict_classes(model, points, threshold):
-    """Class indices of a 2-D classifier at `points`: argmax, or output > threshold for one."""
+def _class_margins(model, points, threshold):
+    """(n, classes): how far each class is ahead of the best other one at `points` (> 0 where the
+    classifier picks it). One output: class 1 is output - threshold, class 0 its negative."""
     with no_grad():
         out = model(Tensor(points))
     out = np.asarray(getattr(out, "data", out), dtype=np.float64)
@@ -200,9 +201,12 @@ def _predict_classes(model, points, threshold):
         if threshold is None:
             modules = list(model.modules()) if hasattr(model, "modules") else []
             threshold = 0.5 if modules and type(modules[-1]).__name__ == "Sigmoid" else 0.0
-        return (out.reshape(-1) > threshold).astype(int)
-    if out.ndim == 2:
-        return out.argmax(axis=1)
+        ahead = out.reshape(-1) - threshold
+        return np.stack([-ahead, ahead], axis=1)
+    if out.ndim == 2 and out.shape[1] >= 2:
+        top_two = np.sort(out, axis=1)[:, -2:]
+        best_other = np.where(out == top_two[:, 1:], top_two[:, :1], top_two[:, 1:])
+        return out - best_other
     raise ValueError(f"viz.decision_regions: the model's output has shape {out.shape}; expected "
                      f"(n,), (n, 1) or (n, classes)")
 
@@ -220,15 +224,15 @@ def decision_regions(model, X, y=None, path=None, bounds=None, resolution=150, t
         X, y: the data (n, 2) and its labels (ints); X also sets the default bounds.
         path: also write the figure there (.png, .svg or .pdf, from the extension), or None.
         bounds: the box (xmin, xmax, ymin, ymax); default: the data's range plus 10%.
-        resolution: grid cells per side.
+        resolution: grid points per side.
         threshold: for one output: the level between class 0 and 1 (default 0.5 when the model
             ends in Sigmoid, else 0, a logit).
         title: the title.
         ax: a matplotlib Axes to draw into; None makes a new figure.
 
     Returns:
-        the matplotlib Figure; its `.grid` holds the predicted class per cell (rows from the
-        bottom).
+        the matplotlib Figure; its `.grid` holds the predicted class at each point of a
+        resolution x resolution grid spanning the box (rows from the bottom).
 
     Example:
         >>> import numpy as np
@@ -250,18 +254,26 @@ def decision_regions(model, X, y=None, path=None, bounds=None, resolution=150, t
     X = _as_points(X, caller)
     labels, colours = _class_colours(y, X, caller)
     x0, x1, y0, y1 = parse_bounds(bounds, caller) if bounds is not None else _default_bounds(X, caller)
-    xs = x0 + (np.arange(resolution) + 0.5) * (x1 - x0) / resolution    # cell centres
-    ys = y0 + (np.arange(resolution) + 0.5) * (y1 - y0) / resolution
+    xs = np.linspace(x0, x1, resolution)        # grid points from edge to edge of the box
+    ys = np.linspace(y0, y1, resolution)
     gx, gy = np.meshgrid(xs, ys)
     points = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    grid = _predict_classes(model, points, threshold).reshape(resolution, resolution)
+    margins = _class_margins(model, points, threshold)
+    grid = margins.argmax(axis=1).reshape(resolution, resolution)
     palette = plots_mpl.PALETTE
-    fills = {cls: to_rgb(_lighten(colours.get(cls, palette[cls % len(palette)]), 0.3))
-             for cls in np.unique(grid).tolist()}
-    image = np.array([fills[c] for c in grid.ravel().tolist()]).reshape(resolution, resolution, 3)
+    first, last = int(grid.min()), int(grid.max())
+    fills = {c: to_rgb(_lighten(colours.get(c, palette[c % len(palette)]), 0.3))
+             for c in range(margins.shape[1])}
     figure, axes = _plane_axes(ax, (x0, x1, y0, y1), caller)
-    axes.imshow(image, extent=(x0, x1, y0, y1), origin="lower", interpolation="nearest",
-                aspect=axes.get_aspect(), zorder=1)
+    # underneath: the class at each grid point (a staircase at the boundaries) ...
+    axes.contourf(xs, ys, grid, levels=np.arange(first - 0.5, last + 1.0),
+                  colors=[fills[c] for c in range(first, last + 1)], zorder=1)
+    # ... covered by each class's region {margin > 0}, whose edge is interpolated from the
+    # continuous margins: smooth boundaries, no seams
+    for c in np.unique(grid).tolist():
+        field = margins[:, c].reshape(resolution, resolution)
+        axes.contourf(xs, ys, field, levels=[0.0, max(float(field.max()), 1e-12) * 2],
+                      colors=[fills[c]], zorder=1.1)
     _draw_points(axes, X, labels, colours)
     _finish(figure, axes, title, path, caller, grow=ax is None)
     figure.grid = grid

@@ -153,14 +153,15 @@ def test_decision_regions_grid_is_the_models_prediction():
     model = nn.MLP([2, 5, 3])
     X = np.array([[-1.0, -1.0], [1.0, 2.0], [0.0, 0.5]])
     figure = viz.decision_regions(model, X, [0, 1, 2], resolution=12)
-    (image,) = figure.axes[0].images
-    assert image.get_array().shape == (12, 12, 3)
-    assert tuple(image.get_extent()) == (-1.2, 1.2, -1.3, 2.3)
-    x0, x1 = -1.2, 1.2                  # the data range plus 10%
-    centre = x0 + (3 + 0.5) * (x1 - x0) / 12
-    y0, y1 = -1.3, 2.3
-    row_centre = y0 + (7 + 0.5) * (y1 - y0) / 12
-    expected = model(Tensor([[centre, row_centre]])).data.argmax()
+    from matplotlib.contour import ContourSet
+    bands, *regions = [c for c in figure.axes[0].collections if isinstance(c, ContourSet)]
+    np.testing.assert_allclose(bands.levels, np.arange(figure.grid.min(), figure.grid.max() + 1.5) - 0.5)
+    assert len(regions) == len(np.unique(figure.grid))          # a smooth region per class shown
+    assert all(r.levels[0] == 0.0 for r in regions)             # where that class is ahead
+    assert figure.axes[0].get_xlim() == (-1.2, 1.2) and figure.axes[0].get_ylim() == (-1.3, 2.3)
+    x = np.linspace(-1.2, 1.2, 12)[3]          # the data range plus 10%, edge to edge
+    y = np.linspace(-1.3, 2.3, 12)[7]
+    expected = model(Tensor([[x, y]])).data.argmax()
     assert figure.grid[7, 3] == expected
     sigmoid_model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
     grid = viz.decision_regions(sigmoid_model, X, resolution=8).grid
@@ -194,3 +195,16 @@ def test_region_graph_labels_separate_the_layers_and_name_the_flipping_unit():
         assert f'label="{p[:3]} {p[3:]}"' in graph.source      # layer 1, a space, layer 2
     units = set(re.findall(r'label="(h\d\.\d)"', graph.source))
     assert units and units <= {"h1.1", "h1.2", "h1.3", "h2.1", "h2.2"}
+
+
+def test_decision_regions_margins_say_how_far_each_class_is_ahead():
+    """The smooth region edges come from these margins: s_c - max_{j != c} s_j (one output: the
+    score minus the threshold for class 1, its negative for class 0)."""
+    from tinygrad_edu.viz.region_plots import _class_margins
+    scores = np.array([[1.0, 3.0, 2.0], [0.5, 0.5, -1.0], [4.0, 0.0, 1.0]])
+    margins = _class_margins(lambda t: t, scores, None)
+    expected = [[s[c] - max(np.delete(s, c)) for c in range(3)] for s in scores]
+    np.testing.assert_allclose(margins, expected)
+    assert margins.argmax(axis=1).tolist() == scores.argmax(axis=1).tolist()   # ties: the first
+    one = _class_margins(lambda t: t, np.array([[0.7], [0.2]]), 0.5)
+    np.testing.assert_allclose(one, [[-0.2, 0.2], [0.3, -0.3]])

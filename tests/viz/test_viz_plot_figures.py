@@ -39,7 +39,8 @@ PLOTTERS = [
     ("plot_regions", lambda **kw: viz.plot_regions(small_mlp(), bounds=(-2, 2, -2, 2), X=X, y=Y, **kw),
      lambda ax: len(ax.collections[0].get_paths()) >= 1 and len(ax.collections) >= 3),
     ("decision_regions", lambda **kw: viz.decision_regions(small_mlp(), X, Y, resolution=16, **kw),
-     lambda ax: len(ax.images) == 1 and len(ax.collections) == 2),
+     lambda ax: type(ax.collections[0]).__name__ == "QuadContourSet" and
+     [type(c).__name__ for c in ax.collections[-2:]] == ["PathCollection"] * 2),
 ]
 IDS = [p[0] for p in PLOTTERS]
 
