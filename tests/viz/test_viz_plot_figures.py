@@ -228,3 +228,13 @@ def test_a_notebook_shows_each_figure_once_inline(tmp_path):
         raise
     images = [sum("image/png" in out.get("data", {}) for out in cell.outputs) for cell in notebook.cells]
     assert images == [1, 1, 1], [cell.outputs for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("module_name", ["tinygrad_edu.viz.plots_mpl", "tinygrad_edu.viz.region_adjacency",
+                                         "tinygrad_edu.viz.plots", "tinygrad_edu.viz.region_plots",
+                                         "tinygrad_edu.train.history"])
+def test_docstring_examples_of_the_plot_modules(module_name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(module_name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
