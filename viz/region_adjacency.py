@@ -90,7 +90,8 @@ def region_graph(model, bounds=None, max_regions=100_000, title=None) -> Picture
 
     Why: crossing one unit's line flips exactly that unit, so neighbouring regions differ in
     one bit of the activation pattern; the graph makes the patterns and their flips visible.
-    Nodes sit at the regions' centroids (Graphviz neato), coloured as in `plot_regions`,
+    Nodes sit at the regions' centroids (Graphviz neato; the picture is scaled up where boxes
+    would overlap), coloured as in `plot_regions`,
     labelled by their pattern (a space between layers); each edge is labelled by the unit that
     flips (h1.3: layer 1, unit 3). A title and a caption saying so head the picture.
 
@@ -117,7 +118,10 @@ def region_graph(model, bounds=None, max_regions=100_000, title=None) -> Picture
                                else (-1.0, 1.0, -1.0, 1.0), max_regions=max_regions)
     x0, x1, y0, y1 = found.bounds
     scale = 8.0 / max(x1 - x0, y1 - y0)         # the box becomes about 8 inches wide
+    # neato starts from the centroids and does not iterate (maxiter 0), so the picture keeps the
+    # plane's geography; where boxes would overlap, the whole picture is scaled up
     graph = Picture(name="regions", graph_attr={"layout": "neato", "outputorder": "edgesfirst",
+                                                "maxiter": "0", "overlap": "scale",
                                                 "label": _graph_heading(found, title),
                                                 "labelloc": "t", "labeljust": "l",
                                                 "fontname": "Helvetica", "fontsize": "11",
@@ -129,7 +133,7 @@ def region_graph(model, bounds=None, max_regions=100_000, title=None) -> Picture
     for k, region in enumerate(found.regions):
         cx, cy = region.centroid
         graph.node(f"r{k}", label=_layered_pattern(found, region), fillcolor=region_colour(k),
-                   pos=f"{(cx - x0) * scale:.4f},{(cy - y0) * scale:.4f}!")
+                   pos=f"{(cx - x0) * scale:.4f},{(cy - y0) * scale:.4f}")
     for i, j, u in region_adjacency(found):
         graph.edge(f"r{i}", f"r{j}", label=_unit_name(found, u))
     return graph
