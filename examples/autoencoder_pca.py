@@ -1,6 +1,6 @@
 """A linear autoencoder learns what PCA computes: the top principal subspace.
 
-What it teaches: seed 002 (sec. 9.1) shows that a linear autoencoder x -> C x -> D C x
+What it teaches: the course notes (sec. 9.1) show that a linear autoencoder x -> C x -> D C x
 trained on the squared reconstruction error is optimal exactly when D spans the span of
 the top-k left singular vectors of the centred data, the PCA subspace. Gradient descent
 does not know this; we train one with `fit` and check: its error falls to PCA's, and the
@@ -64,7 +64,7 @@ def main(argv=None) -> int:
         def on_epoch_end(self, run, epoch, logs):
             angles.append(largest_angle_degrees(decoder.data.astype(np.float64), directions))
 
-    # the (1/2N) sum ||x - x^||^2 of seed 002 is mse_loss up to a constant factor
+    # the (1/2N) sum ||x - x^||^2 of the course notes is mse_loss up to a constant factor
     history = fit(model, nn.functional.mse_loss, optim.Adam(model.parameters(), lr=0.02), (X, X),
                   epochs=30 if args.quick else 80, batch_size=50, callbacks=[TrackAngle()],
                   seed=args.seed, label="linear AE")

@@ -2,7 +2,7 @@
 
 What it teaches: the images (bars, squares, crosses at random places, 12x12) differ by local
 patterns that can sit anywhere. A convolution applies the same small filter at every
-position (seed 002: the gradient of a shared weight is the sum over positions), so an edge
+position (the course notes: the gradient of a shared weight is the sum over positions), so an edge
 detector learned in one corner works in all of them; a fully connected layer must learn
 each position separately. The CNN wins on held-out images with five times fewer
 parameters. Both are trained by `tinygrad_edu.train.fit`; the learning curves are drawn.

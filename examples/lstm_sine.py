@@ -2,7 +2,7 @@
 
 What it teaches: one sample of a wave says nothing about where it goes next; the network
 must infer the frequency and phase from several steps, so it needs memory (the LSTM's cell,
-seed 002). Its error is set against two baselines a sceptic would propose: always
+the course notes). Its error is set against two baselines a sceptic would propose: always
 predicting 0 (the mean) and repeating the last value seen. Then the trained LSTM continues
 one wave for 30 steps in two ways: one step ahead from the true values (what it was trained
 for: it tracks the wave) and on its own predictions (each prediction becomes the next input:
