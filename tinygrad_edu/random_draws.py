@@ -38,6 +38,13 @@ def uniform01(gen, n: int, dtype) -> np.ndarray:
     return (gen.random32(n) & _MASK24).astype(_F32) * _F32(2.0 ** -24)
 
 
+def below(gen, n: int, p: float) -> np.ndarray:
+    """n booleans `u < p` for 53-bit uniforms u (PyTorch's bernoulli(p) and dropout keep
+    draws), compared as integers: u < p exactly when the 53 bits are below ceil(p * 2**53)."""
+    words = gen.random64(n) & _MASK53
+    return words < np.uint64(min(math.ceil(p * 2.0 ** 53), 2 ** 53))
+
+
 def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """n samples of U[low, high) in `dtype` (float32 or float64), as `Tensor.uniform_`."""
     dtype = np.dtype(dtype)
@@ -50,11 +57,19 @@ def uniform(gen, n: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarr
     return fma32(x, high32 - low32, low32)
 
 
+_CHUNK_BLOCKS = 1024     # blocks of 16 per pass: keeps the float64 temporaries small (no page faults)
+
+
 def _box_muller_16_f32(u: np.ndarray) -> np.ndarray:
     blocks = u.reshape(-1, 16)
-    radius = np.sqrt(_F32(-2.0) * log_cephes32(_F32(1.0) - blocks[:, :8]))
-    sin, cos = sincos_cephes32(_F32(2.0 * math.pi) * blocks[:, 8:])
-    return np.concatenate([radius * cos, radius * sin], axis=1).reshape(-1)
+    out = np.empty_like(blocks)
+    for start in range(0, len(blocks), _CHUNK_BLOCKS):
+        chunk = blocks[start:start + _CHUNK_BLOCKS]
+        radius = np.sqrt(_F32(-2.0) * log_cephes32(_F32(1.0) - chunk[:, :8]))
+        sin, cos = sincos_cephes32(_F32(2.0 * math.pi) * chunk[:, 8:])
+        np.multiply(radius, cos, out=out[start:start + _CHUNK_BLOCKS, :8])
+        np.multiply(radius, sin, out=out[start:start + _CHUNK_BLOCKS, 8:])
+    return out.reshape(-1)
 
 
 def _box_muller_16_f64(u: np.ndarray) -> np.ndarray:
@@ -135,10 +150,9 @@ def bernoulli(gen, p, shape: tuple) -> np.ndarray:
     """0/1 float64 draws of the given shape with probability p (a number, or an array that
     broadcasts to shape; a float32 array uses 24-bit uniforms, as PyTorch does)."""
     n = int(np.prod(shape, dtype=np.int64))
-    if isinstance(p, np.ndarray) and p.dtype == _F32:
-        u = uniform01(gen, n, _F32).reshape(shape)
-    else:
-        u = uniform01(gen, n, _F64).reshape(shape)
+    if not isinstance(p, np.ndarray):
+        return below(gen, n, float(p)).reshape(shape).astype(np.float64)
+    u = uniform01(gen, n, _F32 if p.dtype == _F32 else _F64).reshape(shape)
     return (u < p).astype(np.float64)
 
 

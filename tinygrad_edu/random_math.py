@@ -51,66 +51,75 @@ def fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
 
 
 # -------------------------------------------------------------------- float32: Cephes
+# The float32 steps run on float64 arrays that hold float32 values: a product of two of them
+# is exact in float64, so `_r32(a * b + c)` is float32's fused multiply-add, and `_r32(a * b)`
+# float32's product (both operands already float64: numpy's mixed-dtype loops are slow).
+# A double rounding (53 bits, then 24) could differ from one rounding only when the exact
+# sum needs more than 53 bits and falls exactly halfway between two float32 numbers; the
+# terms here are within a few binades of each other, so this does not happen (checked
+# against PyTorch on millions of draws).
 _LOG_POLY = (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
              1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
              3.3333331174e-1)
+_SQRT_HALF_MANTISSA = 0x3504F3        # the mantissa bits of float32 sqrt(1/2)
 
 
-def _fma32_fast(a, b, c):
-    # Exact product, one float64 rounding of the sum, then float32: a double rounding could
-    # differ from a true FMA only when the sum needs more than 53 bits and lands exactly on
-    # a float32 halfway point; inside these polynomials the terms are close in size, so the
-    # sum fits in 53 bits and this is exact (checked against PyTorch on millions of draws).
-    return (a.astype(np.float64) * b + c).astype(_F32)
+def _r32(x: np.ndarray) -> np.ndarray:
+    """Round float64 values to float32 and keep them in float64."""
+    return x.astype(_F32).astype(np.float64)
+
+
+def _f32(value) -> float:
+    return float(_F32(value))
 
 
 def log_cephes32(x: np.ndarray) -> np.ndarray:
-    """Natural log of positive float32 values as PyTorch's AVX2 normal sampler computes it
-    (Cephes' logf: split off the exponent, a degree-8 polynomial in the mantissa)."""
-    bits = np.maximum(x, _F32(1.17549435e-38)).view(np.int32)
-    exponent = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1.0)
-    mantissa = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)        # in [0.5, 1)
-    small = mantissa < _F32(0.707106781186547524)                       # then use 2m - 1
-    exponent = exponent - small.astype(_F32)
-    m = (mantissa - _F32(1.0)) + np.where(small, mantissa, _F32(0.0))
-    z = m * m
-    y = np.full_like(m, _F32(_LOG_POLY[0]))
-    for coefficient in _LOG_POLY[1:]:
-        y = _fma32_fast(y, m, _F32(coefficient))
-    y = _fma32_fast(y * m, z, exponent * _F32(-2.12194440e-4))
-    y = _fma32_fast(z, _F32(-0.5), y)
-    return _fma32_fast(exponent, _F32(0.693359375), m + y)
+    """Natural log of normal positive float32 values as PyTorch's AVX2 normal sampler computes
+    it (Cephes' logf: split off the exponent, a degree-8 polynomial in the mantissa)."""
+    bits = np.ascontiguousarray(x, _F32).view(np.int32)
+    fraction = bits & 0x7FFFFF
+    small = fraction < _SQRT_HALF_MANTISSA                      # mantissa < sqrt(1/2): use 2m - 1
+    exponent = ((bits >> 23) - 126 - small).astype(np.float64)
+    mantissa = (fraction | 0x3F000000).view(_F32).astype(np.float64)      # in [0.5, 1)
+    m = mantissa * (1.0 + small) - 1.0                          # exact, as in float32
+    z = _r32(m * m)
+    y = _r32(m * _f32(_LOG_POLY[0]) + _f32(_LOG_POLY[1]))
+    for coefficient in _LOG_POLY[2:]:
+        y = _r32(y * m + _f32(coefficient))
+    y = _r32(_r32(y * m) * z + _r32(exponent * _f32(-2.12194440e-4)))
+    y = _r32(y - z * 0.5)
+    return (exponent * 0.693359375 + _r32(m + y)).astype(_F32)
 
 
 def sincos_cephes32(x: np.ndarray):
-    """(sin x, cos x) of float32 values as PyTorch's AVX2 normal sampler computes them
+    """(sin x, cos x) of float32 angles x >= 0 as PyTorch's AVX2 normal sampler computes them
     (Cephes' sinf/cosf: reduce by multiples of pi/4 in three parts, two polynomials)."""
-    sign_sin = x < 0
-    x = np.abs(x)
     octant = ((x * _F32(1.27323954473516)).astype(np.int32) + 1) & ~1        # 4/pi, even
-    y = octant.astype(_F32)
+    y = octant.astype(np.float64)
+    x = np.asarray(x, np.float64)
     for part in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma32_fast(y, _F32(part), x)                                  # x - y * pi/4
-    sign_sin ^= (octant & 4) != 0
-    sign_cos = ((octant - 2) & 4) == 0
+        x = _r32(y * part + x)                                           # x - y * pi/4
+    z = _r32(x * x)
+    cos_poly = _r32(z * _f32(2.443315711809948e-5) + _f32(-1.388731625493765e-3))
+    cos_poly = _r32(cos_poly * z + _f32(4.166664568298827e-2))
+    cos_poly = _r32(_r32(_r32(cos_poly * z) * z - z * 0.5) + 1.0)
+    sin_poly = _r32(z * _f32(-1.9515295891e-4) + _f32(8.3321608736e-3))
+    sin_poly = _r32(sin_poly * z + _f32(-1.6666654611e-1))
+    sin_poly = _r32(sin_poly * z) * x + x
     use_sin_poly = (octant & 2) == 0
-    z = x * x
-    cos_poly = _fma32_fast(np.full_like(x, _F32(2.443315711809948e-5)), z, _F32(-1.388731625493765e-3))
-    cos_poly = _fma32_fast(cos_poly, z, _F32(4.166664568298827e-2))
-    cos_poly = _fma32_fast(cos_poly * z, z, -(z * _F32(0.5))) + _F32(1.0)
-    sin_poly = _fma32_fast(np.full_like(x, _F32(-1.9515295891e-4)), z, _F32(8.3321608736e-3))
-    sin_poly = _fma32_fast(sin_poly, z, _F32(-1.6666654611e-1))
-    sin_poly = _fma32_fast(sin_poly * z, x, x)
-    sin = np.where(use_sin_poly, sin_poly, cos_poly)
-    cos = np.where(use_sin_poly, cos_poly, sin_poly)
-    return np.where(sign_sin, -sin, sin), np.where(sign_cos, -cos, cos)
+    sin = np.where(use_sin_poly, sin_poly, cos_poly).astype(_F32)
+    cos = np.where(use_sin_poly, cos_poly, sin_poly).astype(_F32)
+    np.negative(sin, out=sin, where=(octant & 4) != 0)
+    np.negative(cos, out=cos, where=((octant - 2) & 4) == 0)
+    return sin, cos
 
 
 # -------------------------------------------------------------------- float64: the C library
 def _near_halfway(extended: np.ndarray, rounded: np.ndarray, margin: float) -> np.ndarray:
     """Where an extended-precision value lies within `margin` ulp of a halfway point between
     float64 neighbours (there the C library's result cannot be told from rounding alone)."""
-    ulps = np.abs((extended - rounded.astype(np.longdouble)) / np.spacing(np.abs(rounded)))
+    residual = (extended - rounded).astype(np.float64)         # exact: both are long doubles
+    ulps = np.abs(residual) / np.spacing(np.abs(rounded))
     return np.abs(ulps - 0.5) < margin
 
 

@@ -33,9 +33,9 @@ def dropout_mask(shape: tuple, p: float, dtype, generator=None) -> np.ndarray:
     """
     dtype = np.dtype(dtype)
     n = int(np.prod(shape, dtype=np.int64))
-    keep = random_draws.uniform01(random.resolve(generator, op_name="dropout"), n, np.float64) < 1.0 - p
+    keep = random_draws.below(random.resolve(generator, op_name="dropout"), n, 1.0 - p)
     scale = dtype.type(1.0) / dtype.type(1.0 - p)
-    return np.where(keep.reshape(shape), scale, dtype.type(0.0))
+    return keep.reshape(shape).astype(dtype) * scale
 
 
 class Dropout(Function):
