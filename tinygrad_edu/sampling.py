@@ -97,7 +97,7 @@ def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False):
     Example:
         >>> from tinygrad_edu import randperm, Generator
         >>> randperm(5, generator=Generator().manual_seed(0)).tolist()
-        [2, 0, 1, 3, 4]
+        [4, 0, 1, 3, 2]
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"randperm: n must be a non-negative integer, got {n!r}")
