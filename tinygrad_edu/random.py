@@ -18,6 +18,8 @@ The state (`get_state`, `get_rng_state`) is a uint8 array laid out as PyTorch's 
 """
 import numpy as np
 
+from .argcheck import int_arg
+
 _STATE_WORDS = 624
 # PyTorch's CPU generator state, byte for byte (torch.get_rng_state() has this layout).
 _STATE_LAYOUT = np.dtype({
@@ -117,9 +119,12 @@ class Generator:
         `get_rng_state().numpy()`). A bad state is refused and the generator is unchanged."""
         raw = np.asarray(getattr(state, "numpy", lambda: state)())
         if raw.dtype != np.uint8 or raw.shape != (_STATE_LAYOUT.itemsize,):
+            older = raw.dtype == np.uint8 and raw[:1].tobytes() == b"{"
             raise ValueError(f"Generator.set_state: expected the uint8 array of "
                              f"{_STATE_LAYOUT.itemsize} bytes that get_state returns, got "
-                             f"{raw.dtype} of shape {raw.shape}")
+                             f"{raw.dtype} of shape {raw.shape}" +
+                             ("; this state was saved by an earlier tinygrad_edu, whose generator "
+                              "was numpy's, and cannot continue PyTorch's stream" if older else ""))
         record = np.frombuffer(raw.tobytes(), dtype=_STATE_LAYOUT)[0]
         left, words = int(record["left"]), record["words"]
         if not 1 <= left <= _STATE_WORDS or (words >> np.uint64(32)).any() or not words.any():
@@ -185,9 +190,7 @@ def resolve(generator=None, seed=None, op_name="random") -> Generator:
     if seed is not None:
         if generator is not None:
             raise ValueError(f"{op_name}: pass either seed= or generator=, not both")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"{op_name}: seed must be a non-negative integer, got {seed!r}")
-        return Generator().manual_seed(seed)
+        return Generator().manual_seed(int_arg(op_name, "seed", seed, minimum=0))
     if generator is None:
         return default_generator
     if isinstance(generator, Generator):
