@@ -370,7 +370,8 @@ def _scalar_constant(value, dtype):
     The cache is bounded, and constants never require grad; the values are 0-d
     read-only arrays, so sharing them is safe.
     """
-    key = (value, dtype)
+    # 0.0 == -0.0 (and hash alike), but x * -0.0 and where(c, x, -0.0) must keep the sign
+    key = (value, dtype) if value else (repr(value), dtype)
     constant = _CONSTANTS.get(key)
     if constant is None:
         if len(_CONSTANTS) > 1024:
