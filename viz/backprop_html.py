@@ -20,12 +20,12 @@ from .renderers import render_bytes
 
 LAYOUTS = ("LR", "TB")              # the layouts rankdir=None chooses from (LR wins ties)
 # graph panels (CSS px) the layout is chosen for: a notebook cell of ~900 px, a 1400 px window
-PANELS = ((880, 400), (1000, 780))
+PANELS = ((880, 500), (1000, 780))
 MIN_TEXT_PX = 11                    # no view the page opens or fits to shows smaller node text
 MAX_ZOOM = 1.5                      # Fit enlarges a small graph up to this much
 SMALLEST_FONT_PT = 9                # the op labels of draw_graph (records use 10)
 PX_PER_PT = 4 / 3                   # Graphviz writes sizes in points
-IFRAME_HEIGHTS = (420, 680)         # px: the inline stepper's smallest and largest height
+IFRAME_HEIGHTS = (420, 720)         # px: the inline stepper's smallest and largest height
 _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"')
 
 
@@ -154,7 +154,7 @@ class BackpropPage:
         """Pixels for the inline stepper: the graph at its opening zoom, the controls and the text."""
         panel = PANELS[0]
         graph = self._size[1] * readable_zoom(self._size, panel)
-        return int(min(IFRAME_HEIGHTS[1], max(IFRAME_HEIGHTS[0], graph + 250)))
+        return int(min(IFRAME_HEIGHTS[1], max(IFRAME_HEIGHTS[0], graph + 220)))
 
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '

@@ -18,14 +18,14 @@ button { font-size: 14px; padding: 4px 12px; cursor: pointer; }
 #hint { color: #666; font-size: 12px; }
 main { display: flex; flex: 1; min-height: 0; }
 #graph { flex: 3; overflow: auto; border-right: 1px solid #ccc; min-width: 0; }
-#graph svg { display: block; }
+#graph svg { display: block; margin: 0 auto; }   /* a narrow graph sits in the middle */
 #side { flex: 1.3; min-width: 320px; padding: 10px 14px; overflow: auto; background: #fcfcfd; }
 #steptext { white-space: pre-wrap; font-family: DejaVu Sans Mono, Menlo, monospace; font-size: 13px;
             line-height: 1.45; }
 @media (max-width: 1000px) {            /* a notebook cell: the text goes under the graph */
   main { flex-direction: column; }
   #graph { border-right: none; border-bottom: 1px solid #ccc; }
-  #side { flex: none; height: 30vh; min-height: 110px; max-height: 190px; min-width: 0;
+  #side { flex: none; height: 25vh; min-height: 100px; max-height: 160px; min-width: 0;
           padding: 6px 12px; }
   #hint { display: none; }
   header { padding: 6px 10px; gap: 6px; }
