@@ -140,7 +140,6 @@ def dot_text(text) -> str:
     text (`+`) makes a plain `str` again: wrap the whole label in `graphviz.nohtml`.
 
     Example:
-        >>> from tinygrad_edu import viz
         >>> from tinygrad_edu.viz.labels import dot_text
         >>> import graphviz
         >>> picture = graphviz.Digraph()
