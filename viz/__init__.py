@@ -9,7 +9,8 @@
     >>> picture = viz.draw_graph(loss)              # a graphviz.Digraph: inline in Jupyter
     >>> text = viz.to_dot(loss)                     # the DOT source, no renderer needed
     >>> # viz.render(picture, "pictures/mlp.png")   # .svg/.png with pip alone, .pdf with `dot`
-    >>> # viz.save_backprop_html(loss, "bp.html")   # step through backprop in a browser
+    >>> page = viz.backprop_page(loss)              # step through backprop: inline in Jupyter
+    >>> # page.save("bp.html")                      # or as a page for any browser
     >>> found = viz.linear_regions(model, (-2, 2, -2, 2))      # exact linear regions
     >>> fig = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # a matplotlib Figure
 
@@ -26,7 +27,7 @@ from .renderers import render, render_bytes, which_renderer, Picture, RendererNo
 from .graph import draw_graph, to_dot
 from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropStep, print_backprop,
                        backprop_text)
-from .backprop_html import save_backprop_html
+from .backprop_html import backprop_page, BackpropPage, save_backprop_html
 from .recurrent_view import draw_recurrent
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
@@ -41,5 +42,5 @@ __all__ = [
     "BackpropStep", "plot_lines", "plot_training_curves", "linear_regions",
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
     "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
-    "save_backprop_html", "draw_recurrent",
+    "save_backprop_html", "backprop_page", "BackpropPage", "draw_recurrent",
 ]
