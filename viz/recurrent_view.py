@@ -6,7 +6,6 @@ step sends back to it and the sum (the weight's gradient). The numbers come from
 `recurrent_unroll.unroll`, which runs the module's own maths gate by gate.
 """
 import html
-import re
 
 import numpy as np
 
@@ -43,14 +42,10 @@ USES = {"rnn": {"ih": "z", "hh": "z"}, "lstm": {"ih": "z", "hh": "z"},
 
 
 def _vector(values, limit=4) -> str:
-    """'+0.52 −0.61 +0.47' (sample 0), cut after `limit` values with the count."""
-    shown = " ".join(f"{v:+.2f}".replace("-", "−") for v in values[:limit])
+    """'+0.52 −0.61 +0.47' (sample 0); longer than `limit`: the first 3 values and the count."""
+    count = limit if len(values) <= limit else 3
+    shown = " ".join(f"{v:+.2f}".replace("-", "−") for v in values[:count])
     return shown if len(values) <= limit else f"{shown} … ({len(values)})"
-
-
-def _sub(text) -> str:
-    """Escape `text` for an HTML label, with `W_hh`, `z_f`, `h_t` written as subscripts."""
-    return re.sub(r"(?<![A-Za-z])([A-Za-z])_([A-Za-z0-9]+)", r"\1<SUB>\2</SUB>", html.escape(text))
 
 
 def _norm(a) -> str:
@@ -61,9 +56,9 @@ def _signed(v) -> str:
     return f"{v:+.3g}".replace("-", "−")
 
 
-def _node_label(title, tensor, show_grad, show_data) -> str:
-    """HTML label: the formula, the values of sample 0, and for states their gradient."""
-    rows = [f"<B>{_sub(title)}</B>"]
+def _node_label(title, tensor, show_grad, show_data, given=None) -> str:
+    """HTML label: the input it takes (`given`), the formula, the values of sample 0, the gradient."""
+    rows = [f"<B>{html.escape(title)}</B>"]
     if show_data:
         values = tensor.data[0]
         if len(values) > 4 and title.startswith(("z =", "p_")):
@@ -74,8 +69,10 @@ def _node_label(title, tensor, show_grad, show_data) -> str:
         grad = tensor.grad.data[0]
         text = (f"∂L/∂{title.split()[0]}: norm {_norm(grad)}" if len(grad) > 4
                 else f"∂L/∂{title.split()[0]} = {_vector(grad)}")
-        rows.append(f'<FONT COLOR="{GRADIENT}">{_sub(text)}</FONT>')
+        rows.append(f'<FONT COLOR="{GRADIENT}">{html.escape(text)}</FONT>')
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+    if given is not None:                   # the step's input x_t, drawn inside the node it enters
+        cells = f'<TR><TD BGCOLOR="white" BORDER="1" COLOR="#999999">{given}</TD></TR>' + cells
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
@@ -85,14 +82,14 @@ def _ledger(name, short, layer, sent, total, layers) -> str:
     shape = "×".join(str(s) for s in total.shape)
     index = np.unravel_index(int(np.argmax(np.abs(total))), total.shape)
     where = ",".join(str(int(i)) for i in index)
-    rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT"><B>{_sub(label)}</B> ({shape})</TD></TR>',
+    rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT"><B>{html.escape(label)}</B> ({shape})</TD></TR>',
             f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GRADIENT}">step t sends</FONT></TD>'
             f'<TD ALIGN="RIGHT">norm</TD><TD ALIGN="RIGHT">entry [{where}]</TD></TR>']
     for t, part in enumerate(sent):
         rows.append(f'<TR><TD ALIGN="LEFT">t = {t}</TD><TD ALIGN="RIGHT">{_norm(part)}</TD>'
                     f'<TD ALIGN="RIGHT">{_signed(part[index])}</TD></TR>')
     rows.append(f'<TR><TD ALIGN="LEFT" BORDER="1" SIDES="T"><FONT COLOR="{GRADIENT}"><B>'
-                f'∂L/∂{_sub(SHORT[short])} = Σ<SUB>t</SUB></B></FONT></TD>'
+                f'∂L/∂{html.escape(SHORT[short])} = Σ_t</B></FONT></TD>'
                 f'<TD ALIGN="RIGHT" BORDER="1" SIDES="T"><B>{_norm(total)}</B></TD>'
                 f'<TD ALIGN="RIGHT" BORDER="1" SIDES="T"><B>{_signed(total[index])}</B></TD></TR>')
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
@@ -104,8 +101,8 @@ def _title(unrolled, module, loss_text) -> str:
     sample = f"; values of sample 0 of {unrolled.batch}" if unrolled.batch > 1 else ""
     return ("<<B>" + html.escape(f"{name} unrolled over {unrolled.steps} steps: backprop through "
                                  f"time") + "</B><BR/>"
-            + _sub(f"Each weight is one tensor used at every step, so its gradient is the "
-                   f"sum of what every step sends it. {loss_text}{sample}.")
+            + html.escape(f"Each weight is one tensor used at every step, so its gradient is "
+                          f"the sum of what every step sends it. {loss_text}{sample}.")
             + f'<BR/><FONT COLOR="{GRADIENT}">red: gradients (∂L/∂·)</FONT>' + ">")
 
 
@@ -185,34 +182,29 @@ def _draw(picture, unrolled, module, show_data, show_grad):
             weights.node(f"w_{name}", _ledger(name, short, layer, unrolled.sent[name],
                                               unrolled.total[name], unrolled.layers),
                          shape="box", style="filled", fillcolor=FILLS["weight"], margin="0.04")
-    first = f"w_{next(iter(unrolled.parameters))}"
     for t, row in enumerate(unrolled.nodes):
         with picture.subgraph(name=f"cluster_t{t}") as step:
             step.attr(label=f"t = {t}", style="rounded", color="#999999", fontsize="12",
                       labeljust="l")
-            x = unrolled.inputs[t][0]
-            step.node(f"x_{t}", f"<<B>x<SUB>{t}</SUB></B> = {_vector(x)}>", fillcolor=FILLS["input"])
+            given = f"<B>x_{t}</B> = {_vector(unrolled.inputs[t][0])}"
             for k, nodes in enumerate(row):
                 if len(row) == 1:
-                    _layer_nodes(step, t, k, nodes, mode, act, show_data, show_grad)
+                    _layer_nodes(step, t, k, nodes, mode, act, show_data, show_grad, given)
                     continue
                 with step.subgraph(name=f"cluster_t{t}_layer{k}") as layer:
                     layer.attr(label=f"layer {k}", style="rounded,dotted", fontsize="11")
-                    _layer_nodes(layer, t, k, nodes, mode, act, show_data, show_grad)
-            with step.subgraph() as column:          # the input sits above the first node
-                column.attr(rank="same")
-                column.node(f"x_{t}")
-                column.node(f"n{t}_0_{NODES[mode][0][0]}")
-                column.edge(f"x_{t}", f"n{t}_0_{NODES[mode][0][0]}")
-        picture.edge(first, f"x_{t}", style="invis")
+                    _layer_nodes(layer, t, k, nodes, mode, act, show_data, show_grad,
+                                 given if k == 0 else None)
         for k in range(unrolled.layers):
             _step_edges(picture, unrolled, t, k)
 
 
-def _layer_nodes(graph, t, k, nodes, mode, act, show_data, show_grad):
-    """The nodes of step t, layer k, each with its formula and values."""
+def _layer_nodes(graph, t, k, nodes, mode, act, show_data, show_grad, given=None):
+    """The nodes of step t, layer k, each with its formula and values; `given` (the input x_t)
+    is drawn inside the node that takes it."""
     for key, kind, title in NODES[mode]:
-        label = _node_label(title.format(act=act), nodes[key], show_grad, show_data)
+        takes = given if key == USES[mode]["ih"] else None
+        label = _node_label(title.format(act=act), nodes[key], show_grad, show_data, takes)
         graph.node(f"n{t}_{k}_{key}", label, fillcolor=FILLS[kind])
 
 
