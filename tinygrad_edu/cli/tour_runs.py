@@ -111,7 +111,7 @@ def autoencoder_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
                   final, None, None,
                   f"reconstruction MSE {final:.4f} on held-out images, against {pca:.4f} for "
                   f"PCA with 8 components (the optimum a linear autoencoder can reach) and "
-                  f"{mean_image:.4f} for the mean image", (X_val, pca, mean_image))
+                  f"{mean_image:.4f} for the mean image", (X_val, pca, mean_image, X))
 
 
 def pca_error(X, X_val, k: int) -> float:
