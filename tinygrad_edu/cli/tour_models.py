@@ -19,12 +19,13 @@ def _figure(**options):
     return new_figure(dpi=100, layout="constrained", **options)
 
 
-def _image(ax, picture, title, cmap="gray_r", scale=None):
-    """One image without ticks; a diverging colour scale when `scale` is given."""
-    if scale is None:
-        ax.imshow(picture, cmap=cmap, interpolation="nearest")
-    else:
-        ax.imshow(picture, cmap=cmap, vmin=-scale, vmax=scale, interpolation="nearest")
+def _image(ax, picture, title, cmap="gray_r", scale=None, limits=None):
+    """One image without ticks: a diverging colour scale when `scale` is given, else `limits`
+    (low, high) or the image's own range."""
+    if scale is not None:
+        limits = (-scale, scale)
+    low, high = limits if limits is not None else (None, None)
+    ax.imshow(picture, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, fontsize=10)
@@ -144,18 +145,20 @@ def autoencoder_pictures(out: str, result):
     basis = vt[:codes].T
     pca = (X_val[:8] - mean) @ basis @ basis.T + mean
     rows = [("held-out image", X_val[:8]), ("autoencoder", ae), (f"PCA, {codes} components", pca)]
+    limits = (float(X_val[:8].min()), float(X_val[:8].max()))    # one grey scale for all rows
     fig = _figure(figsize=(10, 4.3))
     axes = fig.subplots(3, 8)
     for r, (name, images) in enumerate(rows):
         error = float(((images - X_val[:8]) ** 2).mean())
         for k in range(8):
-            _image(axes[r, k], images[k].reshape(12, 12), "")
+            _image(axes[r, k], images[k].reshape(12, 12), "", limits=limits)
         label = name if r == 0 else f"{name}\nMSE {error:.4f}"
         axes[r, 0].set_ylabel(label, fontsize=10, rotation=0, ha="right", va="center")
-    fig.suptitle(f"The linear autoencoder (code of {codes}) reconstructs as well as PCA with "
-                 f"{codes} components, the best any linear code of that size can do", fontsize=11)
+    fig.suptitle(f"A linear autoencoder with a code of {codes} against PCA with {codes} components "
+                 f"(the best any linear code of that size can do):\nboth keep the rough shape and "
+                 f"lose the details; mean squared errors on these 8 images", fontsize=11)
     fig.savefig(os.path.join(out, "autoencoder_reconstructions.png"))
     return [("autoencoder_reconstructions.png",
              "Held-out shapes (top), the trained linear autoencoder's reconstructions (middle) "
-             "and PCA's with as many components (bottom): a linear autoencoder can at best "
-             "reach PCA, and it gets there.")]
+             "and PCA's with as many components (bottom), on one grey scale: a linear "
+             "autoencoder can at best reach PCA, and it comes close.")]
