@@ -14,9 +14,13 @@ F = nn.functional
 IMAGE_CLASSES = ("horizontal bars", "vertical bars", "square", "cross")
 
 
-def _figure(**options):
+def _figure(margins, **options):
+    """A Figure with fixed margins (left, right, bottom, top, wspace, hspace): a constrained
+    layout would draw each figure twice, and these three are saved once each."""
     from tinygrad_edu.viz.picture import new_figure
-    return new_figure(dpi=100, layout="constrained", **options)
+    fig = new_figure(dpi=100, **options)
+    fig.subplots_adjust(**dict(zip(("left", "right", "bottom", "top", "wspace", "hspace"), margins)))
+    return fig
 
 
 def _image(ax, picture, title, cmap="gray_r", scale=None, limits=None):
@@ -42,7 +46,7 @@ def cnn_pictures(out: str, result):
         predicted = int(np.argmax(result.model(Tensor(image)).data[0]))
     filters = conv.weight.data[:, 0]
     count = len(filters)
-    fig = _figure(figsize=(1.25 * (count + 1), 3.2))
+    fig = _figure((0.01, 0.99, 0.01, 0.78, 0.08, 0.25), figsize=(1.25 * (count + 1), 3.2))
     axes = fig.subplots(2, count + 1)
     axes[0, 0].axis("off")
     axes[0, 0].text(0.5, 0.5, "learned\n3×3 filters\n(blue −, red +)", ha="center", va="center",
@@ -101,7 +105,7 @@ def _cell_state_figure(out, X, cells):
     best = int(np.argmax(np.abs(corr)))
     order = np.argsort(-np.abs(corr))
     steps = np.arange(1, X.shape[1] + 1)
-    fig = _figure(figsize=(11, 4.6))
+    fig = _figure((0.08, 0.98, 0.1, 0.83, 0.27, 0.45), figsize=(11, 4.6))
     grid = fig.add_gridspec(2, 2, width_ratios=[1.6, 1], height_ratios=[1, 1.5])
     crossings = np.sum(np.diff(np.sign(running[:50]), axis=1) != 0, axis=1)
     pick = int(np.argmax(crossings))                  # a sequence whose label flips most often
@@ -121,7 +125,7 @@ def _cell_state_figure(out, X, cells):
     heat.set_xlabel("step t")
     heat.set_title("its cell state c_t, unit by unit (best running-sum tracker on top)",
                    fontsize=11)
-    fig.colorbar(shown, ax=heat, shrink=0.9, pad=0.01)
+    fig.colorbar(shown, cax=heat.inset_axes([1.01, 0.0, 0.015, 1.0]))    # steps stay aligned
     scatter = fig.add_subplot(grid[:, 1])
     scatter.scatter(flat_s, flat_c[:, best], s=4, alpha=0.35, color="#b2182b")
     scatter.axhline(0, color="black", lw=0.6)
@@ -146,7 +150,7 @@ def autoencoder_pictures(out: str, result):
     pca = (X_val[:8] - mean) @ basis @ basis.T + mean
     rows = [("held-out image", X_val[:8]), ("autoencoder", ae), (f"PCA, {codes} components", pca)]
     limits = (float(X_val[:8].min()), float(X_val[:8].max()))    # one grey scale for all rows
-    fig = _figure(figsize=(10, 4.3))
+    fig = _figure((0.17, 0.99, 0.01, 0.86, 0.06, 0.08), figsize=(10, 4.3))
     axes = fig.subplots(3, 8)
     for r, (name, images) in enumerate(rows):
         error = float(((images - X_val[:8]) ** 2).mean())
