@@ -130,13 +130,13 @@ def _forward_row(sub, s, o, c):
     axes = sub.subplots(1, 4, width_ratios=[s.padded.shape[2], kw, s.y.shape[2], s.y.shape[2]])
     faded = np.ones(s.padded.shape[1:], bool)
     faded[s.padding[0]:s.padding[0] + s.x.shape[1], s.padding[1]:s.padding[1] + s.x.shape[2]] = False
-    values = _scale(s.padded[c], s.weight[o, c], s.y[o])
+    values = _scale(s.padded[c], s.weight[o, c])
     _matrix(axes[0], s.padded[c], f"input x[{c}]" + (" (zero padded)" if pad else "")
             + "\ngreen: the patch of position (0, 0)", values, "PuOr_r",
             outline=((0, 0), (kh, kw)), faded=faded if pad else None)
     _matrix(axes[1], s.weight[o, c], f"kernel w[{o}, {c}]", values, VALUE_MAP)
     _matrix(axes[2], s.y[o], f"output y[{o}]\n(stride {s.stride[0]})"
-            if s.stride != (1, 1) else f"output y[{o}]", values, VALUE_MAP)
+            if s.stride != (1, 1) else f"output y[{o}]", _scale(s.y[o]), VALUE_MAP)
     _matrix(axes[3], s.upstream[o], f"upstream gradient dL/dy[{o}]", _scale(s.upstream[o]),
             GRADIENT_MAP)
     sub.suptitle("forward: y[o, i, j] = Σ w[o] ⊙ (the patch at (i, j)) + b", fontsize=11, x=0.02,
