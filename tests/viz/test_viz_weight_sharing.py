@@ -115,3 +115,12 @@ def test_bad_input_names_the_call_and_the_fix():
         viz.draw_weight_sharing(nn.Conv2d(1, 2, 3), image((5, 5)), out_channel=2)
     with pytest.raises(ValueError, match="scalar Tensor"):
         viz.draw_weight_sharing(nn.Conv2d(1, 1, 3), image((5, 5)), loss_fn=lambda y: y)
+
+
+@pytest.mark.parametrize("module_name", ["tinygrad_edu.viz.weight_sharing",
+                                         "tinygrad_edu.viz.picture"])
+def test_docstring_examples(module_name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(module_name))
+    assert result.attempted > 0 and result.failed == 0
