@@ -140,13 +140,10 @@ def _cell_state_figure(out, X, cells):
 
 def autoencoder_pictures(out: str, result):
     """Held-out images, the autoencoder's reconstructions and PCA's (same code size)."""
-    X_val, _, _, X_train = result.data
-    codes = result.model.encoder.out_features if hasattr(result.model, "encoder") else 8
+    X_val, _, _, (mean, basis) = result.data           # PCA fitted on the training images
+    codes = basis.shape[1]
     with no_grad():
         ae = result.model(Tensor(X_val[:8])).data
-    mean = X_train.mean(axis=0)
-    _, _, vt = np.linalg.svd(X_train - mean, full_matrices=False)
-    basis = vt[:codes].T
     pca = (X_val[:8] - mean) @ basis @ basis.T + mean
     rows = [("held-out image", X_val[:8]), ("autoencoder", ae), (f"PCA, {codes} components", pca)]
     limits = (float(X_val[:8].min()), float(X_val[:8].max()))    # one grey scale for all rows
