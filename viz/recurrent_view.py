@@ -14,7 +14,7 @@ from .renderers import Picture
 
 GRADIENT = "#b2182b"            # the colour of every backward quantity in the picture
 FILLS = {"weight": "#fde9c9", "affine": "#eeeeee", "gate": "#fff7c2", "state": "#dcebf7",
-         "input": "#ffffff", "loss": "#f4d6d6"}
+         "input": "#ffffff"}
 SHORT = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
 # node name -> (kind, title) in drawing order, per mode
 NODES = {
@@ -182,6 +182,7 @@ def _draw(picture, unrolled, module, show_data, show_grad):
             weights.node(f"w_{name}", _ledger(name, short, layer, unrolled.sent[name],
                                               unrolled.total[name], unrolled.layers),
                          shape="box", style="filled", fillcolor=FILLS["weight"], margin="0.04")
+    bias = any(short.startswith("bias") for _, short in unrolled.parameters.values())
     for t, row in enumerate(unrolled.nodes):
         with picture.subgraph(name=f"cluster_t{t}") as step:
             step.attr(label=f"t = {t}", style="rounded", color="#999999", fontsize="12",
@@ -189,22 +190,25 @@ def _draw(picture, unrolled, module, show_data, show_grad):
             given = f"<B>x_{t}</B> = {_vector(unrolled.inputs[t][0])}"
             for k, nodes in enumerate(row):
                 if len(row) == 1:
-                    _layer_nodes(step, t, k, nodes, mode, act, show_data, show_grad, given)
+                    _layer_nodes(step, t, k, nodes, mode, act, show_data, show_grad, given, bias)
                     continue
                 with step.subgraph(name=f"cluster_t{t}_layer{k}") as layer:
                     layer.attr(label=f"layer {k}", style="rounded,dotted", fontsize="11")
                     _layer_nodes(layer, t, k, nodes, mode, act, show_data, show_grad,
-                                 given if k == 0 else None)
+                                 given if k == 0 else None, bias)
         for k in range(unrolled.layers):
             _step_edges(picture, unrolled, t, k)
 
 
-def _layer_nodes(graph, t, k, nodes, mode, act, show_data, show_grad, given=None):
+def _layer_nodes(graph, t, k, nodes, mode, act, show_data, show_grad, given=None, bias=True):
     """The nodes of step t, layer k, each with its formula and values; `given` (the input x_t)
     is drawn inside the node that takes it."""
     for key, kind, title in NODES[mode]:
         takes = given if key == USES[mode]["ih"] else None
-        label = _node_label(title.format(act=act), nodes[key], show_grad, show_data, takes)
+        formula = title.format(act=act)
+        if not bias:                          # a module built with bias=False
+            formula = formula.replace(" + b_ih", "").replace(" + b_hh", "").replace(" + b", "")
+        label = _node_label(formula, nodes[key], show_grad, show_data, takes)
         graph.node(f"n{t}_{k}_{key}", label, fillcolor=FILLS[kind])
 
 

@@ -230,3 +230,18 @@ def test_an_unbatched_sequence_is_one_sample():
     picture = viz.draw_recurrent(rnn, x)
     own = own_gradients(rnn, x[:, None, :])
     np.testing.assert_allclose(picture.total["weight_hh_l0"], own["weight_hh_l0"], atol=1e-12)
+
+
+def test_an_initial_state_and_no_bias():
+    manual_seed(7)
+    lstm = nn.LSTM(2, 3, dtype=np.float64)
+    x, h0, c0 = sequence((3, 2, 2), 8), sequence((1, 2, 3), 9), sequence((1, 2, 3), 10)
+    picture = viz.draw_recurrent(lstm, x, hx=(h0, c0))
+    for p in lstm.parameters():
+        p.grad = None
+    output, _ = lstm(Tensor(x), (Tensor(h0), Tensor(c0)))
+    output.sum().backward()
+    np.testing.assert_allclose(picture.total["weight_hh_l0"], lstm.weight_hh_l0.grad.data, atol=1e-12)
+    assert np.abs(picture.sent["weight_hh_l0"][0]).max() > 0        # h_0 is not zero now
+    plain = viz.draw_recurrent(nn.GRU(2, 3, bias=False), sequence((3, 1, 2)))
+    assert sorted(plain.total) == ["weight_hh_l0", "weight_ih_l0"] and "b_hh" not in plain.source
