@@ -14,7 +14,9 @@
     >>> found = viz.linear_regions(model, (-2, 2, -2, 2))      # exact linear regions
     >>> fig = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # a matplotlib Figure
 
-Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (an LSTM with its gates),
+Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (backprop through time:
+an LSTM unrolled with its gates, each shared weight once with what every step sends it),
+`draw_weight_sharing` (a convolution's kernel gradient as a sum over output positions),
 `plot_regions`, `region_graph`, `decision_regions`, `plot_lines`, `zaslavsky_bound`,
 `montufar_lower_bound`.
 
@@ -29,6 +31,7 @@ from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropSt
                        backprop_text)
 from .backprop_html import backprop_page, BackpropPage, save_backprop_html
 from .recurrent_view import draw_recurrent
+from .weight_sharing import draw_weight_sharing
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
                              zaslavsky_bound, montufar_lower_bound)
@@ -43,4 +46,5 @@ __all__ = [
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
     "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
     "save_backprop_html", "backprop_page", "BackpropPage", "draw_recurrent",
+    "draw_weight_sharing",
 ]
