@@ -108,14 +108,34 @@ def draw_weight_sharing(conv, x, loss_fn=None, out_channel: int = 0, in_channel:
                oh * (kh + 1.0) * CELL + 0.6, s.spread.shape[1] * CELL + 0.8]
     fig = new_figure(figsize=(width, sum(heights) + 1.2), layout="constrained", dpi=100)
     fig.suptitle(f"Weight sharing in a convolution: the kernel w[{o}, {c}] is used at all "
-                 f"{oh * ow} output positions, so its gradient is the sum of {oh * ow} terms"
+                 f"{oh * ow} output positions,\nso its gradient is the sum of {oh * ow} terms"
                  f"\n{_loss_text(loss_fn, s.loss)}", fontsize=12)
     forward, kernel, inputs = fig.subfigures(3, 1, height_ratios=heights)
     _forward_row(forward, s, o, c)
     _kernel_row(kernel, s, o, c)
     _input_row(inputs, s, o, c)
+    _grow_until_laid_out(fig)
     fig.sharing = s
     return fig
+
+
+def _grow_until_laid_out(fig, tries: int = 5):
+    """Enlarge the figure until constrained layout fits every title and matrix.
+
+    Why: the size above is an estimate; for some kernel and image sizes (a 2x2 kernel on a 4x4
+    image) the titles need more room, and matplotlib then gives up on the layout with a warning
+    and draws titles over each other. Once a layout fits, it is kept as it is.
+    """
+    import warnings
+    for _ in range(tries):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.get_layout_engine().execute(fig)
+        if not any("constrained_layout not applied" in str(w.message) for w in caught):
+            fig.set_layout_engine("none")       # keep this layout: redoing it can fail again
+            return
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width * 1.2, height * 1.15)
 
 
 def _loss_text(loss_fn, loss):
