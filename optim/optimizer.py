@@ -73,6 +73,16 @@ def _parts_of_state_dict(name: str, state_dict):
     return groups, state
 
 
+def _count(where: str, key: str, value) -> int:
+    """A saved counter (`step`) as an int, or a ValueError: 0.5, inf, True and -1 are refused."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{where}: '{key}' must be a whole count >= 0, got {value!r}; nothing "
+                         f"was changed")
+    return int(value)
+
+
 def check_nonnegative(owner: str, name: str, value, example: str) -> None:
     """Raise a ValueError naming the optimiser, the value and the fix for a negative setting.
 
@@ -324,7 +334,14 @@ class Optimizer:
                                  f"groups list only the indices {sorted(by_index)}") from None
             new_state[p] = self._loaded_param_state(name, int(key), p, st)
         new_groups = []
-        for saved, group in zip(groups, self.param_groups):
+        for gi, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            known = set(self.defaults) | set(group) | {"initial_lr"}
+            unknown = sorted(str(k) for k in saved if k not in known)
+            if unknown:
+                raise ValueError(f"{name}: group {gi} of the saved state has the settings {unknown}, "
+                                 f"which {type(self).__name__} does not have (it has "
+                                 f"{sorted(k for k in known if k != 'params')}); was it saved from "
+                                 f"another optimiser? Nothing was changed")
             merged = dict(group)
             merged.update({k: (tuple(v) if isinstance(v, list) else v)
                            for k, v in saved.items() if k != "params"})
@@ -336,26 +353,53 @@ class Optimizer:
 
     # per-parameter buffers that must have their parameter's shape (subclasses list theirs)
     param_shaped_state: tuple = ()
+    # other per-parameter state a subclass keeps (e.g. RNGD's metric blocks)
+    other_state: tuple = ()
+    # buffers that are sums or averages of squares: never negative
+    nonnegative_state: tuple = ()
+    # per-parameter counters: whole numbers >= 0
+    count_state: tuple = ("step",)
 
     def _loaded_param_state(self, name: str, index: int, p, st) -> dict:
         """One parameter's saved state, checked and copied (elementwise buffers take p's dtype)."""
         if not isinstance(st, Mapping):
             raise TypeError(f"{name}: the state of parameter {index} must be a dict, got "
                             f"{type(st).__name__}")
+        where = f"{name}: the saved state of parameter {index}"
+        known = (*self.param_shaped_state, *self.other_state, *self.count_state)
+        unknown = sorted(str(k) for k in st if k not in known)
+        if unknown:
+            raise ValueError(f"{where} has the entries {unknown}, which {type(self).__name__} does "
+                             f"not keep (it keeps {sorted(known)}); was it saved from another "
+                             f"optimiser? Nothing was changed")
         shape, dtype = np.shape(p.data), np.asarray(p.data).dtype
-        for key in self.param_shaped_state:
-            if key in st and np.shape(st[key]) != shape:
-                raise ValueError(f"{name}: the saved '{key}' of parameter {index} has shape "
-                                 f"{np.shape(st[key])}, but the parameter has shape {shape}; "
-                                 f"was the state saved from another model?")
-        step = st.get("step")
-        if step is not None and not (isinstance(step, numbers.Real) and step >= 0):
-            raise ValueError(f"{name}: the saved 'step' of parameter {index} must be a count "
-                             f">= 0, got {step!r}")
-        # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
-        # (e.g. RNGD's float64 metric blocks) keep theirs
-        return {k: (np.array(v, copy=True, dtype=dtype if np.shape(v) == shape else None)
-                    if isinstance(v, np.ndarray) else v) for k, v in st.items()}
+        loaded = {}
+        for key, value in st.items():
+            if key in self.count_state:
+                loaded[key] = _count(where, key, value)
+                continue
+            if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
+                raise TypeError(f"{where}: '{key}' must be an array or a number, got "
+                                f"{type(value).__name__}; nothing was changed")
+            array = np.asarray(value)
+            if array.dtype.kind not in "iuf":
+                raise TypeError(f"{where}: '{key}' has dtype {array.dtype}, not a real number "
+                                f"type; nothing was changed")
+            if key in self.param_shaped_state and array.shape != shape:
+                raise ValueError(f"{where}: '{key}' has shape {array.shape}, but the parameter has "
+                                 f"shape {shape}; was the state saved from another model?")
+            if not np.isfinite(array).all():
+                raise ValueError(f"{where}: '{key}' holds NaN or inf; the weights would become "
+                                 f"NaN after one step. Nothing was changed")
+            if key in self.nonnegative_state and (array < 0).any():
+                raise ValueError(f"{where}: '{key}' holds negative values (min {array.min():.4g}), "
+                                 f"impossible for a running sum or average of squares; nothing "
+                                 f"was changed")
+            # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
+            # (e.g. RNGD's float64 metric blocks) keep theirs
+            loaded[key] = (np.array(value, copy=True, dtype=dtype if array.shape == shape else None)
+                           if isinstance(value, np.ndarray) else value)
+        return loaded
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
