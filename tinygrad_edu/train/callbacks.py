@@ -16,6 +16,7 @@ import os
 
 import numpy as np
 
+from ..safe_files import clean_stale_temps
 from .history import _resolve_mode
 
 
@@ -198,6 +199,7 @@ class ModelCheckpoint(Callback):
             raise OSError(f"ModelCheckpoint: cannot create the folder {self.directory!r} "
                           f"({error.strerror}); choose a writable directory") from None
         self.best = None
+        clean_stale_temps(self.directory)      # left by a run killed while saving
 
     def on_epoch_end(self, run, epoch, logs):
         from tinygrad_edu import nn

@@ -201,9 +201,9 @@ def _one_epoch(run, loss_fn, batches, val_batches, measures, epoch, epochs, ctrl
     blown = divergence(logs["loss"], history.initial_loss)
     if blown is not None:
         history.diverged, history.stop_reason = True, DIVERGED
-        history.stop_detail = f"stopped: loss diverged ({blown} after epoch {epoch + 1})"
-        warnings.warn(f"fit: the training {blown} after epoch {epoch + 1}; training stopped. "
-                      f"Lower the learning rate or check the inputs for inf/NaN",
+        history.stop_detail = f"stopped: the loss diverged at epoch {epoch + 1} ({blown})"
+        warnings.warn(f"fit: the training loss is {blown} after epoch {epoch + 1}; training "
+                      f"stopped. Lower the learning rate or check the inputs for inf/NaN",
                       TrainingDivergedWarning, stacklevel=3)
     else:
         for callback in run.callbacks:
@@ -220,8 +220,8 @@ def _one_epoch(run, loss_fn, batches, val_batches, measures, epoch, epochs, ctrl
         history.stop_reason, history.stop_detail = COMPLETED, "completed all epochs"
     for callback in run.callbacks:
         if isinstance(callback, ModelCheckpoint):
-            callback.write_last(run, epoch + 1, finished=history.stop_reason not in (None,
-                                                                                      INTERRUPTED))
+            finished = history.stop_reason not in (None, INTERRUPTED)
+            callback.write_last(run, epoch + 1, finished=finished)
     return stopping
 
 

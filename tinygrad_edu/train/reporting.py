@@ -27,16 +27,18 @@ def divergence(loss: float, initial: float):
 
     Example:
         >>> divergence(2e7, 0.69)
-        'loss 2e+07 is above 10x the starting loss 0.69 (and above it + 10)'
+        '2e+07, above 10x the starting loss 0.69 and above it + 10'
+        >>> divergence(float("nan"), 0.69)
+        'nan'
         >>> divergence(0.9, 0.69) is None
         True
     """
     if not math.isfinite(loss):
-        return f"loss is {loss}"
+        return f"{loss}"
     if initial is not None and math.isfinite(initial) and \
             loss > DIVERGENCE_FACTOR * initial and loss > initial + DIVERGENCE_MARGIN:
-        return (f"loss {loss:.4g} is above {DIVERGENCE_FACTOR:g}x the starting loss {initial:.4g} "
-                f"(and above it + {DIVERGENCE_MARGIN:g})")
+        return (f"{loss:.4g}, above {DIVERGENCE_FACTOR:g}x the starting loss {initial:.4g} and "
+                f"above it + {DIVERGENCE_MARGIN:g}")
     return None
 
 
