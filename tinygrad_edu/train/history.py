@@ -50,6 +50,7 @@ class History:
         self.stop_reason = None
         self.stop_detail = ""
         self.initial_loss = None
+        self.resumed_after = None       # the epochs a resumed fit found done (not saved)
         self.seconds = 0.0
 
     @property

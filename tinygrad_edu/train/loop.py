@@ -153,9 +153,11 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int 
     first, finished = 0, False
     if resume_from is not None:
         first, finished = restore(run, resume_from)
+        history.resumed_after = first
         if finished and history.stop_reason == COMPLETED and first < epochs:
             finished = False                    # a completed run asked for more epochs
-            history.stop_reason, history.stop_detail = None, ""
+        if not finished:                        # it goes on: how it ended last time is history
+            history.stop_reason, history.stop_detail, history.interrupted = None, "", False
     previous_seconds = history.seconds
     bars = Bars(progress, label, epochs, batches.count())
     try:
@@ -173,8 +175,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, batch_size: int 
         for callback in callbacks:
             callback.on_train_end(run)
     if progress:
-        print(summary_line(history, resumed_after=first if resume_from is not None else None),
-              flush=True)
+        print(summary_line(history), flush=True)
     return history
 
 

@@ -126,6 +126,8 @@ def summary_line(history, resumed_after=None) -> str:
         'fit: 3 epochs in 1.2 s, completed all epochs; best epoch 2: loss 0.4000'
     """
     epochs = history.epochs
+    if resumed_after is None:
+        resumed_after = getattr(history, "resumed_after", None)
     resumed = "" if resumed_after is None else f" (resumed after epoch {resumed_after})"
     head = f"fit: {epochs} epoch{'s' if epochs != 1 else ''}{resumed} in {history.seconds:.1f} s, " \
            f"{history.stop_detail or 'ended'}"
