@@ -83,8 +83,8 @@ def read_members(path, owner="nn.load", max_bytes=DEFAULT_MAX_BYTES, max_ratio=D
                              f"(only one copy would be read, so the file is ambiguous); refused")
         others = [n for n in names if not n.endswith(".npy")]
         if others:
-            raise ValueError(f"{owner}: {path!r} holds {others}, which are not numpy arrays (the zip "
-                             f"holds other files); write checkpoints with nn.save")
+            raise ValueError(f"{owner}: {path!r} holds {', '.join(map(repr, others))}: not a numpy "
+                             f"array (the zip holds other files); write checkpoints with nn.save")
         members = [_header(archive, info, owner, path) for info in infos]
         _check_sizes(members, owner, path, max_bytes, max_ratio)
         if check is not None:

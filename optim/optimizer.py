@@ -386,7 +386,8 @@ class Optimizer:
                 raise TypeError(f"{where}: '{key}' has dtype {array.dtype}, not a real number "
                                 f"type; nothing was changed")
             if key in self.param_shaped_state and array.shape != shape:
-                raise ValueError(f"{where}: '{key}' has shape {array.shape}, but the parameter has "
+                raise ValueError(f"{name}: the saved '{key}' of parameter {index} has shape "
+                                 f"{array.shape}, but the parameter has "
                                  f"shape {shape}; was the state saved from another model?")
             if not np.isfinite(array).all():
                 raise ValueError(f"{where}: '{key}' holds NaN or inf; the weights would become "

@@ -75,7 +75,8 @@ def test_wrong_shapes_are_refused():
     _, opt = _trained(_adam)
     state = opt.state_dict()
     state["state"][0]["exp_avg"] = np.zeros((7, 7), dtype=np.float32)
-    _assert_refused(opt, state, r"'exp_avg' has shape \(7, 7\), but the parameter has shape")
+    _assert_refused(opt, state, r"saved 'exp_avg' of parameter 0 has shape \(7, 7\), but the "
+                                r"parameter has shape")
 
 
 def test_a_state_saved_with_nn_save_continues_training_exactly(tmp_path):
