@@ -38,14 +38,8 @@ def encode(state, as_array):
         if depth > _MAX_DEPTH:
             raise TypeError(f"nn.save: the state is nested more than {_MAX_DEPTH} levels deep "
                             f"(at {where})")
-        if value is None or isinstance(value, (bool, str)):
-            return value
-        if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
-            return int(value)
-        if isinstance(value, (float, np.floating)):
-            return float(value)
-        if isinstance(value, np.bool_):
-            return bool(value)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value            # Python values: JSON keeps them exactly (floats round-trip)
         if isinstance(value, Mapping):
             items = []
             for key, item in value.items():
@@ -63,7 +57,8 @@ def encode(state, as_array):
         while name in arrays or name == LAYOUT:
             name += "_"
         arrays[name] = array
-        return {"a": name}
+        # a numpy scalar (np.float32(0.5)) comes back as one, with its dtype
+        return {"s" if isinstance(value, np.generic) else "a": name}
 
     text = json.dumps(node(state, [], 0))
     return np.frombuffer(text.encode("utf-8"), dtype=np.uint8).copy(), arrays
@@ -90,10 +85,14 @@ def decode(layout, arrays, owner, path):
         if not isinstance(item, dict) or len(item) != 1:
             raise bad(f"holds {str(item)[:60]!r}, which is not a value, dict, list or array")
         (kind, body), = item.items()
-        if kind == "a":
-            if body not in arrays or body in used:
+        if kind in ("a", "s"):
+            if not isinstance(body, str) or body not in arrays or body in used:
                 raise bad(f"refers to the array {body!r}, which is missing or used twice")
             used.add(body)
+            if kind == "s":
+                if arrays[body].shape != ():
+                    raise bad(f"makes a scalar of the array {body!r} of shape {arrays[body].shape}")
+                return arrays[body][()]
             return arrays[body]
         if kind in ("l", "t") and isinstance(body, list):
             values = [build(part, depth + 1) for part in body]

@@ -200,3 +200,16 @@ def test_stale_temporary_files_of_dead_writers_are_cleaned_on_the_next_save(tmp_
     nn.save({"w": np.zeros(1)}, tmp_path / "last.npz")
     assert not stale.exists() and mine.exists() and unrelated.exists()
     assert clean_stale_temps(tmp_path) == []
+
+
+def test_nested_values_keep_their_python_and_numpy_types(tmp_path):
+    state = {"f32": np.float32(0.5), "n": 3, "x": 2.5, "i64": np.int64(7), 1: (1.0, float("inf")),
+             "list": [True, None, "text"], "array": np.arange(3, dtype=np.int16)}
+    nn.save(state, tmp_path / "s.npz")
+    loaded = nn.load(tmp_path / "s.npz")
+    assert list(loaded) == list(state)
+    for key, value in state.items():
+        if isinstance(value, np.ndarray):
+            assert loaded[key].dtype == value.dtype and np.array_equal(loaded[key], value)
+        else:
+            assert loaded[key] == value and type(loaded[key]) is type(value), key

@@ -165,3 +165,17 @@ def test_train_resume_goes_on_and_matches_an_uninterrupted_run(capsys, tmp_path)
     assert code == 2 and "no last.npz" in err
     code, _, err = _train(capsys, tmp_path / "b", "--resume", "--model", "cnn", "--data", "shapes")
     assert code == 2 and "does not match these options" in err
+
+
+def test_an_rngd_run_resumes_bit_for_bit(tmp_path):
+    def run(folder, epochs, resume):
+        manual_seed(0)
+        model = nn.MLP([2, 8, 2])
+        opt = optim.RNGD(model, lr=0.01, T=3)
+        fit(model, F.cross_entropy, opt, (X, Y), epochs=epochs, batch_size=16,
+            callbacks=[ModelCheckpoint(folder)], progress=False,
+            resume_from=folder if resume else None)
+        return _weights(model)
+    straight = run(tmp_path / "a", 4, False)
+    run(tmp_path / "b", 2, False)
+    assert np.array_equal(run(tmp_path / "b", 4, True), straight)
