@@ -11,10 +11,12 @@ write into a gradient array: gradient arrays may be shared between tensors.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Callable
 
 import numpy as np
+
+from .state_checks import checked_param_state, parts_of_state_dict
 
 
 class ParamState(MutableMapping):
@@ -50,37 +52,6 @@ class ParamState(MutableMapping):
         if param not in self:
             self[param] = {} if default is None else default
         return self[param]
-
-
-def _parts_of_state_dict(name: str, state_dict):
-    """The `param_groups` and `state` of a saved optimiser state, or an error saying what is wrong."""
-    if not isinstance(state_dict, Mapping):
-        raise TypeError(f"{name}: expected the dict made by optimizer.state_dict(), got "
-                        f"{type(state_dict).__name__}")
-    missing = [k for k in ("state", "param_groups") if k not in state_dict]
-    if missing:
-        raise ValueError(f"{name}: the state dict has no {' and no '.join(repr(k) for k in missing)}"
-                         f" (it has {sorted(map(str, state_dict))}); pass what "
-                         f"optimizer.state_dict() returned")
-    groups, state = state_dict["param_groups"], state_dict["state"]
-    if not isinstance(groups, (list, tuple)) or not all(
-            isinstance(g, Mapping) and isinstance(g.get("params"), (list, tuple)) for g in groups):
-        raise TypeError(f"{name}: 'param_groups' must be a list of dicts, each with a 'params' "
-                        f"list of indices")
-    if not isinstance(state, Mapping):
-        raise TypeError(f"{name}: 'state' must be a dict (parameter index -> dict of buffers), "
-                        f"got {type(state).__name__}")
-    return groups, state
-
-
-def _count(where: str, key: str, value) -> int:
-    """A saved counter (`step`) as an int, or a ValueError: 0.5, inf, True and -1 are refused."""
-    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
-        value = value.item()
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{where}: '{key}' must be a whole count >= 0, got {value!r}; nothing "
-                         f"was changed")
-    return int(value)
 
 
 def check_nonnegative(owner: str, name: str, value, example: str) -> None:
@@ -310,7 +281,7 @@ class Optimizer:
         dict raises an error naming the problem and leaves the optimiser as it was.
         """
         name = f"{type(self).__name__}.load_state_dict"
-        groups, saved_state = _parts_of_state_dict(name, state_dict)
+        groups, saved_state = parts_of_state_dict(name, state_dict)
         if len(groups) != len(self.param_groups):
             raise ValueError(f"{name}: the saved state has {len(groups)} "
                              f"parameter groups, this optimiser has {len(self.param_groups)}")
@@ -362,45 +333,7 @@ class Optimizer:
 
     def _loaded_param_state(self, name: str, index: int, p, st) -> dict:
         """One parameter's saved state, checked and copied (elementwise buffers take p's dtype)."""
-        if not isinstance(st, Mapping):
-            raise TypeError(f"{name}: the state of parameter {index} must be a dict, got "
-                            f"{type(st).__name__}")
-        where = f"{name}: the saved state of parameter {index}"
-        known = (*self.param_shaped_state, *self.other_state, *self.count_state)
-        unknown = sorted(str(k) for k in st if k not in known)
-        if unknown:
-            raise ValueError(f"{where} has the entries {unknown}, which {type(self).__name__} does "
-                             f"not keep (it keeps {sorted(known)}); was it saved from another "
-                             f"optimiser? Nothing was changed")
-        shape, dtype = np.shape(p.data), np.asarray(p.data).dtype
-        loaded = {}
-        for key, value in st.items():
-            if key in self.count_state:
-                loaded[key] = _count(where, key, value)
-                continue
-            if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
-                raise TypeError(f"{where}: '{key}' must be an array or a number, got "
-                                f"{type(value).__name__}; nothing was changed")
-            array = np.asarray(value)
-            if array.dtype.kind not in "iuf":
-                raise TypeError(f"{where}: '{key}' has dtype {array.dtype}, not a real number "
-                                f"type; nothing was changed")
-            if key in self.param_shaped_state and array.shape != shape:
-                raise ValueError(f"{name}: the saved '{key}' of parameter {index} has shape "
-                                 f"{array.shape}, but the parameter has "
-                                 f"shape {shape}; was the state saved from another model?")
-            if not np.isfinite(array).all():
-                raise ValueError(f"{where}: '{key}' holds NaN or inf; the weights would become "
-                                 f"NaN after one step. Nothing was changed")
-            if key in self.nonnegative_state and (array < 0).any():
-                raise ValueError(f"{where}: '{key}' holds negative values (min {array.min():.4g}), "
-                                 f"impossible for a running sum or average of squares; nothing "
-                                 f"was changed")
-            # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
-            # (e.g. RNGD's float64 metric blocks) keep theirs
-            loaded[key] = (np.array(value, copy=True, dtype=dtype if array.shape == shape else None)
-                           if isinstance(value, np.ndarray) else value)
-        return loaded
+        return checked_param_state(self, name, index, p, st)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
