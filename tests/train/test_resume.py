@@ -75,6 +75,7 @@ def test_after_ctrl_c_history_and_last_npz_agree_and_resuming_finishes_the_same_
     on_disk = json.loads((tmp_path / "b" / "history.json").read_text())
     assert saved["epoch"] == 2 and not saved["finished"]
     assert saved["history"]["metrics"] == history.to_dict() == on_disk["metrics"]
+    assert on_disk["stop_reason"] == "interrupted" and on_disk["interrupted"]
     resumed, _, history = _fit(tmp_path / "b", 5, resume=True)
     assert np.array_equal(_weights(resumed), _weights(straight))
     assert history.stop_reason == "completed" and not history.interrupted and history.epochs == 5

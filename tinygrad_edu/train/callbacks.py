@@ -223,6 +223,12 @@ class ModelCheckpoint(Callback):
         nn.save(training_state(run, epochs_done, finished), self.last_path)
         run.history.to_json(self.history_path)
 
+    def on_train_end(self, run):
+        # history.json gets how the run ended (Ctrl-C, early stop...); its epochs are the ones
+        # in last.npz, since an epoch Ctrl-C cut short is not recorded
+        if self.save_last and run.history.epochs and os.path.isdir(self.directory):
+            run.history.to_json(self.history_path)
+
     def state_dict(self):
         return {"best": None if self.best is None else self.best.state()}
 
