@@ -19,9 +19,13 @@ import contextlib
 import os
 import re
 import tempfile
+import time
 
 TEMP_MARK = "tinygrad-edu"
 _TEMP_NAME = re.compile(r"^\..*\." + TEMP_MARK + r"-(\d+)-[A-Za-z0-9_]+\.tmp$")
+# what nn.save of earlier versions left when killed: "<name>.npz.<8 random>.tmp"
+_LEGACY_NAME = re.compile(r"^[^.].*\.npz\.[a-z0-9_]{8}\.tmp$")
+_STARTED = time.time()          # files older than this process cannot be its writes in flight
 
 
 def _default_mode() -> int:
@@ -47,7 +51,8 @@ def clean_stale_temps(directory) -> list:
     """Remove temporary files that killed writes left in `directory`; return their paths.
 
     Only files named by `atomic_write` (`.<name>.tinygrad-edu-<pid>-<random>.tmp`) whose
-    process no longer runs are removed; nothing else in the folder is touched.
+    process no longer runs are removed, and the `<name>.npz.<random>.tmp` files that `nn.save`
+    of earlier versions left, when older than this process; nothing else is touched.
 
     Example:
         >>> import os, tempfile
@@ -63,10 +68,13 @@ def clean_stale_temps(directory) -> list:
     except OSError:
         return removed
     for name in names:
-        match = _TEMP_NAME.match(name)
-        if match is None or _process_alive(int(match.group(1))):
-            continue
         path = os.path.join(directory, name)
+        match = _TEMP_NAME.match(name)
+        if match is None:
+            if not _LEGACY_NAME.match(name) or not _older_than_this_process(path):
+                continue
+        elif _process_alive(int(match.group(1))):
+            continue
         try:
             if os.path.isfile(path) and not os.path.islink(path):
                 os.remove(path)
@@ -74,6 +82,13 @@ def clean_stale_temps(directory) -> list:
         except OSError:
             pass                # another process cleaned it first, or it is not ours to remove
     return removed
+
+
+def _older_than_this_process(path) -> bool:
+    try:
+        return os.lstat(path).st_mtime < _STARTED - 1.0
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

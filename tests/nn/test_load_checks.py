@@ -197,8 +197,11 @@ def test_stale_temporary_files_of_dead_writers_are_cleaned_on_the_next_save(tmp_
     unrelated = tmp_path / "notes.tmp"
     for path in (stale, mine, unrelated):
         path.write_bytes(b"x" * 10)
+    legacy = tmp_path / "best.npz.k2x9_q7a.tmp"                  # left by an earlier version
+    legacy.write_bytes(b"x")
+    os.utime(legacy, (time.time() - 3600, time.time() - 3600))
     nn.save({"w": np.zeros(1)}, tmp_path / "last.npz")
-    assert not stale.exists() and mine.exists() and unrelated.exists()
+    assert not stale.exists() and not legacy.exists() and mine.exists() and unrelated.exists()
     assert clean_stale_temps(tmp_path) == []
 
 
