@@ -25,7 +25,8 @@ def add_parser(commands):
                + f". Exit status: 0 trained (or stopped early, or Ctrl-C: resume with --resume), "
                  f"2 a mistake on the command line or a folder holding another run, "
                  f"{EXIT_DIVERGED} the loss diverged (NaN/inf, or above 10x its start and its "
-                 f"start + 10; a DIVERGED line says so), 1 any other error.")
+                 f"start + 10; a DIVERGED line says so), 130 Ctrl-C before training began, "
+                 f"1 any other error.")
     parser.add_argument("--model", default="mlp", help=f"one of {', '.join(MODELS)} (default mlp)")
     parser.add_argument("--data", default="moons", help="dataset name (default moons; see below)")
     parser.add_argument("--optim", default="adam", help="sgd, adam, adamw, rmsprop, adagrad or rngd")
