@@ -11,7 +11,7 @@
     >>> # viz.render(picture, "pictures/mlp.png")   # .svg/.png with pip alone, .pdf with `dot`
     >>> # viz.save_backprop_html(loss, "bp.html")   # step through backprop in a browser
     >>> found = viz.linear_regions(model, (-2, 2, -2, 2))      # exact linear regions
-    >>> figure = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # SVG, no matplotlib
+    >>> fig = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # a matplotlib Figure
 
 Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (an LSTM with its gates),
 `plot_regions`, `region_graph`, `decision_regions`, `plot_lines`, `zaslavsky_bound`,
@@ -28,17 +28,17 @@ from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropSt
                        backprop_text)
 from .backprop_html import save_backprop_html
 from .recurrent_view import draw_recurrent
-from .svg import Figure
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
                              zaslavsky_bound, montufar_lower_bound)
-from .region_plots import plot_regions, region_graph, decision_regions
+from .region_plots import plot_regions, decision_regions
+from .region_adjacency import region_graph
 
 __all__ = [
     "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
     "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
     "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
-    "BackpropStep", "Figure", "plot_lines", "plot_training_curves", "linear_regions",
+    "BackpropStep", "plot_lines", "plot_training_curves", "linear_regions",
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
     "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
     "save_backprop_html", "draw_recurrent",
