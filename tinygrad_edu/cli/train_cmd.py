@@ -3,7 +3,7 @@ import json
 import os
 import warnings
 
-from tinygrad_edu.safe_files import atomic_write
+from tinygrad_edu.safe_files import atomic_open, atomic_write
 from tinygrad_edu.train import fit, ModelCheckpoint, TrainingDivergedWarning, summary_line
 from .common import CliError, add_common, prepare_out, print_files, seed_everything
 from .tasks import TASKS, MODELS, DEFAULT_LR, build, make_optimizer
@@ -145,12 +145,18 @@ def run(args) -> int:
 
 
 def _draw_curves(history, path, title):
-    """The learning curves as SVG through viz, written atomically; None when viz cannot plot."""
+    """The learning curves as SVG through viz, written atomically (a symlink planted at `path`
+    is replaced, not followed); None when this viz cannot plot."""
     from tinygrad_edu import viz
     if not hasattr(viz, "plot_training_curves"):
         return None
     figure = viz.plot_training_curves(history.to_dict(), title=title)
-    svg = getattr(figure, "svg", None)
-    if not isinstance(svg, str):
+    if isinstance(getattr(figure, "svg", None), str):
+        return atomic_write(path, figure.svg, owner="tinygrad-edu train")
+    if not hasattr(figure, "savefig"):
         return None
-    return atomic_write(path, svg, owner="tinygrad-edu train")
+    import matplotlib
+    with atomic_open(path, owner="tinygrad-edu train") as file, \
+            matplotlib.rc_context({"svg.hashsalt": "tinygrad_edu"}):     # reproducible ids
+        figure.savefig(file, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return path
