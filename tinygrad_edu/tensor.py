@@ -32,6 +32,17 @@ def _is_dtype_name(name):
         return False
 
 
+def _warn_non_leaf_grad():
+    """The warning PyTorch gives when `.grad` of a non-leaf is read (called off the hot path)."""
+    import warnings
+    warnings.warn("Tensor.grad: this tensor is not a leaf (an op computed it), so backward does not "
+                  "fill its .grad, which stays None. To keep the gradient of an intermediate "
+                  "result, call .retain_grad() on it before backward. If you meant a parameter, "
+                  "read .grad of the leaf itself (an update such as w = w - lr * w.grad makes w a "
+                  "new, non-leaf tensor: update in place under no_grad() instead)",
+                  UserWarning, stacklevel=3)
+
+
 def _check_grad_dtype(op_name, dtype):
     if np.dtype(dtype).kind not in "fc":
         raise TypeError(f"{op_name}: only floating-point tensors can require gradients, got dtype "
@@ -51,7 +62,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         [4.0, 6.0]
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
     clamp = TorchMathMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
@@ -64,7 +75,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         if requires_grad:
             _check_grad_dtype("Tensor", self.data.dtype)
         self.requires_grad = bool(requires_grad)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self.name = name
         self._hooks = None
@@ -74,7 +85,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         """Wrap an op's result without the checks of __init__ (the hot path of every op)."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
         t.name = None
@@ -101,6 +112,25 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     @property
     def dtype(self) -> np.dtype:
         return self.data.dtype
+
+    @property
+    def grad(self):
+        """The gradient backward accumulated here (a Tensor), or None.
+
+        Only leaves (tensors you made, not results of ops) and non-leaves that called
+        `retain_grad()` get one, as in PyTorch. Reading `.grad` of any other non-leaf warns:
+        it is always None, and reading it is almost always the mistake of using a result
+        (`w = w - lr * w.grad` makes a new, non-leaf `w`) where the parameter was meant.
+        """
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and \
+                getattr(self.grad_fn, "retained", None) is None:
+            _warn_non_leaf_grad()
+        return grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:

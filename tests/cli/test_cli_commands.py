@@ -144,7 +144,8 @@ def test_train_writes_checkpoints_history_and_curves(capsys, tmp_path, model, da
     history = json.loads((tmp_path / "history.json").read_text())
     assert history["metrics"]["val_loss"][-1] == pytest.approx(last_loss, rel=1e-3)
     state = nn.load(tmp_path / "last.npz")
-    assert all(np.isfinite(v).all() for v in state.values())
+    assert state["epoch"] == 2 and all(np.isfinite(v).all() for v in state["model"].values())
+    assert "fit: 2 epochs" in out and "best epoch" in out
 
 
 def test_train_checkpoint_reloads_into_the_same_model(capsys, tmp_path):

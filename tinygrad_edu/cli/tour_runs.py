@@ -36,6 +36,8 @@ def _timed_fit(label, model, loss, opt, train, val, epochs, batch_size, seed, me
     start = time.perf_counter()
     history = fit(model, loss, opt, train, epochs=epochs, batch_size=batch_size, val_data=val,
                   metrics=metrics, seed=seed, progress=progress, label=label)
+    if history.interrupted:     # Ctrl-C: the epoch it cut is not recorded; stop the tour here
+        raise KeyboardInterrupt
     return history, time.perf_counter() - start
 
 
