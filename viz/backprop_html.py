@@ -17,6 +17,7 @@ from .graph import BIG, collect, draw_graph, number_nodes
 from .html_page import CSS, PAGE, SCRIPT
 from .labels import PRECISION, json_for_script, one_line, title as tensor_title
 from .renderers import render_bytes
+from tinygrad_edu.safe_files import atomic_write
 
 LAYOUTS = ("LR", "TB")              # the layouts rankdir=None chooses from (LR wins ties)
 # graph panels (CSS px) the layout is chosen for: a notebook cell of ~900 px, a 1400 px window
@@ -147,7 +148,7 @@ class BackpropPage:
         """Write the standalone page to `path` (.html; folders are created); return the path."""
         path = _html_path(path, "BackpropPage.save")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
+        atomic_write(path, self.html, owner="BackpropPage.save")   # a symlink is replaced
         return str(path)
 
     def iframe_height(self) -> int:

@@ -117,8 +117,8 @@ def tensor_label(t, show_data=True, show_grad=True, grad=None, precision: int = 
     fields = [head]
     if show_data:
         fields.append("data " + summarize(t.data, precision).translate(_RECORD_SPECIALS))
-    if grad is None and t.grad is not None:     # grads appear once backward computed them
-        grad = t.grad.data
+    if grad is None and t._grad is not None:    # grads appear once backward computed them
+        grad = t._grad.data                     # (_grad: a drawing reads any node's, silently)
     if show_grad and grad is not None:
         text = one_line(grad, precision) if grad_placeholder else summarize(grad, precision)
         fields.append("grad " + text.translate(_RECORD_SPECIALS))

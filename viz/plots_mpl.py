@@ -20,6 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.ticker import LogFormatter, MaxNLocator
 
+from tinygrad_edu.safe_files import atomic_open
+
 # colours that stay apart for colour-blind readers (Okabe-Ito order, then greys)
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442",
            "#000000", "#7f7f7f", "#8c564b")
@@ -70,8 +72,10 @@ def save(figure, path, caller):
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     metadata = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}}.get(suffix, {})
-    with matplotlib.rc_context({"svg.hashsalt": "tinygrad_edu"}):
-        figure.savefig(path, dpi=SAVE_DPI, bbox_inches="tight", metadata=metadata)
+    with matplotlib.rc_context({"svg.hashsalt": "tinygrad_edu"}), \
+            atomic_open(path, owner=caller) as file:          # a symlink is replaced
+        figure.savefig(file, format=suffix[1:], dpi=SAVE_DPI, bbox_inches="tight",
+                       metadata=metadata)
     return str(path)
 
 

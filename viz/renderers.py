@@ -15,6 +15,7 @@ import subprocess
 import graphviz
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.safe_files import atomic_open, atomic_write
 
 # what the WebAssembly build can write (its core plugin has no bitmap or PDF output)
 WASM_FORMATS = ("svg", "dot", "json", "ps", "fig", "map")
@@ -178,7 +179,7 @@ def render(graph, path, format=None, renderer: str = "auto") -> str:
     if not suffix:
         path = path.with_name(f"{path.name}.{format}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write(path, data, owner="viz.render")       # replaces a planted symlink, never follows it
     return str(path)
 
 
@@ -192,7 +193,8 @@ def _save_figure(figure, path, format=None) -> str:
     if not suffix:
         path = path.with_name(f"{path.name}.{(format or 'png').lower()}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
+    with atomic_open(path, owner="viz.render") as file:
+        figure.savefig(file, format=path.suffix[1:].lower())
     return str(path)
 
 
