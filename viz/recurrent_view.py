@@ -65,8 +65,8 @@ def _node_label(title, tensor, show_grad, show_data, given=None) -> str:
             rows.append(f"norm {_norm(values)}")
         else:
             rows.append(_vector(values))
-    if show_grad and tensor.grad is not None:
-        grad = tensor.grad.data[0]
+    if show_grad and tensor._grad is not None:      # _grad: no non-leaf warning in a drawing
+        grad = tensor._grad.data[0]
         text = (f"∂L/∂{title.split()[0]}: norm {_norm(grad)}" if len(grad) > 4
                 else f"∂L/∂{title.split()[0]} = {_vector(grad)}")
         rows.append(f'<FONT COLOR="{GRADIENT}">{html.escape(text)}</FONT>')
