@@ -58,7 +58,7 @@ def test_python_dash_m_runs_a_lesson_and_leaves_its_figure(tmp_path):
                            "--quick", "--out", str(tmp_path)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "[ok]" in done.stdout and os.path.exists(tmp_path / "universal_approximation.svg")
+    assert "[ok]" in done.stdout and os.path.exists(tmp_path / "universal_approximation.png")
     helped = subprocess.run([sys.executable, "-m", "tinygrad_edu.lessons", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "--quick" in helped.stdout
@@ -71,7 +71,7 @@ def test_example_script_calls_the_installed_lesson(tmp_path, monkeypatch, capsys
         runpy.run_path(script, run_name="__main__")
     assert exited.value.code == 0
     assert "lesson perceptron" in capsys.readouterr().out
-    assert os.path.exists(tmp_path / "perceptron_novikoff.svg")
+    assert os.path.exists(tmp_path / "perceptron_novikoff.png")
 
 
 def test_prog_names_the_calling_command(capsys):

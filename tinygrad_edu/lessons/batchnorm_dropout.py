@@ -97,7 +97,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "dropout: E[output] = input (within 5 standard errors)": bias < five_sigma,
         "dropout: identity in eval mode": identity,
     }
-    figure = plot_lines(out_dir, "batchnorm_running_mean.svg",
+    figure = plot_lines(out_dir, "batchnorm_running_mean.png",
                         {"max |running_mean - true mean|": mean_gap}, xlabel="batch",
                         ylabel="gap", log_y=True, title="BatchNorm running mean (momentum 0.1)")
     return {**stats, "scale_cosine": cosine, "dropout_fraction": dropped, "dropout_bias": bias,

@@ -47,7 +47,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "all 2^s labellings when s <= n": all(f == 2 ** s for s, n, _, f, _ in table if s <= n),
         "C(2n, n) / 2^(2n) = 1/2": bool(np.allclose(half, 0.5)),
     }
-    figure = plot_lines(out_dir, "cover_fraction.svg", fractions, xlabel="s / n",
+    figure = plot_lines(out_dir, "cover_fraction.png", fractions, xlabel="s / n",
                         ylabel="C(s, n) / 2^s", title="Fraction of labellings a hyperplane realises")
     return {"table": table, "half_at_2n": half, "checks": checks, "ok": all_hold(checks),
             "figures": [figure] if figure else []}

@@ -68,7 +68,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         ">= 90% of patterns stable at s = n/(2 log2 n)": at_bound["stable"][0] >= 0.9,
         "unstable bits = 1/2 erfc(sqrt(n/2s)) within 25%": all(abs(f / t - 1) < 0.25 for f, t in counted),
     }
-    figure = plot_lines(out_dir, "hopfield_capacity.svg",
+    figure = plot_lines(out_dir, "hopfield_capacity.png",
                         {"overlap with the pattern": (curve["loads"], curve["overlap"]),
                          "fraction of stable patterns": (curve["loads"], curve["stable"]),
                          "s/n = 0.138": ([0.138, 0.138], [0, 1]),

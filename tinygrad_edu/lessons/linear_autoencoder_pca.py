@@ -66,7 +66,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     checks = {"decoder spans the top-m principal subspace": gap < 5e-3,
               "reconstruction error = sum of discarded eigenvalues":
                   abs(losses[-1] - pca_error) < 1e-3 * pca_error}
-    figure = plot_lines(out_dir, "linear_autoencoder_pca.svg",
+    figure = plot_lines(out_dir, "linear_autoencoder_pca.png",
                         {"autoencoder loss - PCA error": np.maximum(np.array(losses) - pca_error, 1e-12)},
                         xlabel="Adam step", ylabel="excess reconstruction error", log_y=True,
                         title="Linear autoencoder converging to PCA")

@@ -85,7 +85,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     window = 10
     smooth = {f"{cell.upper()} loss": np.convolve(losses, np.ones(window) / window, "valid")
               for cell, (losses, _) in results.items()}
-    figure = plot_lines(out_dir, "lstm_vs_rnn.svg", smooth, xlabel="step",
+    figure = plot_lines(out_dir, "lstm_vs_rnn.png", smooth, xlabel="step",
                         ylabel="training loss (moving average)",
                         title=f"Remember the first bit for T = {T} steps")
     return {"T": T, "accuracy": accuracy, "checks": checks, "ok": all_hold(checks),

@@ -126,7 +126,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             hits[("axis-aligned", "AdaGrad")] < hits[("rotated", "AdaGrad")],
     }
     shown = min(steps, 800) + 1
-    figure = plot_lines(out_dir, "momentum.svg",
+    figure = plot_lines(out_dir, "momentum.png",
                         {name: np.maximum(results[("rotated", name)][0][:shown]
                                           / results[("rotated", name)][0][0], 1e-12) for name in makers},
                         xlabel="step", ylabel="h(theta_t) / h(theta_0)", log_y=True,

@@ -53,7 +53,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "||w_t - w_ols|| <= (1 - mu/L)^t ||w_0 - w_ols||": bool(np.all(distance <= rate_bound + 1e-12)),
     }
     shown = min(steps, int(np.argmax(distance < 1e-14)) + 20) + 1      # stop where float64 stops
-    figure = plot_lines(out_dir, "ols_vs_gd.svg",
+    figure = plot_lines(out_dir, "ols_vs_gd.png",
                         {"||w_t - w_ols||": np.maximum(distance[:shown], 1e-16),
                          "(1 - mu/L)^t bound": rate_bound[:shown]},
                         xlabel="step", ylabel="distance to the OLS solution", log_y=True,

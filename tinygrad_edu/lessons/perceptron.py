@@ -54,7 +54,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "Lemmas 1.1 and 1.2 after every update": min(lemma_min) >= -1e-9,
         "XOR: no convergence, weights cycle": (not xor.converged) and xor.cycled,
     }
-    figure = plot_lines(out_dir, "perceptron_novikoff.svg",
+    figure = plot_lines(out_dir, "perceptron_novikoff.png",
                         {"updates made": (gammas, updates), "R^2/gamma^2": (gammas, bounds)},
                         xlabel="margin gamma", ylabel="updates", log_y=True,
                         title="Perceptron: updates vs Novikoff's bound")

@@ -71,7 +71,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "x^2 + 3 sin^2 x: gap <= (1 - mu/L)^t gap_0": bool(np.all(nc <= nc_bound * (1 + 1e-9))),
         "x^2 + 3 sin^2 x is not convex (h'' < 0 somewhere)": float(np.min(2 + 6 * np.cos(2 * grid))) < 0,
     }
-    figure = plot_lines(out_dir, "pl_convergence.svg",
+    figure = plot_lines(out_dir, "pl_convergence.png",
                         {"least squares gap": np.maximum(ls, 1e-16), "(1 - mu/L)^t bound": ls_bound,
                          "x^2 + 3 sin^2 x gap": np.maximum(nc, 1e-16), "its bound": nc_bound},
                         xlabel="step", ylabel="h(theta_t) - h*", log_y=True,

@@ -64,7 +64,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "tanh RNN: ||grad|| <= ||W||_2^T": tanh_ok,
         "rho = 0.8: gradient vanishes (< 1e-2 of its start)": tanh_norms[0.8][-1] < 1e-2,
     }
-    figure = plot_lines(out_dir, "rnn_gradients.svg", series, xlabel="steps back in time T",
+    figure = plot_lines(out_dir, "rnn_gradients.png", series, xlabel="steps back in time T",
                         ylabel="||d(v.h_T)/d h_0||", log_y=True,
                         title="Gradients through time vs spectral norm rho")
     return {"horizons": horizons, "linear_relative_error": max(linear_err),

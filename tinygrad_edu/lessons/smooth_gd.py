@@ -66,7 +66,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             bool(np.all(np.minimum.accumulate(grad_sq) <= lemma)),
         "eta = 2.1/L > 2/L diverges on a quadratic": quad[-1] > 100 * quad[0],
     }
-    figure = plot_lines(out_dir, "smooth_gd.svg",
+    figure = plot_lines(out_dir, "smooth_gd.png",
                         {"h(theta_t) - h(theta_T)": losses[:-1] - losses[-1] + 1e-16,
                          "||grad h(theta_t)||^2 / (2L)": grad_sq[:-1] / (2 * L)},
                         xlabel="step", log_y=True, title="GD with eta = 1/L (logistic regression)")

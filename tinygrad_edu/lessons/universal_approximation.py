@@ -66,7 +66,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             bool(np.all((ratios[2:] > 0.2) & (ratios[2:] < 0.3))),
     }
     series = {"f(x)": (grid, target(grid)), **outputs}
-    figure = plot_lines(out_dir, "universal_approximation.svg", series, xlabel="x", ylabel="y",
+    figure = plot_lines(out_dir, "universal_approximation.png", series, xlabel="x", ylabel="y",
                         title="Piecewise-linear fits as sums of ReLUs")
     return {"widths": widths, "sup_error": sup_err, "exactness": exact_err, "checks": checks,
             "ok": all_hold(checks), "figures": [figure] if figure else []}

@@ -51,7 +51,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     checks = {"shrinkage = lambda_i/(lambda_i + mu)": bool(np.allclose(measured, predicted, atol=1e-6)),
               "flat directions shrink most": bool(np.all(np.diff(measured) > 0))}
     dense = np.geomspace(1e-3, 100, 200)
-    figure = plot_lines(out_dir, "weight_decay.svg",
+    figure = plot_lines(out_dir, "weight_decay.png",
                         {"lambda / (lambda + mu)": (np.log10(dense), dense / (dense + mu)),
                          "measured, SGD(weight_decay)": (np.log10(eigenvalues), measured)},
                         xlabel="log10 lambda_i (Hessian eigenvalue)", ylabel="shrinkage factor",
