@@ -30,14 +30,15 @@ def draw_lines(ax, series, xlabel=None, ylabel=None, title=None, log_y=False, lo
     """
     from matplotlib.ticker import MaxNLocator
     styles = styles or {}
-    integer_x = True
+    integer_x, all_xs = True, set()
     for label, value in series.items():
         xs, ys = _xy(value)
         keep = np.isfinite(ys) & (ys > 0 if log_y else True)
         ys = np.where(keep, ys, np.nan)
         integer_x &= bool(np.all(xs == np.round(xs)))
+        all_xs.update(xs[np.isfinite(xs)].tolist())
         style = {"linewidth": 1.8}
-        if "bound" in str(label).lower():          # a bound is dashed, a measurement solid
+        if "bound" in str(label).lower() or "reference" in str(label).lower():   # dashed: not measured
             style.update(linestyle="--", linewidth=1.5)
         if len(xs) <= 25:                          # few points: show where they are
             style.update(marker="o", markersize=4)
@@ -47,6 +48,10 @@ def draw_lines(ax, series, xlabel=None, ylabel=None, title=None, log_y=False, lo
         ax.set_yscale("log")
     if log_x:
         ax.set_xscale("log")
+        if integer_x and len(all_xs) <= 12:      # a few integer x values: label exactly those
+            from matplotlib.ticker import NullFormatter
+            ax.set_xticks(sorted(all_xs), [f"{int(v)}" for v in sorted(all_xs)])
+            ax.xaxis.set_minor_formatter(NullFormatter())
     elif integer_x:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel or "")

@@ -1,14 +1,13 @@
 """Lesson: RMSprop's running average, and Adam's bias correction m_hat = m / (1 - beta1^t).
 
-The course notes, sec. 6.2 (adaptive methods). RMSprop divides each coordinate's step by the
-root of a decaying average of its squared gradients, gamma_i^2 = sum_s rho^(t-s) g_is^2 in
-the notes; `optim.RMSprop` (like PyTorch's) keeps the normalised form
-v_t = rho v_(t-1) + (1 - rho) g_t^2, which is (1 - rho) times the notes' sum.
-Adam keeps such averages of g (m, beta1 = 0.9) and g^2 (v, beta2 = 0.999); both start at 0,
-so early on they are biased towards 0 by the factors 1 - beta1^t and 1 - beta2^t, and Adam
-divides them out: m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t), then
-theta_t = theta_(t-1) - eta m_hat / (sqrt(v_hat) + eps). (The OCR'd notes print "+ eta";
-descent subtracts.) The lesson checks
+The course notes (summary), sec. 6.2 (SGD: AdaGrad, RMSprop, Adam). RMSprop divides each
+coordinate's step by the root of a decaying average of its squared gradients, gamma_i^2 = sum_s
+rho^(t-s) g_is^2 in the notes; `optim.RMSprop` (like PyTorch's) keeps the normalised form v_t = rho
+v_(t-1) + (1 - rho) g_t^2, which is (1 - rho) times the notes' sum. Adam keeps such averages of g
+(m, beta1 = 0.9) and g^2 (v, beta2 = 0.999); both start at 0, so early on they are biased towards 0
+by the factors 1 - beta1^t and 1 - beta2^t, and Adam divides them out: m_hat = m / (1 - beta1^t),
+v_hat = v / (1 - beta2^t), then theta_t = theta_(t-1) - eta m_hat / (sqrt(v_hat) + eps). (The OCR'd
+notes print "+ eta"; descent subtracts.) The lesson checks
 
 * `optim.RMSprop` and `optim.Adam` step for step against the notes' recursions in numpy;
 * the notes' sum gamma^2 against v / (1 - rho);
@@ -21,6 +20,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.2 (RMSprop, Adam)"
 
 
 def notes_adam(grads, eta, beta1=0.9, beta2=0.999, eps=1e-8, correct=True):
@@ -105,7 +106,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
           f"starts at {0.1 * true_g:.2f}")
     checks = {
         "optim.Adam = the notes' Adam (bias-corrected)": adam_gap < 1e-12,
-        "optim.RMSprop = rho v + (1 - rho) g^2, the notes' sum times (1 - rho)": rms_gap < 1e-12 and sum_gap < 1e-12,
+        "optim.RMSprop = rho v + (1 - rho) g^2, the notes' sum times (1 - rho)":
+            rms_gap < 1e-12 and sum_gap < 1e-12,
         "constant gradient: every corrected Adam step is eta": bool(np.all(np.abs(engine_steps - 1) < 1e-6)),
         "without the correction the early steps are > 3 eta": bool(uncorrected[0].min() > 3),
         "E m_hat_t = E g at every t (within 4.5 standard errors)": worst_z < 4.5,

@@ -1,20 +1,22 @@
 """Lesson: what batch normalisation and dropout do, checked on the engine's layers.
 
-Seed 002 (ch. 7). Batch norm, in training, standardises each feature over the batch,
-x_hat = (x - mean_B) / sqrt(var_B + eps) (biased variance), then applies gamma x_hat + beta;
-it keeps running averages of the mean and the unbiased variance and uses them in eval mode.
-Two consequences checked here: the output is unchanged when a feature is shifted, so the
-gradient reaching the batch sums to 0 per feature; and it is unchanged when the weights of the
-layer before are scaled, so those weights receive a gradient orthogonal to themselves
-(<W_j, dl/dW_j> = 0 for each unit j, up to the eps in the denominator).
-Dropout zeroes each unit with probability p and scales the others by 1/(1-p), so that the
-expected output equals the input; in eval mode it is the identity.
+The course notes (summary), sec. 6.3 (batch normalisation) and 6.6 (dropout). Batch norm, in
+training, standardises each feature over the batch, x_hat = (x - mean_B) / sqrt(var_B + eps) (biased
+variance), then applies gamma x_hat + beta; it keeps running averages of the mean and the unbiased
+variance and uses them in eval mode. Two consequences checked here: the output is unchanged when a
+feature is shifted, so the gradient reaching the batch sums to 0 per feature; and it is unchanged
+when the weights of the layer before are scaled, so those weights receive a gradient orthogonal to
+themselves (<W_j, dl/dW_j> = 0 for each unit j, up to the eps in the denominator). Dropout zeroes
+each unit with probability p and scales the others by 1/(1-p), so that the expected output equals
+the input; in eval mode it is the identity.
 """
 import numpy as np
 
 import tinygrad_edu
 from tinygrad_edu import Tensor, nn
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.3 (batch normalisation) and 6.6 (dropout)"
 
 
 def batchnorm_checks(rng, steps: int):

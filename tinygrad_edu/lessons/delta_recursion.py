@@ -1,13 +1,14 @@
 """Lesson: backpropagation is the delta recursion, and the engine computes exactly that.
 
-Seeds 003 and 004 (sec. 3.1). With h^0 = x, z^l = W^l h^(l-1) + b^l, h^l = phi(z^l) (leaky
-ReLU, slope 0.1; the last layer linear) and the loss l = 1/2 ||h^L - y||^2:
+The course notes (lectures, sec. 3.1, and the one-page backprop notes). With h^0 = x, z^l = W^l
+h^(l-1) + b^l, h^l = phi(z^l) (leaky ReLU, slope 0.1; the last layer linear) and the loss l = 1/2
+||h^L - y||^2:
 
     delta^L = d l / d h^L = h^L - y
     delta^(l-1) = (d h^l / d h^(l-1))^T delta^l = W^l^T (phi'(z^l) * delta^l)
     d l / d W^l = (phi'(z^l) * delta^l) h^(l-1)^T,   d l / d b^l = phi'(z^l) * delta^l
 
-The seed writes the Jacobian as [h^(l+1)/h^l] (the OCR lost the partial signs). The lesson
+The notes write the Jacobian as [h^(l+1)/h^l] (the OCR lost the partial signs). The lesson
 runs the recursion by hand in numpy and prints, layer by layer, delta^l next to the gradient
 the engine left on h^l (`retain_grad`) and dl/dW^l next to `W.grad`. `viz.backprop_table`
 shows the same walk op by op.
@@ -16,6 +17,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor, nn
 from ._common import all_hold
+
+SOURCE = "the course notes (lectures), sec. 3.1 (backpropagation), and the one-page backprop notes"
 
 SLOPE = 0.1
 

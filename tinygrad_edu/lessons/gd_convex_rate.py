@@ -1,6 +1,6 @@
 """Lesson: GD on a convex L-smooth function: R(theta_t) - R* <= 2L/(t+1) ||theta_0 - theta*||^2.
 
-The course notes, sec. 6.1 (optimisation, classic analysis): for a convex R with
+The course notes (summary), sec. 6.1 (optimisation for deep networks, classic analysis): for a convex R with
 L-Lipschitz gradients, gradient descent with step 1/L has suboptimality O(1/t),
 R(theta(t)) - R* <= 2L/(t+1) ||theta(0) - theta*||^2 -- no strong convexity needed, and no
 geometric rate either. (The classical proof gives the sharper L ||theta_0 - theta*||^2 / (2t),
@@ -22,6 +22,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.1 (classic analysis of GD)"
 
 
 def gd_gaps(loss, theta0, L, steps, best_value):
@@ -99,7 +101,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     print(f"  log-cosh regression, L = {L:.2f}: gap after {steps} steps {lc[-1]:.2e}; notes' bound "
           f"{notes_bound(L, dist_l, steps):.2e}")
     checks = {
-        "quadratic: gap <= 2L/(t+1) ||theta_0 - theta*||^2": bool(np.all(quad <= notes_bound(1.0, dist_q, t))),
+        "quadratic: gap <= 2L/(t+1) ||theta_0 - theta*||^2":
+            bool(np.all(quad <= notes_bound(1.0, dist_q, t))),
         "quadratic: gap <= L ||theta_0 - theta*||^2 / (2t) (sharp form)":
             bool(np.all(quad[1:] <= sharp_bound(1.0, dist_q, t[1:]))),
         "worst direction: the gap at t is within a factor 6 of the sharp bound": tightness > 1 / 6,

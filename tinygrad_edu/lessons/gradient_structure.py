@@ -1,6 +1,6 @@
-"""Lesson: seed 000's gradient-structure identity <theta, grad_theta f(x)> = (L+1) f(x).
+"""Lesson: the gradient-structure identity <theta, grad_theta f(x)> = (L+1) f(x).
 
-Seed 000 (Liang et al., Lemma 2.1): for a ReLU network without biases and with L+1 weight
+The Fisher-Rao cheat sheet (Liang et al., Lemma 2.1): for a ReLU network without biases and with L+1 weight
 layers, f(x) = W_(L+1) relu(W_L ... relu(W_1 x)), scaling every weight by c scales f by
 c^(L+1) (relu(c z) = c relu(z) for c > 0), and Euler's theorem for homogeneous functions gives
 sum over all weights of (d f / d W) * W = (L+1) f(x). Both sides come from
@@ -14,6 +14,8 @@ import numpy as np
 from tinygrad_edu import Tensor, nn, optim
 from tinygrad_edu.optim.fisher import gradient_structure_identity
 from ._common import all_hold
+
+SOURCE = "the Fisher-Rao cheat sheet (Liang et al.), Lemma 2.1"
 
 
 def relu_net(sizes, bias: bool, leaky: bool = False):

@@ -1,6 +1,6 @@
 """Lesson: a Hopfield network's energy never rises, and its memory fails past s/n ~ 0.138.
 
-Seed 004, sec. 1.4. With Hebbian weights W = (1/n) sum_t x_t x_t^T (zero diagonal), one
+The course notes (lectures), sec. 1.4. With Hebbian weights W = (1/n) sum_t x_t x_t^T (zero diagonal), one
 asynchronous update X_i <- sgn(H_i) changes the energy by -|H_i| |dX_i| <= 0 (W symmetric,
 w_ii = 0), so the energy is a Lyapunov function: the lesson records it after every single
 neuron update from noisy starts. Then the capacity experiment: s = (s/n) n random patterns,
@@ -11,14 +11,16 @@ itself a fixed point with high probability: checked as the fraction of stable pa
 The cross-talk estimate itself is checked too: the fraction of bits whose field disagrees
 with a stored pattern matches P[-x C >= 1] = 1/2 erfc(sqrt(n / 2s)).
 
-OCR note: the seed writes this probability as the integral of exp(-n z^2 / 2s) from 1 to
+OCR note: the notes write this probability as the integral of exp(-n z^2 / 2s) from 1 to
 infinity, which lacks the Gaussian's normalisation 1/sqrt(2 pi s/n); with it, the integral is
-the seed's right-hand side 1/2 (1 - erf(sqrt(n/2s))), the value used and checked here.
+the notes' right-hand side 1/2 (1 - erf(sqrt(n/2s))), the value used and checked here.
 """
 import numpy as np
 
 from tinygrad_edu.classic import Hopfield, capacity_bound, capacity_experiment, random_patterns
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 1.4 (Hopfield networks)"
 
 
 def energy_trace(n: int = 100, s: int = 5, noise: float = 0.3, seed: int = 0) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Lesson: L1 regularisation is soft thresholding, w* = sign(w0) max(|w0| - mu, 0): exact zeros.
 
-The course notes, sec. 6.4 (L1 regularisation): Omega(theta) = mu sum |W_ij| is not
+The course notes (summary), sec. 6.4 (norm-based regularisation, L1): Omega(theta) = mu sum |W_ij| is not
 differentiable at 0, but with the subderivative the minimiser of 1/2 (w - w0)^2 + mu |w| is
 the soft-thresholding operator w* = sign(w0) max(|w0| - mu, 0): weights with |w0| <= mu become
 exactly zero (sparsity), the others move mu towards zero. L2 (weight decay) instead gives
@@ -18,6 +18,8 @@ import numpy as np
 from tinygrad_edu import Tensor, optim
 from tinygrad_edu.optim.regularizers import l1_penalty, l1_proximal_step_, soft_threshold
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.4 (L1 regularisation)"
 
 
 def brute_force_prox(w0: float, mu: float, grid: np.ndarray) -> float:
@@ -83,7 +85,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
           f"is {np.min(np.abs(subgradient)):.1e} (it oscillates around 0)")
     checks = {
         "soft_threshold = brute-force argmin": prox_gap <= spacing,
-        "ISTA reaches sign(w0) max(|w0| - mu, 0) of the OLS fit": float(np.max(np.abs(ista - closed))) < 1e-10,
+        "ISTA reaches sign(w0) max(|w0| - mu, 0) of the OLS fit":
+            float(np.max(np.abs(ista - closed))) < 1e-10,
         "subgradient optimality (KKT) holds": kkt_active < 1e-10 and kkt_zero <= mu + 1e-12,
         "L1 gives exact zeros where |w0| <= mu": bool(np.all((ista == 0) == (np.abs(ols) <= mu))),
         "plain subgradient steps give no exact zero": bool(np.all(subgradient != 0)),

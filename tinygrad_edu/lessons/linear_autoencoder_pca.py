@@ -1,6 +1,6 @@
 """Lesson: a linear autoencoder trained by gradient descent finds the PCA subspace.
 
-Seed 002 (ch. 9.1). For centred data X (N x n) and a linear autoencoder x^ = D C x + d with
+The course notes (summary), sec. 9.1. For centred data X (N x n) and a linear autoencoder x^ = D C x + d with
 m < n hidden units, the reconstruction error is minimised when D C is the orthogonal
 projection onto the span of the top m principal directions (the top eigenvectors of the
 covariance X^T X / N); the minimum error is the sum of the discarded eigenvalues. Gradient
@@ -15,6 +15,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor, nn, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 9.1 (autoencoders: optimal linear compression)"
 
 
 def correlated_data(N: int = 500, n: int = 6, seed: int = 0):

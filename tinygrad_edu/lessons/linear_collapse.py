@@ -1,6 +1,7 @@
 """Lesson: a stack of linear layers collapses to one; hidden units are interchangeable.
 
-The course notes, sec. 2.2-2.3 (layers; linear networks): "the composition of linear maps
+The course notes (lectures), sec. 2.2-2.3 (layers; linear and residual networks), and the
+summary notes, sec. 1.3: "the composition of linear maps
 F = F_L o ... o F_1 is a linear map", so every L-level hierarchy of linear (affine) layers
 is one affine layer, x -> W x + b with W = W_L ... W_1 -- depth adds nothing. The lesson
 
@@ -18,6 +19,8 @@ import numpy as np
 import tinygrad_edu
 from tinygrad_edu import Tensor, nn, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 2.2-2.3; summary notes, sec. 1.3"
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])

@@ -1,6 +1,6 @@
 """Lesson: linear regions of ReLU networks, against the Zaslavsky and Montufar bounds.
 
-Seed 004, sec. 2.5. A layer of m ReLU units on R^n cuts the input along m hyperplanes; by
+The course notes (lectures), sec. 2.5. A layer of m ReLU units on R^n cuts the input along m hyperplanes; by
 Zaslavsky's theorem these make at most R(m) = sum_{i<=n} binom(m, i) regions, exactly that
 many in general position. Depth multiplies: Montufar et al. show that L layers of width
 m >= n can make at least floor(m/n)^(n(L-1)) R(m) regions. The lesson counts regions exactly
@@ -21,6 +21,8 @@ import numpy as np
 import tinygrad_edu
 from tinygrad_edu import nn, viz
 from ._common import all_hold, new_figure, plot_lines, save
+
+SOURCE = "the course notes (lectures), sec. 2.5 (ReLU networks: linear regions)"
 
 
 def _linear(weight, bias):

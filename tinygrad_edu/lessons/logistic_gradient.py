@@ -1,16 +1,18 @@
 """Lesson: the logistic-regression gradient is (sigma(w.x) - y) x, and autodiff agrees.
 
-Seed 004/002 (losses and likelihoods). For labels y in {0, 1} and the mean cross-entropy
-l(w) = -(1/N) sum_i [y_i log sigma(w.x_i) + (1 - y_i) log(1 - sigma(w.x_i))], the derivative
-of the log-sigmoid is 1 - sigma, so grad l(w) = (1/N) sum_i (sigma(w.x_i) - y_i) x_i:
-prediction error times input. The lesson builds the loss from the engine's elementary ops
-(sigmoid, log, mean), backpropagates, and compares with the formula and with central
+The course notes (lectures, sec. 2.1; summary, sec. 3.2: losses and likelihoods). For labels y in
+{0, 1} and the mean cross-entropy l(w) = -(1/N) sum_i [y_i log sigma(w.x_i) + (1 - y_i) log(1 -
+sigma(w.x_i))], the derivative of the log-sigmoid is 1 - sigma, so grad l(w) = (1/N) sum_i
+(sigma(w.x_i) - y_i) x_i: prediction error times input. The lesson builds the loss from the engine's
+elementary ops (sigmoid, log, mean), backpropagates, and compares with the formula and with central
 differences (`gradcheck`), in float64, at several random points.
 """
 import numpy as np
 
 from tinygrad_edu import Tensor, gradcheck
 from ._common import all_hold
+
+SOURCE = "the course notes (lectures), sec. 2.1; summary notes, sec. 3.2 (logistic log-likelihood)"
 
 
 def logistic_loss(w: Tensor, X: Tensor, y: Tensor) -> Tensor:

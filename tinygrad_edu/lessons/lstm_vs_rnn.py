@@ -1,14 +1,14 @@
 """Lesson: an LSTM carries information across a long gap where a plain RNN loses it.
 
-Seed 002 (ch. 9-10). The task: the first step of a sequence holds a random bit (+-1 on
-channel 0), every step holds noise (channel 1), and the label is that first bit, read from
-the last hidden state T steps later. A tanh RNN's gradient to the first step shrinks like a
-product of T Jacobians (see the `rnn_gradients` lesson), so with a long gap it learns little;
-the LSTM's cell state c_t = f_t * c_(t-1) + i_t * g_t passes the gradient through the
-forget gates almost unchanged and learns the task. The forget-gate bias starts at 3
-(sigma(3) = 0.95): with the usual 1 (sigma(1) = 0.73) the cell keeps 0.73^40 ~ 3e-6 of the bit
-after 40 steps and the LSTM, too, stayed at chance in our runs. Both models have the same
-hidden size, optimiser (Adam, lr 0.01), steps and data.
+The course notes (summary), sec. 8 (memory and attention: the LSTM). The task: the first step of a
+sequence holds a random bit (+-1 on channel 0), every step holds noise (channel 1), and the label is
+that first bit, read from the last hidden state T steps later. A tanh RNN's gradient to the first
+step shrinks like a product of T Jacobians (see the `rnn_gradients` lesson), so with a long gap it
+learns little; the LSTM's cell state c_t = f_t * c_(t-1) + i_t * g_t passes the gradient through the
+forget gates almost unchanged and learns the task. The forget-gate bias starts at 3 (sigma(3) =
+0.95): with the usual 1 (sigma(1) = 0.73) the cell keeps 0.73^40 ~ 3e-6 of the bit after 40 steps
+and the LSTM, too, stayed at chance in our runs. Both models have the same hidden size, optimiser
+(Adam, lr 0.01), steps and data.
 """
 import numpy as np
 from tqdm import tqdm
@@ -17,6 +17,8 @@ import tinygrad_edu
 from tinygrad_edu import Tensor, nn, optim
 from tinygrad_edu.nn import functional as F
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 8 (memory: LSTM, with peepholes, and GRU)"
 
 FORGET_BIAS = 3.0     # sigma(3) = 0.95: the cell keeps 0.95^T of its content at initialisation
 

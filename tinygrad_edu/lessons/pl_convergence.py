@@ -1,8 +1,8 @@
 """Lesson: under the Polyak-Lojasiewicz inequality, GD with eta = 1/L converges geometrically.
 
-Seed 004, Definition 3.3 and Lemma 3.4: if 1/2 ||grad h||^2 >= mu (h - h*) and h is L-smooth,
-then h(theta_T) - h* <= (1 - mu/L)^T (h(theta_0) - h*). PL needs neither convexity nor a
-unique minimiser. Two examples, both with the gradient from the engine:
+The course notes (lectures), sec. 3.2, Definition 3.3 and Lemma 3.4: if 1/2 ||grad h||^2 >= mu (h -
+h*) and h is L-smooth, then h(theta_T) - h* <= (1 - mu/L)^T (h(theta_0) - h*). PL needs neither
+convexity nor a unique minimiser. Two examples, both with the gradient from the engine:
 
 * under-determined least squares h = 1/(2N) ||X theta - y||^2 with N < d: a whole affine
   space of minimisers (not strongly convex), yet PL with mu = lambda_min(X X^T)/N and
@@ -11,7 +11,7 @@ unique minimiser. Two examples, both with the gradient from the engine:
   L = max |h''| = max |2 + 6 cos 2x| = 8, and the PL constant mu = min_x h'(x)^2 / (2 h(x))
   measured on a grid (about 0.18 here; 1/32 is a safe textbook value).
 
-OCR note: the seed's proof applies the sufficient decrease and PL at theta^T where they belong
+OCR note: the notes' proof applies the sufficient decrease and PL at theta^T where they belong
 at theta^(T-1): h(theta^T) - h(theta^(T-1)) <= -||grad h(theta^(T-1))||^2/(2L)
 <= -(mu/L)(h(theta^(T-1)) - h*), which gives the (1 - mu/L) factor per step.
 """
@@ -19,6 +19,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 3.2, Definition 3.3 and Lemma 3.4"
 
 
 def _gd(h, theta0, eta, steps):

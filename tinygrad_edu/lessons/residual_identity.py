@@ -1,6 +1,6 @@
 """Lesson: a residual layer is the identity at zero weights, so deep residual stacks start as Id.
 
-The course notes, sec. 2.3 (linear and residual networks): a residual layer is
+The course notes (lectures), sec. 2.3 (linear and residual networks): a residual layer is
 F[W, b](x) = x + (phi(W x + b) - phi(0)), and F[0, 0] = Id -- whatever the activation,
 because phi(0) is subtracted (for the sigmoid phi(0) = 1/2, so the subtraction matters).
 A residual network therefore starts near the identity and each layer learns how to *change*
@@ -17,6 +17,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 2.3 (linear and residual networks)"
 
 ACTIVATIONS = {"tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid, "relu": Tensor.relu}
 

@@ -1,6 +1,6 @@
 """Lesson: the minibatch gradient is unbiased; with decaying steps SGD converges, O(1/t) or O(1/sqrt t).
 
-The course notes, sec. 6.2 (SGD). For a random subset S_K of the N examples,
+The course notes (summary), sec. 6.2 (SGD). For a random subset S_K of the N examples,
 E R(S_K) = R(S_N), hence E grad R(S_K) = grad R(S_N): the minibatch gradient is an unbiased
 estimate of the full one. SGD converges when the step sizes decay with
 sum_t eta(t)^2 < inf and sum_t eta(t) = inf (typically eta(t) = C t^-alpha, 1/2 < alpha <= 1);
@@ -23,6 +23,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.2 (SGD)"
 
 
 def minibatch_gradient(theta, X, y) -> np.ndarray:
@@ -108,7 +110,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "eta = 1/(mu t): suboptimality falls like 1/t (slope in [-1.25, -0.75])": -1.25 <= slope <= -0.75,
         "constant eta stalls at a noise floor above the decaying schedule":
             0.5 < plateau < 2 and constant[-1] > 3 * decaying[-1],
-        "convex case: averaged gap <= D G / sqrt(T) for every T": all(g <= b for g, b in zip(avg_gaps, bounds)),
+        "convex case: averaged gap <= D G / sqrt(T) for every T":
+            all(g <= b for g, b in zip(avg_gaps, bounds)),
     }
     figure = plot_lines(out_dir, "sgd_convergence.png",
                         {"constant eta": (t[1:], constant[1:]),

@@ -1,6 +1,7 @@
 """Lesson: the softmax cross-entropy gradient is p(y|x) - onehot(y*); squared error is a Gaussian NLL.
 
-The course notes, sec. 5 (backpropagation, output layer) and sec. 3 (losses as likelihoods).
+The course notes (summary), sec. 4 (backpropagation: the output layer) and sec. 3.2 (output
+units and objectives: losses as likelihoods).
 With logits z and the class y*, the multinomial logistic loss is
 R = -z_{y*} + log sum_i exp(z_i), so
 
@@ -21,6 +22,8 @@ import numpy as np
 from tinygrad_edu import Tensor, gradcheck
 from tinygrad_edu.nn import functional as F
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 4 and 3.2"
 
 
 def softmax_gradient(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -57,7 +60,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             first = (logits[0], target[0], z.grad.data[0] * len(target))
     passed = gradcheck(lambda v: F.cross_entropy(v, Tensor(target)), [Tensor(logits, requires_grad=True)])
     print(f"  one example, class y* = {first[1]}: -dR/dz = {np.round(-first[2], 4)}")
-    print(f"  (the true class gets 1 - p, every other class -p)")
+    print("  (the true class gets 1 - p, every other class -p)")
     print(f"  largest |autodiff - (p - onehot)| over {len(errors)} batches: {max(errors):.1e}")
 
     gamma, m = 0.7, 3
