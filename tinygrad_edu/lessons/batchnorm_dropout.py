@@ -76,6 +76,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         >>> run(quick=True)["checks"]["batch norm: per-feature mean 0, variance 1 in training"]
         True
     """
+    tinygrad_edu.manual_seed(seed)                  # nn.Linear's initial weights
     rng = np.random.default_rng(seed)
     stats, mean_gap = batchnorm_checks(rng, 60 if quick else 200)
     cosine = scale_invariance(rng)
@@ -83,9 +84,17 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     samples = 2000 if quick else 20000
     dropped, bias, scale_ok, identity = dropout_checks(p, samples, seed)
     five_sigma = 5 * np.sqrt(p / ((1 - p) * samples))     # std of a mean of x * Bernoulli/(1-p), over x
-    for name, value in stats.items():
-        print(f"  batch norm {name:26s} {value:.2e}")
-    print(f"  batch norm max cos(W_j, dl/dW_j) = {cosine:.2e} (scale invariance)")
+    print("  Batch norm in training, 4 features with very different means and spreads:")
+    print(f"    after it, every feature's batch mean is 0 (largest {stats['batch_mean']:.1e}) and its batch "
+          f"variance is 1 (largest gap {stats['batch_var_minus_1']:.1e}, from eps)")
+    print(f"    the gradient reaching the batch sums to 0 per feature (largest sum {stats['grad_sum']:.1e}):"
+          " shifting a feature changes nothing")
+    print(f"    the running mean ends within {stats['running_mean_gap']:.2f} of the true means, the running "
+          f"std within {100 * stats['running_std_rel_gap']:.1f}% of the true spreads")
+    print(f"    in eval mode it normalises with those running statistics (gap to the formula "
+          f"{stats['eval_uses_running_stats']:.1e})")
+    print(f"  Scale invariance: each row of the weights before batch norm and its gradient are orthogonal "
+          f"(largest cosine {cosine:.1e})")
     print(f"  dropout p = {p}: dropped {dropped:.4f}, max relative |E[out] - x| = {bias:.4f}")
     checks = {
         "batch norm: per-feature mean 0, variance 1 in training":

@@ -13,6 +13,8 @@ at the end settles it.)
 """
 import numpy as np
 
+import tinygrad_edu
+
 from tinygrad_edu import Tensor, nn, optim
 from ._common import all_hold, plot_lines
 
@@ -40,6 +42,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         >>> run(quick=True)["checks"]["decoder spans the top-m principal subspace"]
         True
     """
+    tinygrad_edu.manual_seed(seed)                  # the autoencoder's initial weights
     X = correlated_data(seed=seed)
     N, n, m = X.shape[0], X.shape[1], 2
     Xc = X - X.mean(axis=0)

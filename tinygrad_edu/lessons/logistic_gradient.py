@@ -10,7 +10,7 @@ differences (`gradcheck`), in float64, at several random points.
 import numpy as np
 
 from tinygrad_edu import Tensor, gradcheck
-from ._common import all_hold
+from ._common import all_hold, plot_lines
 
 SOURCE = "the course notes (lectures), sec. 2.1; summary notes, sec. 3.2 (logistic log-likelihood)"
 
@@ -49,4 +49,21 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     print(f"  largest difference over {len(errors)} points: {max(errors):.2e}")
     checks = {"autodiff = (sigma(w.x) - y) x": max(errors) < 1e-12,
               "gradcheck (central differences) passes": bool(finite)}
-    return {"max_error": max(errors), "checks": checks, "ok": all_hold(checks), "figures": []}
+    figure = None
+    if out_dir is not None:                          # the slope along a line w = t d, both ways
+        d = rng.normal(size=4)
+        ts = np.linspace(-3, 3, 61)
+        formula = [float(d @ closed_form_gradient(t * d, X, y)) for t in ts]
+        engine = []
+        for t in ts[::4]:
+            w = Tensor(t * d, requires_grad=True)
+            logistic_loss(w, Tensor(X), Tensor(y)).backward()
+            engine.append(float(d @ w.grad.data))
+        figure = plot_lines(out_dir, "logistic_gradient.png",
+                            {"d . (1/N) sum (sigma(w.x) - y) x (formula)": (ts, formula),
+                             "d . w.grad (autodiff)": (ts[::4], engine)},
+                            styles={"d . w.grad (autodiff)": {"linestyle": "none", "marker": "o"}},
+                            xlabel="t, along the line w = t d", ylabel="slope of the loss along d",
+                            title="Logistic loss: the formula's slope and autodiff's agree")
+    return {"max_error": max(errors), "checks": checks, "ok": all_hold(checks),
+            "figures": [figure] if figure else []}
