@@ -128,6 +128,18 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "AdaGrad: axis-aligned faster than rotated":
             hits[("axis-aligned", "AdaGrad")] < hits[("rotated", "AdaGrad")],
     }
+    if not quick:       # full mode: the speed-up grows like sqrt(kappa) (GD needs ~kappa steps, HB ~sqrt)
+        kappa2 = 400.0
+        sk2 = np.sqrt(kappa2)
+        A2 = quadratic(mu=mu, L=kappa2, seed=seed)
+        gd2 = steps_to(run_optimizer(A2, theta0, lambda p: optim.SGD(p, lr=1 / kappa2), 6000)[0], tol)
+        hb2 = steps_to(run_optimizer(A2, theta0, lambda p: optim.SGD(
+            p, lr=4 / (sk2 + 1) ** 2, momentum=((sk2 - 1) / (sk2 + 1)) ** 2), 6000)[0], tol)
+        speedup = hits[("rotated", "GD, eta = 1/L")] / hits[("rotated", "heavy ball")]
+        print(f"  kappa = {kappa2:g}: GD {gd2} steps, heavy ball {hb2}: speed-up {gd2 / hb2:.1f} "
+              f"(at kappa = {L / mu:g}: {speedup:.1f}; theory: x2 when kappa grows 4x, reached as kappa -> inf)")
+        checks["heavy ball's speed-up over GD grows ~ sqrt(kappa) (x1.3 or more for 4x kappa)"] = \
+            gd2 / hb2 >= 1.3 * speedup
     shown = min(steps, 800) + 1
     figure = plot_lines(out_dir, "momentum.png",
                         {name: np.maximum(results[("rotated", name)][0][:shown]
