@@ -34,7 +34,7 @@ LESSONS = {
     "lstm_vs_rnn": "an LSTM remembers across a long gap where a plain RNN does not",
     "linear_autoencoder_pca": "a linear autoencoder learns the PCA subspace",
     "gradient_structure": "<theta, grad f> = (L+1) f for bias-free ReLU nets (Liang et al.), not with biases",
-    "softmax_gradient": "the softmax cross-entropy gradient is p(y|x) - onehot(y*); squared error = Gaussian NLL",
+    "softmax_gradient": "the cross-entropy gradient is p(y|x) - onehot(y*); squared error = Gaussian NLL",
     "linear_collapse": "linear layers collapse to one (no XOR); permuting hidden units changes nothing",
     "residual_identity": "a residual layer is the identity at zero weights; residual stacks keep gradients",
     "sgd_convergence": "minibatch gradients are unbiased; decaying steps give O(1/t), convex O(1/sqrt t)",
