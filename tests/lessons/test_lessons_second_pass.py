@@ -45,7 +45,8 @@ def test_linear_collapse_is_the_matrix_product():
 
 def test_linear_collapse_xor_floor_is_a_quarter(lesson_result):
     # the best affine fit of XOR (targets 0/1) is the constant 1/2: squared error 1/4 on each point
-    assert linear_collapse.least_squares_floor(linear_collapse.XOR_X, linear_collapse.XOR_Y) == pytest.approx(0.25)
+    floor = linear_collapse.least_squares_floor(linear_collapse.XOR_X, linear_collapse.XOR_Y)
+    assert floor == pytest.approx(0.25)
     result, _ = lesson_result("linear_collapse")
     assert result["linear_losses"].min() >= 0.25 - 1e-9 and result["relu_losses"][-1] < 0.01
 
@@ -55,7 +56,8 @@ def test_residual_identity_layer_against_torch(torch):
     x, W, b = rng.normal(size=(4, 5)), rng.normal(size=(5, 5)), rng.normal(size=5)
     for name, phi in (("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("relu", torch.relu)):
         tx = torch.tensor(x)
-        expected = tx + phi(tx @ torch.tensor(W).T + torch.tensor(b)) - phi(torch.zeros(1, dtype=torch.float64))
+        phi0 = phi(torch.zeros(1, dtype=torch.float64))
+        expected = tx + phi(tx @ torch.tensor(W).T + torch.tensor(b)) - phi0
         np.testing.assert_allclose(residual_identity.residual_layer(Tensor(x), W, b, name).data,
                                    expected.numpy(), atol=1e-14)
         zero = residual_identity.residual_layer(Tensor(x), np.zeros((5, 5)), np.zeros(5), name).data
@@ -72,8 +74,8 @@ def test_residual_identity_jacobian_against_torch(torch):
             v = v + torch.tanh(torch.tensor(W) @ v + torch.tensor(b)) - 0.0
         return v
     J = torch.autograd.functional.jacobian(stack, torch.tensor(x0)).numpy()
-    np.testing.assert_allclose(residual_identity.input_jacobian(residual_identity.residual_layer, layers, x0, "tanh"),
-                               J, atol=1e-12)
+    ours = residual_identity.input_jacobian(residual_identity.residual_layer, layers, x0, "tanh")
+    np.testing.assert_allclose(ours, J, atol=1e-12)
 
 
 def test_sgd_convergence_minibatch_gradient_is_unbiased():
@@ -164,7 +166,8 @@ def test_sigmoid_universality_maurey_constant_and_tanh(torch):
     W = rng.normal(size=(400000, 3))
     cosines = np.cos(points @ W.T)
     np.testing.assert_allclose(cosines.mean(axis=1), np.exp(-np.sum(points ** 2, axis=1) / 2), atol=5e-3)
-    assert sigmoid_universality.maurey_constant(points) == pytest.approx(np.mean(cosines.var(axis=1)), rel=1e-2)
+    variance = np.mean(cosines.var(axis=1))
+    assert sigmoid_universality.maurey_constant(points) == pytest.approx(variance, rel=1e-2)
     z = torch.linspace(-5, 5, 51, dtype=torch.float64)
     np.testing.assert_allclose(torch.tanh(z).numpy(), (2 * torch.sigmoid(2 * z) - 1).numpy(), atol=1e-15)
 
@@ -185,8 +188,8 @@ def test_stochastic_backprop_closed_form_by_finite_differences():
     h = 1e-6
     for i in range(3):
         e = np.eye(3)[i] * h
-        assert grad_mu[i] == pytest.approx((expectation(mu + e, sigma) - expectation(mu - e, sigma)) / (2 * h),
-                                           rel=1e-7)
+        fd_mu = (expectation(mu + e, sigma) - expectation(mu - e, sigma)) / (2 * h)
+        assert grad_mu[i] == pytest.approx(fd_mu, rel=1e-7)
         for j in range(3):
             E = np.zeros((3, 3))
             E[i, j] = h                                          # one entry at a time: d/dSigma_ij
