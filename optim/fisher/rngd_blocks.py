@@ -39,6 +39,11 @@ except ImportError:  # pragma: no cover - scipy is optional
     BLAS = None
 
 
+# pairs array entries (N x P) per neuron above which the per-neuron product is cheaper: the
+# pairs cost N P memory once for all neurons, the products D^2 N flops per neuron
+PAIRS_LIMIT = 1 << 16
+
+
 class LayerBlocks:
     """The metric blocks of one Linear layer: their storage, statistics, inverse and products.
 
@@ -134,14 +139,24 @@ class LayerBlocks:
         xt[:, fan_in:] = 1.0
         norms = np.einsum("ij,ij->i", xt, xt).astype(np.float64)  # |x~_i|^2 = tr(x~_i x~_i^T)
         if self.per_neuron:
-            pairs = self.scratch("pairs", (n, self.layout.size))
-            self.layout.pairs(xt, pairs, self._views)  # x~_ia x~_ic, upper half (packed)
             scaled_trace = keep / n * (coef @ norms)  # (1 - decay) tr(G_batch,l)
             weights = coef
             weights *= keep / n  # (out, N)
             diagonal = (slice(None), self.layout.diagonal)
             batch = self.scratch("batch", G.shape)  # (BLAS gemm with beta was slower here)
-            np.matmul(weights, pairs, out=batch)  # (1 - decay) mean_i nu_il x~x~^T (eq. 31)
+            if self.count * PAIRS_LIMIT < n * self.layout.size:
+                # few neurons, wide inputs (one neuron on MNIST: D = 785): per neuron the
+                # product (nu_l x~)^T x~ (D x N x D flops, no N x D^2/2 array of pairs)
+                product = self.scratch("product", (d, d))
+                weighted = self.scratch("weighted", (n, d))
+                for neuron in range(self.count):
+                    np.multiply(xt, weights[neuron][:, None], out=weighted)
+                    np.matmul(weighted.T, xt, out=product)
+                    batch[neuron] = product[self.layout.rows, self.layout.cols]
+            else:  # many neurons: one GEMM over the packed pairs x~_ia x~_ic (upper half)
+                pairs = self.scratch("pairs", (n, self.layout.size))
+                self.layout.pairs(xt, pairs, self._views)
+                np.matmul(weights, pairs, out=batch)  # (1 - decay) mean_i nu_il x~x~^T (eq. 31)
             self._average(G, batch, decay)
         else:
             alpha = keep / (n * sigma ** 2)  # (1 - decay) x~^T x~ / (N sigma^2) (eq. 22)

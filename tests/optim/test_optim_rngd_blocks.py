@@ -109,3 +109,35 @@ def test_floor_counts_the_issues_flops_and_the_gemm_step_runs():
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_per_neuron_product_path_equals_the_pairs_gemm(count, monkeypatch):
+    """(nu_l x~)^T x~ per neuron (wide inputs) and the packed-pairs GEMM give the same blocks."""
+    rng = np.random.default_rng(0)
+    x, coef = rng.normal(size=(20, 9)), rng.uniform(0.1, 1.0, size=(count, 20))
+    results = {}
+    for name, limit in (("product", 0), ("pairs", 1 << 40)):
+        monkeypatch.setattr(rngd_blocks, "PAIRS_LIMIT", limit)
+        blocks = LayerBlocks(d=10, count=count, per_neuron=True, dtype=np.float64)
+        G = blocks.new_metric()
+        blocks.accumulate(G, x, coef.copy(), decay=0.0, eps=0.0, min_damping=0.0, sigma=1.0)
+        results[name] = blocks.full(G)
+        assert ("pairs" in blocks._buffers) == (name == "pairs")
+    xt = np.hstack([x, np.ones((20, 1))])
+    expected = np.einsum("li,ia,ib->lab", coef, xt, xt) / 20            # mean_i nu_il x~ x~^T
+    np.testing.assert_allclose(results["product"], expected, atol=1e-12)
+    np.testing.assert_allclose(results["pairs"], expected, atol=1e-12)
+
+
+def test_one_neuron_on_mnist_sized_inputs_keeps_no_pairs_array():
+    """One neuron, D = 785, a batch of 50: no N x D^2/2 array (that was 118 MB per step)."""
+    rng = np.random.default_rng(1)
+    x, coef = rng.uniform(size=(50, 784)), rng.uniform(0.1, 0.25, size=(1, 50))
+    blocks = LayerBlocks(d=785, count=1, per_neuron=True, dtype=np.float64)
+    G = blocks.new_metric()
+    blocks.accumulate(G, x, coef.copy(), decay=0.0, eps=0.0, min_damping=0.0, sigma=1.0)
+    assert "pairs" not in blocks._buffers
+    assert max(b.nbytes for b in blocks._buffers.values()) < 8 * 785 * 785 + 1
+    xt = np.hstack([x, np.ones((50, 1))])
+    np.testing.assert_allclose(blocks.full(G)[0], (coef[0][:, None] * xt).T @ xt / 50, rtol=1e-10)

@@ -1,4 +1,4 @@
-"""The seed lessons: each claim of the course notes as a short program that checks it.
+"""The lessons: each claim of the course notes as a short program that checks it.
 
 Run one with `python -m tinygrad_edu.lessons NAME [--quick] [--out DIR] [--seed K]` (or
 `tinygrad-edu lesson NAME`); `--list` names them all. Every lesson is a module here with a
@@ -33,7 +33,18 @@ LESSONS = {
     "rnn_gradients": "RNN gradients vanish or explode with the spectral norm of W",
     "lstm_vs_rnn": "an LSTM remembers across a long gap where a plain RNN does not",
     "linear_autoencoder_pca": "a linear autoencoder learns the PCA subspace",
-    "gradient_structure": "seed 000: <theta, grad f> = (L+1) f for bias-free ReLU nets, not with biases",
+    "gradient_structure": "<theta, grad f> = (L+1) f for bias-free ReLU nets (Liang et al.), not with biases",
+    "softmax_gradient": "the cross-entropy gradient is p(y|x) - onehot(y*); squared error = Gaussian NLL",
+    "linear_collapse": "linear layers collapse to one (no XOR); permuting hidden units changes nothing",
+    "residual_identity": "a residual layer is the identity at zero weights; residual stacks keep gradients",
+    "sgd_convergence": "minibatch gradients are unbiased; decaying steps give O(1/t), convex O(1/sqrt t)",
+    "gd_convex_rate": "GD on convex L-smooth functions: R(theta_t) - R* <= 2L/(t+1) ||theta_0 - theta*||^2",
+    "l1_soft_threshold": "L1 regularisation is soft thresholding: exact zeros, where L2 only shrinks",
+    "adaptive_optimizers": "RMSprop and Adam against the notes' recursions; Adam's bias correction",
+    "sigmoid_universality": "sigmoid nets are universal, polynomial ones not; Barron's O(1/m) rate",
+    "stochastic_backprop": "grad_mu E f = E grad f and grad_Sigma E f = 1/2 E grad^2 f, by backprop",
+    "gan_discriminator": "the optimal GAN discriminator is p/(p + p_theta); its value JS - ln 2",
+    "factor_analysis": "factor analysis x = mu + W z + eta is N(mu, W W^T + Sigma)",
 }
 
 
@@ -107,6 +118,8 @@ def main(argv=None, prog=None) -> int:
     try:
         lesson = load(args.name)
         print(f"lesson {args.name}: {LESSONS[args.name]}")
+        if getattr(lesson, "SOURCE", None):
+            print(f"  (the claim is in {lesson.SOURCE})")
         result = lesson.run(quick=args.quick, out_dir=args.out, seed=args.seed)
     except Exception as error:      # one line for the student, never a traceback
         print(f"{parser.prog}: error: {type(error).__name__}: {error}", file=sys.stderr)

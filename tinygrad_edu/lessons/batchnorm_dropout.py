@@ -1,20 +1,22 @@
 """Lesson: what batch normalisation and dropout do, checked on the engine's layers.
 
-Seed 002 (ch. 7). Batch norm, in training, standardises each feature over the batch,
-x_hat = (x - mean_B) / sqrt(var_B + eps) (biased variance), then applies gamma x_hat + beta;
-it keeps running averages of the mean and the unbiased variance and uses them in eval mode.
-Two consequences checked here: the output is unchanged when a feature is shifted, so the
-gradient reaching the batch sums to 0 per feature; and it is unchanged when the weights of the
-layer before are scaled, so those weights receive a gradient orthogonal to themselves
-(<W_j, dl/dW_j> = 0 for each unit j, up to the eps in the denominator).
-Dropout zeroes each unit with probability p and scales the others by 1/(1-p), so that the
-expected output equals the input; in eval mode it is the identity.
+The course notes (summary), sec. 6.3 (batch normalisation) and 6.6 (dropout). Batch norm, in
+training, standardises each feature over the batch, x_hat = (x - mean_B) / sqrt(var_B + eps) (biased
+variance), then applies gamma x_hat + beta; it keeps running averages of the mean and the unbiased
+variance and uses them in eval mode. Two consequences checked here: the output is unchanged when a
+feature is shifted, so the gradient reaching the batch sums to 0 per feature; and it is unchanged
+when the weights of the layer before are scaled, so those weights receive a gradient orthogonal to
+themselves (<W_j, dl/dW_j> = 0 for each unit j, up to the eps in the denominator). Dropout zeroes
+each unit with probability p and scales the others by 1/(1-p), so that the expected output equals
+the input; in eval mode it is the identity.
 """
 import numpy as np
 
 import tinygrad_edu
 from tinygrad_edu import Tensor, nn
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.3 (batch normalisation) and 6.6 (dropout)"
 
 
 def batchnorm_checks(rng, steps: int):
@@ -74,6 +76,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         >>> run(quick=True)["checks"]["batch norm: per-feature mean 0, variance 1 in training"]
         True
     """
+    tinygrad_edu.manual_seed(seed)                  # nn.Linear's initial weights
     rng = np.random.default_rng(seed)
     stats, mean_gap = batchnorm_checks(rng, 60 if quick else 200)
     cosine = scale_invariance(rng)
@@ -81,9 +84,17 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     samples = 2000 if quick else 20000
     dropped, bias, scale_ok, identity = dropout_checks(p, samples, seed)
     five_sigma = 5 * np.sqrt(p / ((1 - p) * samples))     # std of a mean of x * Bernoulli/(1-p), over x
-    for name, value in stats.items():
-        print(f"  batch norm {name:26s} {value:.2e}")
-    print(f"  batch norm max cos(W_j, dl/dW_j) = {cosine:.2e} (scale invariance)")
+    print("  Batch norm in training, 4 features with very different means and spreads:")
+    print(f"    after it, every feature's batch mean is 0 (largest {stats['batch_mean']:.1e}) and its batch "
+          f"variance is 1 (largest gap {stats['batch_var_minus_1']:.1e}, from eps)")
+    print(f"    the gradient reaching the batch sums to 0 per feature (largest sum {stats['grad_sum']:.1e}):"
+          " shifting a feature changes nothing")
+    print(f"    the running mean ends within {stats['running_mean_gap']:.2f} of the true means, the running "
+          f"std within {100 * stats['running_std_rel_gap']:.1f}% of the true spreads")
+    print(f"    in eval mode it normalises with those running statistics (gap to the formula "
+          f"{stats['eval_uses_running_stats']:.1e})")
+    print(f"  Scale invariance: each row of the weights before batch norm and its gradient are orthogonal "
+          f"(largest cosine {cosine:.1e})")
     print(f"  dropout p = {p}: dropped {dropped:.4f}, max relative |E[out] - x| = {bias:.4f}")
     checks = {
         "batch norm: per-feature mean 0, variance 1 in training":
@@ -97,7 +108,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "dropout: E[output] = input (within 5 standard errors)": bias < five_sigma,
         "dropout: identity in eval mode": identity,
     }
-    figure = plot_lines(out_dir, "batchnorm_running_mean.svg",
+    figure = plot_lines(out_dir, "batchnorm_running_mean.png",
                         {"max |running_mean - true mean|": mean_gap}, xlabel="batch",
                         ylabel="gap", log_y=True, title="BatchNorm running mean (momentum 0.1)")
     return {**stats, "scale_cosine": cosine, "dropout_fraction": dropped, "dropout_bias": bias,

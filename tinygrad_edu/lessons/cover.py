@@ -1,13 +1,13 @@
 """Lesson: Cover's function counting theorem, checked against brute force.
 
-Seed 004, Theorem 1.4: s points in general position in R^n admit C(s, n) = 2 sum_{i<n}
-binom(s-1, i) labellings that a hyperplane through the origin realises. The lesson draws
-random (hence general-position) points, decides each of the 2^s labellings with a linear
-program, and compares the count with the formula and with the proof's recursion
-C(s+1, n) = C(s, n) + C(s, n-1). It then shows the fraction C(s, n)/2^s: 1 up to s = n,
-exactly 1/2 at s = 2n, falling to 0 beyond (the capacity of a linear unit is 2n).
+The course notes (lectures), sec. 1.2, Theorem 1.4: s points in general position in R^n admit C(s,
+n) = 2 sum_{i<n} binom(s-1, i) labellings that a hyperplane through the origin realises. The lesson
+draws random (hence general-position) points, decides each of the 2^s labellings with a linear
+program, and compares the count with the formula and with the proof's recursion C(s+1, n) = C(s, n)
++ C(s, n-1). It then shows the fraction C(s, n)/2^s: 1 up to s = n, exactly 1/2 at s = 2n, falling
+to 0 beyond (the capacity of a linear unit is 2n).
 
-OCR note: the seed states C(s+1, n) = 2 sum_{i=0}^{n-1} binom(s, i); it is the same formula
+OCR note: the notes state C(s+1, n) = 2 sum_{i=0}^{n-1} binom(s, i); it is the same formula
 with s shifted by one, checked here for every s <= 9, n <= 4 against enumeration.
 """
 import numpy as np
@@ -15,6 +15,8 @@ from tqdm import tqdm
 
 from tinygrad_edu.classic import cover_count, cover_recursion, linear_dichotomies
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 1.2, Theorem 1.4 (Cover)"
 
 
 def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
@@ -47,7 +49,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "all 2^s labellings when s <= n": all(f == 2 ** s for s, n, _, f, _ in table if s <= n),
         "C(2n, n) / 2^(2n) = 1/2": bool(np.allclose(half, 0.5)),
     }
-    figure = plot_lines(out_dir, "cover_fraction.svg", fractions, xlabel="s / n",
+    figure = plot_lines(out_dir, "cover_fraction.png", fractions, xlabel="s / n",
                         ylabel="C(s, n) / 2^s", title="Fraction of labellings a hyperplane realises")
     return {"table": table, "half_at_2n": half, "checks": checks, "ok": all_hold(checks),
             "figures": [figure] if figure else []}

@@ -1,6 +1,6 @@
 """Lesson: a Hopfield network's energy never rises, and its memory fails past s/n ~ 0.138.
 
-Seed 004, sec. 1.4. With Hebbian weights W = (1/n) sum_t x_t x_t^T (zero diagonal), one
+The course notes (lectures), sec. 1.4. With Hebbian weights W = (1/n) sum_t x_t x_t^T (zero diagonal), one
 asynchronous update X_i <- sgn(H_i) changes the energy by -|H_i| |dX_i| <= 0 (W symmetric,
 w_ii = 0), so the energy is a Lyapunov function: the lesson records it after every single
 neuron update from noisy starts. Then the capacity experiment: s = (s/n) n random patterns,
@@ -11,14 +11,16 @@ itself a fixed point with high probability: checked as the fraction of stable pa
 The cross-talk estimate itself is checked too: the fraction of bits whose field disagrees
 with a stored pattern matches P[-x C >= 1] = 1/2 erfc(sqrt(n / 2s)).
 
-OCR note: the seed writes this probability as the integral of exp(-n z^2 / 2s) from 1 to
+OCR note: the notes write this probability as the integral of exp(-n z^2 / 2s) from 1 to
 infinity, which lacks the Gaussian's normalisation 1/sqrt(2 pi s/n); with it, the integral is
-the seed's right-hand side 1/2 (1 - erf(sqrt(n/2s))), the value used and checked here.
+the notes' right-hand side 1/2 (1 - erf(sqrt(n/2s))), the value used and checked here.
 """
 import numpy as np
 
 from tinygrad_edu.classic import Hopfield, capacity_bound, capacity_experiment, random_patterns
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 1.4 (Hopfield networks)"
 
 
 def energy_trace(n: int = 100, s: int = 5, noise: float = 0.3, seed: int = 0) -> np.ndarray:
@@ -68,7 +70,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         ">= 90% of patterns stable at s = n/(2 log2 n)": at_bound["stable"][0] >= 0.9,
         "unstable bits = 1/2 erfc(sqrt(n/2s)) within 25%": all(abs(f / t - 1) < 0.25 for f, t in counted),
     }
-    figure = plot_lines(out_dir, "hopfield_capacity.svg",
+    figure = plot_lines(out_dir, "hopfield_capacity.png",
                         {"overlap with the pattern": (curve["loads"], curve["overlap"]),
                          "fraction of stable patterns": (curve["loads"], curve["stable"]),
                          "s/n = 0.138": ([0.138, 0.138], [0, 1]),

@@ -1,6 +1,6 @@
 """Lesson: a linear autoencoder trained by gradient descent finds the PCA subspace.
 
-Seed 002 (ch. 9.1). For centred data X (N x n) and a linear autoencoder x^ = D C x + d with
+The course notes (summary), sec. 9.1. For centred data X (N x n) and a linear autoencoder x^ = D C x + d with
 m < n hidden units, the reconstruction error is minimised when D C is the orthogonal
 projection onto the span of the top m principal directions (the top eigenvectors of the
 covariance X^T X / N); the minimum error is the sum of the discarded eigenvalues. Gradient
@@ -13,8 +13,12 @@ at the end settles it.)
 """
 import numpy as np
 
+import tinygrad_edu
+
 from tinygrad_edu import Tensor, nn, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 9.1 (autoencoders: optimal linear compression)"
 
 
 def correlated_data(N: int = 500, n: int = 6, seed: int = 0):
@@ -38,6 +42,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         >>> run(quick=True)["checks"]["decoder spans the top-m principal subspace"]
         True
     """
+    tinygrad_edu.manual_seed(seed)                  # the autoencoder's initial weights
     X = correlated_data(seed=seed)
     N, n, m = X.shape[0], X.shape[1], 2
     Xc = X - X.mean(axis=0)
@@ -66,7 +71,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     checks = {"decoder spans the top-m principal subspace": gap < 5e-3,
               "reconstruction error = sum of discarded eigenvalues":
                   abs(losses[-1] - pca_error) < 1e-3 * pca_error}
-    figure = plot_lines(out_dir, "linear_autoencoder_pca.svg",
+    figure = plot_lines(out_dir, "linear_autoencoder_pca.png",
                         {"autoencoder loss - PCA error": np.maximum(np.array(losses) - pca_error, 1e-12)},
                         xlabel="Adam step", ylabel="excess reconstruction error", log_y=True,
                         title="Linear autoencoder converging to PCA")

@@ -1,6 +1,6 @@
 """Lesson: linear regions of ReLU networks, against the Zaslavsky and Montufar bounds.
 
-Seed 004, sec. 2.5. A layer of m ReLU units on R^n cuts the input along m hyperplanes; by
+The course notes (lectures), sec. 2.5. A layer of m ReLU units on R^n cuts the input along m hyperplanes; by
 Zaslavsky's theorem these make at most R(m) = sum_{i<=n} binom(m, i) regions, exactly that
 many in general position. Depth multiplies: Montufar et al. show that L layers of width
 m >= n can make at least floor(m/n)^(n(L-1)) R(m) regions. The lesson counts regions exactly
@@ -20,7 +20,9 @@ import numpy as np
 
 import tinygrad_edu
 from tinygrad_edu import nn, viz
-from ._common import all_hold, figure_path, plot_lines
+from ._common import all_hold, new_figure, plot_lines, save
+
+SOURCE = "the course notes (lectures), sec. 2.5 (ReLU networks: linear regions)"
 
 
 def _linear(weight, bias):
@@ -58,6 +60,19 @@ def montufar_network(m: int, depth: int):
             layers += [_linear(normals @ previous, offsets), nn.ReLU()]
     layers.append(_linear(np.random.default_rng(0).normal(size=(1, m)), np.zeros(1)))
     return nn.Sequential(*layers)
+
+
+def draw_regions(net, out_dir, filename, title):
+    """Draw each linear region of `net` on the unit square as a polygon of its own colour."""
+    from matplotlib.collections import PolyCollection
+    regions = viz.linear_regions(net, (0, 1, 0, 1)).regions
+    figure, (ax,) = new_figure(width=5.2, height=5.0)
+    colours = np.random.default_rng(1).uniform(0.35, 0.95, size=(len(regions), 3))
+    ax.add_collection(PolyCollection([np.asarray(r.vertices) for r in regions], facecolors=colours,
+                                     edgecolors="white", linewidths=0.4))
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="x1", ylabel="x2", aspect="equal")
+    ax.set_title(f"{title}: {len(regions)} regions", fontsize=12)
+    return save(figure, out_dir, filename)
 
 
 def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
@@ -99,7 +114,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "regions grow with depth (construction)": all(np.diff([c for _, c, _, _, _ in deep]) > 0),
     }
     figures = []
-    path = plot_lines(out_dir, "linear_regions_depth.svg",
+    path = plot_lines(out_dir, "linear_regions_depth.png",
                       {"Montufar construction (on the bound)": (depths, [c for _, c, _, _, _ in deep]),
                        "Montufar lower bound": (depths, [lo for _, _, _, lo, _ in deep]),
                        "random init (mean)": (depths, [r for _, _, r, _, _ in deep]),
@@ -108,9 +123,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
                       title="Linear regions of ReLU nets on R^2")
     if path:
         figures.append(path)
-        picture = figure_path(out_dir, "linear_regions_montufar.svg")
-        viz.plot_regions(montufar_network(m, 2), bounds=(0, 1, 0, 1), path=picture, boundary=False,
-                         title="Montufar's construction, width 4, 2 layers")
+        picture = draw_regions(montufar_network(m, 2), out_dir, "linear_regions_montufar.png",
+                               "Montufar's construction, width 4, 2 layers")
         figures.append(picture)
     return {"one_layer": one_layer, "deep": deep, "checks": checks, "ok": all_hold(checks),
             "figures": figures}

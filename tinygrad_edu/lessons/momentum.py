@@ -1,8 +1,8 @@
 """Lesson: heavy ball, Nesterov, AdaGrad and Adam on an ill-conditioned quadratic.
 
-Seed 004, sec. 3.3 (and seed 002, ch. 6). h(theta) = 1/2 theta^T A theta with eigenvalues of
-A from mu = 1 to L = 100 (condition number kappa = 100). The engine's optimisers are run on a
-Tensor parameter and compared with the seed's formulas written out in numpy:
+The course notes (lectures), sec. 3.3 (and the summary notes, sec. 6.2). h(theta) = 1/2 theta^T A
+theta with eigenvalues of A from mu = 1 to L = 100 (condition number kappa = 100). The engine's
+optimisers are run on a Tensor parameter and compared with the notes' formulas written out in numpy:
 
 * heavy ball theta_(t+1) = theta_t - eta grad h(theta_t) + beta (theta_t - theta_(t-1)) is
   `optim.SGD(momentum=beta)` exactly (its buffer v_t = beta v_(t-1) + g_t gives
@@ -16,8 +16,9 @@ Tensor parameter and compared with the seed's formulas written out in numpy:
 * AdaGrad and Adam scale each coordinate by its own gradient history: on an axis-aligned A
   that undoes the ill-conditioning, on a rotated A it cannot.
 
-Seed note: the seed's Adam has no bias correction; `optim.Adam` (like PyTorch's, and seed 002)
-divides the moments by 1 - beta^t. The seed's constant-gradient sum for the heavy ball should
+Note: the lecture notes' Adam has no bias correction; `optim.Adam` (like PyTorch's, and the
+summary notes)
+divides the moments by 1 - beta^t. The notes' constant-gradient sum for the heavy ball should
 run over tau = 0..t-1 (it gives eta delta (1 - beta^t)/(1 - beta), the effective step
 eta/(1 - beta)).
 """
@@ -25,6 +26,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 3.3; summary notes, sec. 6.2"
 
 
 def quadratic(d: int = 10, mu: float = 1.0, L: float = 100.0, rotated: bool = True, seed: int = 0):
@@ -52,7 +55,7 @@ def run_optimizer(A, theta0, make_opt, steps: int):
 
 
 def seed_heavy_ball(A, theta0, eta, beta, steps):
-    """The seed's heavy-ball recursion in numpy (theta_(-1) = theta_0)."""
+    """The notes' heavy-ball recursion in numpy (theta_(-1) = theta_0)."""
     prev, theta, path = theta0.copy(), theta0.copy(), [theta0.copy()]
     for _ in range(steps):
         prev, theta = theta, theta - eta * (A @ theta) + beta * (theta - prev)
@@ -61,7 +64,7 @@ def seed_heavy_ball(A, theta0, eta, beta, steps):
 
 
 def seed_nesterov_lookahead(A, theta0, eta, beta, steps):
-    """The seed's Nesterov recursion; returns the look-ahead points chi_1 = theta_0, chi_2, ..."""
+    """The notes' Nesterov recursion; returns the look-ahead points chi_1 = theta_0, chi_2, ..."""
     prev, theta, chis = theta0.copy(), theta0.copy(), []
     for _ in range(steps + 1):
         chi = theta + beta * (theta - prev)
@@ -80,7 +83,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     """Race the optimisers on rotated and axis-aligned quadratics with kappa = 100.
 
     Example:
-        >>> run(quick=True)["checks"]["SGD(momentum) = seed's heavy ball"]
+        >>> run(quick=True)["checks"]["SGD(momentum) = the notes' heavy ball"]
         True
     """
     mu, L, steps, tol = 1.0, 100.0, (1000 if quick else 2000), 1e-8
@@ -116,8 +119,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     hb_rate = (hb_values[k] / hb_values[k // 2]) ** (1 / (2 * (k - k // 2)))   # per step, of ||theta||
     print(f"  heavy ball: measured rate {hb_rate:.3f} per step, theory sqrt(beta) = {np.sqrt(hb_beta):.3f}")
     checks = {
-        "SGD(momentum) = seed's heavy ball": hb_err < 1e-10,
-        "SGD(nesterov=True) = seed's Nesterov look-ahead": nag_err < 1e-10,
+        "SGD(momentum) = the notes' heavy ball": hb_err < 1e-10,
+        "SGD(nesterov=True) = the notes' Nesterov look-ahead": nag_err < 1e-10,
         "heavy ball and Nesterov >= 5x faster than GD (which gets there)":
             5 * max(hits[("rotated", "heavy ball")], hits[("rotated", "Nesterov")])
             <= hits[("rotated", "GD, eta = 1/L")] <= steps,
@@ -125,8 +128,20 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "AdaGrad: axis-aligned faster than rotated":
             hits[("axis-aligned", "AdaGrad")] < hits[("rotated", "AdaGrad")],
     }
+    if not quick:       # full mode: the speed-up grows like sqrt(kappa) (GD needs ~kappa steps, HB ~sqrt)
+        kappa2 = 400.0
+        sk2 = np.sqrt(kappa2)
+        A2 = quadratic(mu=mu, L=kappa2, seed=seed)
+        gd2 = steps_to(run_optimizer(A2, theta0, lambda p: optim.SGD(p, lr=1 / kappa2), 6000)[0], tol)
+        hb2 = steps_to(run_optimizer(A2, theta0, lambda p: optim.SGD(
+            p, lr=4 / (sk2 + 1) ** 2, momentum=((sk2 - 1) / (sk2 + 1)) ** 2), 6000)[0], tol)
+        speedup = hits[("rotated", "GD, eta = 1/L")] / hits[("rotated", "heavy ball")]
+        print(f"  kappa = {kappa2:g}: GD {gd2} steps, heavy ball {hb2}: speed-up {gd2 / hb2:.1f} "
+              f"(at kappa = {L / mu:g}: {speedup:.1f}; theory: x2 for 4x kappa, as kappa -> inf)")
+        checks["heavy ball's speed-up over GD grows with kappa (x1.3 or more for 4x kappa)"] = \
+            gd2 / hb2 >= 1.3 * speedup
     shown = min(steps, 800) + 1
-    figure = plot_lines(out_dir, "momentum.svg",
+    figure = plot_lines(out_dir, "momentum.png",
                         {name: np.maximum(results[("rotated", name)][0][:shown]
                                           / results[("rotated", name)][0][0], 1e-12) for name in makers},
                         xlabel="step", ylabel="h(theta_t) / h(theta_0)", log_y=True,

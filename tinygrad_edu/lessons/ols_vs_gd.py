@@ -1,6 +1,6 @@
 """Lesson: gradient descent on least squares reaches the closed-form OLS solution.
 
-Seed 004, sec. 2.1. For h(w) = (1/2N) ||X w - y||^2 the normal equations give
+The course notes (lectures), sec. 2.1. For h(w) = (1/2N) ||X w - y||^2 the normal equations give
 w_ols = (X^T X)^{-1} X^T y; h is L-smooth with L = lambda_max(X^T X)/N and mu-strongly convex
 with mu = lambda_min(X^T X)/N, so GD with eta = 1/L (here `optim.SGD` on the full batch, the
 gradient by autodiff) contracts ||w_t - w_ols|| by at least (1 - mu/L) per step. The lesson
@@ -10,6 +10,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 2.1 (regression) and 3.2 (gradient descent)"
 
 
 def least_squares_data(N: int = 200, d: int = 5, noise: float = 0.1, seed: int = 0):
@@ -53,7 +55,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "||w_t - w_ols|| <= (1 - mu/L)^t ||w_0 - w_ols||": bool(np.all(distance <= rate_bound + 1e-12)),
     }
     shown = min(steps, int(np.argmax(distance < 1e-14)) + 20) + 1      # stop where float64 stops
-    figure = plot_lines(out_dir, "ols_vs_gd.svg",
+    figure = plot_lines(out_dir, "ols_vs_gd.png",
                         {"||w_t - w_ols||": np.maximum(distance[:shown], 1e-16),
                          "(1 - mu/L)^t bound": rate_bound[:shown]},
                         xlabel="step", ylabel="distance to the OLS solution", log_y=True,

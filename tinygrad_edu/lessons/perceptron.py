@@ -1,13 +1,13 @@
 """Lesson: the perceptron stops after at most R^2/gamma^2 updates (Novikoff), and never on XOR.
 
-Seed 004, sec. 1.2. On data separated with margin gamma by a unit vector w*, every update
+The course notes (lectures), sec. 1.2. On data separated with margin gamma by a unit vector w*, every update
 raises w*.w_t by at least gamma (Lemma 1.1: w*.w_t >= t gamma) and the norm only grows like
 ||w_t|| <= R sqrt(t) (Lemma 1.2), so t <= R^2/gamma^2. The lesson checks both lemmas after
 every update, and the bound for margins from 0.3 down to 0.02. On XOR (with a bias feature)
 no hyperplane separates the labels; the perceptron's integer weights come back to a state
 they had before, which proves it cycles for ever.
 
-OCR note: the seed's theorem says "less than ceil(R^2/gamma^2) steps" and its proof ends with
+OCR note: the notes' theorem says "less than ceil(R^2/gamma^2) steps" and its proof ends with
 floor; the proof gives t <= R^2/gamma^2, which is what is checked here.
 """
 import numpy as np
@@ -15,6 +15,8 @@ import numpy as np
 from tinygrad_edu.classic import (XOR_X, XOR_Y, is_linearly_separable, novikoff_bound,
                                   perceptron, separable_data, with_bias_feature)
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 1.2, Theorem 1.3 (Novikoff)"
 
 
 def lemma_gaps(run, X, w_star, gamma) -> tuple:
@@ -54,7 +56,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "Lemmas 1.1 and 1.2 after every update": min(lemma_min) >= -1e-9,
         "XOR: no convergence, weights cycle": (not xor.converged) and xor.cycled,
     }
-    figure = plot_lines(out_dir, "perceptron_novikoff.svg",
+    figure = plot_lines(out_dir, "perceptron_novikoff.png",
                         {"updates made": (gammas, updates), "R^2/gamma^2": (gammas, bounds)},
                         xlabel="margin gamma", ylabel="updates", log_y=True,
                         title="Perceptron: updates vs Novikoff's bound")

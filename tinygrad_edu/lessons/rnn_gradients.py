@@ -1,18 +1,20 @@
 """Lesson: RNN gradients through time vanish or explode with the spectral norm of W.
 
-Seed 002 (ch. 9, BPTT). For h_t = phi(W h_(t-1) + U x_t) the chain rule gives
-d h_T / d h_0 = prod_t diag(phi'(a_t)) W, so ||d h_T / d h_0||_2 <= (max |phi'| ||W||_2)^T:
-with tanh (|phi'| <= 1) and ||W||_2 = rho < 1 the gradient reaching the start vanishes at
-least like rho^T. For a linear RNN with W = rho Q (Q orthogonal) every singular value of the
-product is rho^T, so ||v^T d h_T / d h_0|| = rho^T exactly for any unit v: vanishing for
-rho < 1, exploding for rho > 1. With tanh and rho > 1 the units saturate (phi' -> 0): a large
-spectral norm is necessary for exploding gradients, not sufficient. The gradients come from the
-engine's backward pass through the unrolled graph.
+The course notes (summary), sec. 7.2 (recurrent networks, BPTT). For h_t = phi(W h_(t-1) + U x_t)
+the chain rule gives d h_T / d h_0 = prod_t diag(phi'(a_t)) W, so ||d h_T / d h_0||_2 <= (max |phi'|
+||W||_2)^T: with tanh (|phi'| <= 1) and ||W||_2 = rho < 1 the gradient reaching the start vanishes
+at least like rho^T. For a linear RNN with W = rho Q (Q orthogonal) every singular value of the
+product is rho^T, so ||v^T d h_T / d h_0|| = rho^T exactly for any unit v: vanishing for rho < 1,
+exploding for rho > 1. With tanh and rho > 1 the units saturate (phi' -> 0): a large spectral norm
+is necessary for exploding gradients, not sufficient. The gradients come from the engine's backward
+pass through the unrolled graph.
 """
 import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 7.2 (recurrent networks)"
 
 
 def gradient_norms(W, U, xs, horizons, activation: str, seed: int = 0):
@@ -64,7 +66,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         "tanh RNN: ||grad|| <= ||W||_2^T": tanh_ok,
         "rho = 0.8: gradient vanishes (< 1e-2 of its start)": tanh_norms[0.8][-1] < 1e-2,
     }
-    figure = plot_lines(out_dir, "rnn_gradients.svg", series, xlabel="steps back in time T",
+    figure = plot_lines(out_dir, "rnn_gradients.png", series, xlabel="steps back in time T",
                         ylabel="||d(v.h_T)/d h_0||", log_y=True,
                         title="Gradients through time vs spectral norm rho")
     return {"horizons": horizons, "linear_relative_error": max(linear_err),

@@ -1,11 +1,11 @@
 """Lesson: gradient descent with eta = 1/L on an L-smooth function decreases it at every step.
 
-Seed 004, sec. 3.2. If ||grad^2 h|| <= L, Taylor's theorem gives for theta' = theta - eta g:
-h(theta') <= h(theta) - eta (1 - L eta / 2) ||g||^2, so eta = 1/L gives the sufficient decrease
-h(theta') <= h(theta) - ||g||^2 / (2L), and summing over T steps (Lemma 3.2)
+The course notes (lectures), sec. 3.2. If ||grad^2 h|| <= L, Taylor's theorem gives for theta' =
+theta - eta g: h(theta') <= h(theta) - eta (1 - L eta / 2) ||g||^2, so eta = 1/L gives the
+sufficient decrease h(theta') <= h(theta) - ||g||^2 / (2L), and summing over T steps (Lemma 3.2)
 min_t ||g_t||^2 <= 2L (h(theta_0) - h*) / T.
 
-OCR/derivation notes: the seed's derivation has "L eta^2 / 2 ||h(theta_1)||^2" where it means
+OCR/derivation notes: the notes' derivation has "L eta^2 / 2 ||h(theta_1)||^2" where it means
 ||grad h(theta_1)||^2, and ends with "=" where only "<=" holds (equality needs a quadratic with
 curvature L along g); the sufficient-decrease inequality is checked here step by step.
 
@@ -17,6 +17,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 3.2 (gradient descent on L-smooth functions)"
 
 
 def _loss_and_grad(theta, X, y):
@@ -66,7 +68,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             bool(np.all(np.minimum.accumulate(grad_sq) <= lemma)),
         "eta = 2.1/L > 2/L diverges on a quadratic": quad[-1] > 100 * quad[0],
     }
-    figure = plot_lines(out_dir, "smooth_gd.svg",
+    figure = plot_lines(out_dir, "smooth_gd.png",
                         {"h(theta_t) - h(theta_T)": losses[:-1] - losses[-1] + 1e-16,
                          "||grad h(theta_t)||^2 / (2L)": grad_sq[:-1] / (2 * L)},
                         xlabel="step", log_y=True, title="GD with eta = 1/L (logistic regression)")

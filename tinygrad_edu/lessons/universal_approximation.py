@@ -1,6 +1,6 @@
 """Lesson: in 1-D, a sum of m-1 ReLUs is exactly a piecewise-linear function with m pieces.
 
-Seed 004, Theorems 2.10-2.12 (Lebesgue's form): the piecewise-linear g with knots
+The course notes (lectures), sec. 2.5, Theorems 2.10-2.12 (Lebesgue's form): the piecewise-linear g with knots
 x_0 < x_1 < ... < x_m equals
 
     g(x) = a x + b + sum_{i=1}^{m-1} c_i (x - x_i)_+   on [x_0, x_m],
@@ -15,6 +15,8 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (lectures), sec. 2.5 (ReLU networks)"
 
 
 def target(x):
@@ -66,7 +68,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
             bool(np.all((ratios[2:] > 0.2) & (ratios[2:] < 0.3))),
     }
     series = {"f(x)": (grid, target(grid)), **outputs}
-    figure = plot_lines(out_dir, "universal_approximation.svg", series, xlabel="x", ylabel="y",
+    figure = plot_lines(out_dir, "universal_approximation.png", series, xlabel="x", ylabel="y",
                         title="Piecewise-linear fits as sums of ReLUs")
     return {"widths": widths, "sup_error": sup_err, "exactness": exact_err, "checks": checks,
             "ok": all_hold(checks), "figures": [figure] if figure else []}

@@ -1,17 +1,19 @@
 """Lesson: L2 weight decay shrinks the solution along each Hessian eigendirection by lambda_i/(lambda_i + mu).
 
-Seed 002 (ch. 7, L2 regularisation). Near a minimum w* with Hessian H = sum_i lambda_i q_i q_i^T,
-adding mu/2 ||w||^2 moves the minimum to w_mu = (H + mu I)^(-1) H w*, so in the eigenbasis
-q_i^T w_mu = lambda_i / (lambda_i + mu) q_i^T w*: directions of high curvature (well
+The course notes (summary), sec. 6.4 (L2 regularisation). Near a minimum w* with Hessian H = sum_i
+lambda_i q_i q_i^T, adding mu/2 ||w||^2 moves the minimum to w_mu = (H + mu I)^(-1) H w*, so in the
+eigenbasis q_i^T w_mu = lambda_i / (lambda_i + mu) q_i^T w*: directions of high curvature (well
 determined by the data) are kept, flat ones (lambda_i << mu) are shrunk to almost 0. For least
-squares this is exact. The lesson builds data whose Hessian X^T X / N has eigenvalues from
-0.01 to 4, trains with `optim.SGD(weight_decay=mu)` (the decay inside the optimiser, the
-gradient by autodiff) and compares each ratio with the formula.
+squares this is exact. The lesson builds data whose Hessian X^T X / N has eigenvalues from 0.01 to
+4, trains with `optim.SGD(weight_decay=mu)` (the decay inside the optimiser, the gradient by
+autodiff) and compares each ratio with the formula.
 """
 import numpy as np
 
 from tinygrad_edu import Tensor, optim
 from ._common import all_hold, plot_lines
+
+SOURCE = "the course notes (summary), sec. 6.4 (norm-based regularisation)"
 
 
 def designed_regression(eigenvalues, N: int = 200, seed: int = 0):
@@ -51,7 +53,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     checks = {"shrinkage = lambda_i/(lambda_i + mu)": bool(np.allclose(measured, predicted, atol=1e-6)),
               "flat directions shrink most": bool(np.all(np.diff(measured) > 0))}
     dense = np.geomspace(1e-3, 100, 200)
-    figure = plot_lines(out_dir, "weight_decay.svg",
+    figure = plot_lines(out_dir, "weight_decay.png",
                         {"lambda / (lambda + mu)": (np.log10(dense), dense / (dense + mu)),
                          "measured, SGD(weight_decay)": (np.log10(eigenvalues), measured)},
                         xlabel="log10 lambda_i (Hessian eigenvalue)", ylabel="shrinkage factor",
