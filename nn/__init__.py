@@ -22,7 +22,9 @@ from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
 from .serialization import save, load
-from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Dropout
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Dropout
+from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,
+                      AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .lazy import LazyLinear, LazyConv2d
 from . import utils

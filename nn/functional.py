@@ -16,7 +16,10 @@ from tinygrad_edu.argcheck import describe, require_tensor
 # conv2d with groups / 'same', max_pool2d with ceil_mode)
 from .functional_act import (relu, leaky_relu, elu, tanh, sigmoid, softplus, silu, erf, gelu,  # noqa: F401
                              softmax, log_softmax, linear, one_hot, layer_norm)
-from .functional_conv import conv2d, max_pool2d  # noqa: F401
+from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
+from .functional_pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d,  # noqa: F401
+                              adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                              adaptive_max_pool2d, max_unpool2d)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -332,26 +335,6 @@ def embedding(input, weight, padding_idx=None):
 
 
 # ---------------------------------------------------------------- convolution, pooling, dropout
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1):
-    """1-D convolution of an (N, C, L) batch (PyTorch's F.conv1d); see `Tensor.conv1d`."""
-    return input.conv1d(weight, bias, stride=stride, padding=padding, dilation=dilation)
-
-
-def avg_pool2d(input, kernel_size, stride=None, padding=0):
-    """Mean over each window of an NCHW batch (stride defaults to kernel_size)."""
-    return input.avg_pool2d(kernel_size, stride, padding)
-
-
-def max_pool1d(input, kernel_size, stride=None, padding=0):
-    """Max over each window of an (N, C, L) batch."""
-    return input.max_pool1d(kernel_size, stride, padding)
-
-
-def avg_pool1d(input, kernel_size, stride=None, padding=0):
-    """Mean over each window of an (N, C, L) batch."""
-    return input.avg_pool1d(kernel_size, stride, padding)
-
-
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False,
             generator=None):
     """Inverted dropout: zero with probability p and scale the rest by 1/(1-p) while training;

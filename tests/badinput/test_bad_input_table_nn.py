@@ -86,7 +86,7 @@ LAYERS = [
     row("Conv2d(channel clash)", lambda w: nn.Conv2d(1, 2, 3)(Tensor.ones(1, 3, 8, 8)),
         ValueError, "Conv2d", "3 channels"),
     row("Conv2d(2-D input)", lambda w: nn.Conv2d(1, 2, 3)(Tensor.ones(8, 8)), ValueError,
-        "Conv2d", "(8, 8)", "unsqueeze(0)"),
+        "Conv2d", "(8, 8)", "without the batch dim"),
     row("MaxPool2d(0)", lambda w: nn.MaxPool2d(0), ValueError, "MaxPool2d", "kernel_size"),
     row("AvgPool2d(-1)", lambda w: nn.AvgPool2d(-1), ValueError, "AvgPool2d", "-1"),
     row("MaxPool2d(stride 2.5)", lambda w: nn.MaxPool2d(2, stride=2.5), TypeError, "MaxPool2d",
