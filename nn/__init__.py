@@ -10,7 +10,10 @@ from .module import Module, Parameter
 from .linear import Linear, Identity, Flatten, Unflatten, Sequential
 from .containers import ModuleList, ModuleDict
 from .activation import (ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax, GELU,
-                         SiLU)
+                         SiLU, SELU, CELU, Mish, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU,
+                         Softmin, Softmax2d)
+from .activation_piecewise import (Hardtanh, ReLU6, Hardsigmoid, Hardswish, Threshold, Softshrink,
+                                   Hardshrink)
 from .mlp import MLP
 from . import init
 from . import functional

@@ -39,10 +39,10 @@ class Linear(Module):
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, input):
         params = self._parameters       # (direct: this runs for every layer of every step)
         try:
-            return x.linear(params["weight"], params["bias"])     # checks the shapes
+            return input.linear(params["weight"], params["bias"])     # checks the shapes
         except ValueError as error:
             detail = str(error).removeprefix("linear: ")
             raise ValueError(f"Linear({self.in_features}, {self.out_features}): {detail}") from None

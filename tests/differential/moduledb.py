@@ -124,7 +124,6 @@ def _build_ours(info, sample, torch):
 
 def run_sample(info, sample, training: bool, torch):
     """Compare one sample; raise Mismatch (with what differs) or return the number of checks."""
-    name = info.module_cls.__name__
     fwd_args, fwd_kwargs = sample.forward_input.args, sample.forward_input.kwargs
     theirs = _build_torch(info, sample, torch)
     if info.is_lazy:                                  # materialise with a dry run, as a user would
