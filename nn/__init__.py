@@ -24,6 +24,10 @@ from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
+from .loss_margin import (SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss,
+                          MarginRankingLoss, SoftMarginLoss, HingeEmbeddingLoss,
+                          CosineEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss,
+                          MultiLabelSoftMarginLoss, TripletMarginLoss)
 from .serialization import save, load
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Dropout
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,

@@ -20,6 +20,13 @@ from .functional_act_smooth import (selu, celu, mish, logsigmoid, softsign, tanh
                                     glu, prelu, softmin)
 from .functional_loss import (mse_loss, l1_loss, nll_loss, cross_entropy,  # noqa: F401
                               binary_cross_entropy, binary_cross_entropy_with_logits, hinge_loss)
+from .functional_loss_regression import (smooth_l1_loss, huber_loss, kl_div,  # noqa: F401
+                                         poisson_nll_loss, gaussian_nll_loss)
+from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # noqa: F401
+                                     hinge_embedding_loss, cosine_embedding_loss,
+                                     multi_margin_loss, multilabel_margin_loss,
+                                     multilabel_soft_margin_loss, triplet_margin_loss,
+                                     pairwise_distance, cosine_similarity)
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
 from .functional_pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d,  # noqa: F401
                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
