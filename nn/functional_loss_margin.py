@@ -43,8 +43,8 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
     """x where y = 1, max(0, margin - x) where y = -1 (x usually a distance between a pair).
 
     Example:
-        >>> hinge_embedding_loss(Tensor([0.3, 0.3]), Tensor([1.0, -1.0]), reduction='none').tolist()
-        [0.3, 0.7]
+        >>> hinge_embedding_loss(Tensor([0.25, 0.25]), Tensor([1.0, -1.0]), reduction='none').tolist()
+        [0.25, 0.75]
     """
     y = _labels("hinge_embedding_loss", target, input).data
     clamped = (margin - input).relu()
@@ -88,7 +88,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     """Multi-class hinge: sum over j != y of max(0, margin - x[y] + x[j])^p / C per sample.
 
     Example:
-        >>> multi_margin_loss(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([3])).item()
+        >>> round(multi_margin_loss(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([3])).item(), 4)
         0.325
     """
     if p not in (1, 2):
@@ -122,7 +122,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None,
     indices, ended by the first -1 (a class listed twice counts twice, as PyTorch).
 
     Example:
-        >>> multilabel_margin_loss(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([[3, 0, -1, 1]])).item()
+        >>> round(multilabel_margin_loss(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([[3, 0, -1, 1]])).item(), 4)
         0.85
     """
     x = input if input.ndim == 2 else input.reshape(1, -1)

@@ -174,7 +174,7 @@ class MultiMarginLoss(_WeightedLoss):
     Example:
         >>> import numpy as np
         >>> from tinygrad_edu import Tensor
-        >>> MultiMarginLoss()(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([3])).item()
+        >>> round(MultiMarginLoss()(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([3])).item(), 4)
         0.325
     """
 
@@ -196,7 +196,7 @@ class MultiLabelMarginLoss(_Loss):
     Example:
         >>> import numpy as np
         >>> from tinygrad_edu import Tensor
-        >>> MultiLabelMarginLoss()(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([[3, 0, -1, 1]])).item()
+        >>> round(MultiLabelMarginLoss()(Tensor([[0.1, 0.2, 0.4, 0.8]]), np.array([[3, 0, -1, 1]])).item(), 4)
         0.85
     """
 
