@@ -21,6 +21,7 @@ from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
                           ContractiveAutoencoder, TiedLinear, reconstruction_error)
 from .vae import VAE, VAELoss, gaussian_kl
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization_group import GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
