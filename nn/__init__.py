@@ -7,7 +7,11 @@
     (4, 1)
 """
 from .module import Module, Parameter
-from .linear import Linear, Identity, Flatten, Unflatten, Sequential
+from .linear import Linear, Bilinear, Identity, Flatten, Unflatten, Sequential
+from .resampling import (ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d,
+                         ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, CircularPad1d,
+                         CircularPad2d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
+                         PixelShuffle, PixelUnshuffle, Unfold, Fold)
 from .containers import ModuleList, ModuleDict
 from .activation import (ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax, GELU,
                          SiLU, SELU, CELU, Mish, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU,

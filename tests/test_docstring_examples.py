@@ -26,7 +26,8 @@ MODULES = [
     "tinygrad_edu.nn.activation_piecewise", "tinygrad_edu.nn.pooling", "tinygrad_edu.nn.conv",
     "tinygrad_edu.nn.loss", "tinygrad_edu.nn.loss_margin", "tinygrad_edu.nn.functional_loss_margin",
     "tinygrad_edu.nn.functional_loss_regression", "tinygrad_edu.nn.functional_norm",
-    "tinygrad_edu.nn.normalization_group",
+    "tinygrad_edu.nn.normalization_group", "tinygrad_edu.nn.functional_shape",
+    "tinygrad_edu.nn.resampling",
     # argument checks, sharing, state loading
     "tinygrad_edu.argcheck", "tinygrad_edu.dtypes", "tinygrad_edu.sharing",
     "tinygrad_edu.nn.state_loading", "tinygrad_edu.nn.serialization", "tinygrad_edu.optim.optimizer",
