@@ -28,8 +28,9 @@ from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # n
                                      multilabel_soft_margin_loss, triplet_margin_loss,
                                      pairwise_distance, cosine_similarity)
 from .functional_norm import group_norm, instance_norm, rms_norm, normalize  # noqa: F401
-from .functional_shape import (pad, interpolate, upsample, pixel_shuffle,  # noqa: F401
-                               pixel_unshuffle, unfold, fold, bilinear)
+from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # noqa: F401
+                               upsample_bilinear, pixel_shuffle, pixel_unshuffle, unfold, fold,
+                               bilinear)
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
 from .functional_pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d,  # noqa: F401
                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,

@@ -256,13 +256,27 @@ def adaptive_avg_pool2d(input, output_size):
                      lambda t, axis: t.mean(axis=axis), 2)
 
 
+def _adaptive_max_indices(data, out_hw):
+    """Flat index (h * W + w) of the first maximum of every adaptive window, as PyTorch's."""
+    h, w = data.shape[-2:]
+    index = np.zeros(data.shape[:-2] + tuple(out_hw), dtype=np.int64)
+    for i, (r0, r1) in enumerate(_adaptive_bounds(h, out_hw[0])):
+        for j, (c0, c1) in enumerate(_adaptive_bounds(w, out_hw[1])):
+            window = data[..., r0:r1, c0:c1].reshape(data.shape[:-2] + (-1,))
+            rows, cols = np.divmod(window.argmax(axis=-1), c1 - c0)
+            index[..., i, j] = (rows + r0) * w + cols + c0
+    return index
+
+
 def _adaptive_max(op, input, output_size, return_indices, dims):
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not supported; the windows "
-                                  f"overlap, so take indices from max_pool{dims}d on a fixed "
-                                  f"window instead")
     # max(dim): the gradient goes to the first maximum only, as PyTorch's
-    return _adaptive(op, input, output_size, lambda t, axis: t.max(axis)[0], dims)
+    out = _adaptive(op, input, output_size, lambda t, axis: t.max(axis)[0], dims)
+    if not return_indices:
+        return out
+    data = input.data if dims == 2 else input.data[..., None, :]
+    hw = out.shape[-2:] if dims == 2 else (1, out.shape[-1])
+    index = _adaptive_max_indices(data, hw)
+    return out, Tensor(index if dims == 2 else index[..., 0, :], dtype=np.int64)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices: bool = False):

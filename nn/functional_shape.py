@@ -186,6 +186,26 @@ def upsample(input, size=None, scale_factor=None, mode: str = "nearest", align_c
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
+def upsample_nearest(input, size=None, scale_factor=None):
+    """PyTorch's older name of interpolate(..., mode='nearest').
+
+    Example:
+        >>> upsample_nearest(Tensor.ones(1, 1, 2), scale_factor=3).shape
+        (1, 1, 6)
+    """
+    return interpolate(input, size, scale_factor, "nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """PyTorch's older name of interpolate(..., mode='bilinear', align_corners=True).
+
+    Example:
+        >>> upsample_bilinear(Tensor.ones(1, 1, 2, 2), size=(3, 3)).shape
+        (1, 1, 3, 3)
+    """
+    return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
+
+
 # ---------------------------------------------------------------- patches
 def _pair(v):
     return (int(v), int(v)) if isinstance(v, (int, np.integer)) else tuple(int(a) for a in v)

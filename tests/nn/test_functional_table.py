@@ -126,8 +126,8 @@ ROWS = [
                                                         count_include_pad=False), (2, 6)),
     row("adaptive_avg_pool2d", lambda F, T, x: F.adaptive_avg_pool2d(x, (2, 3)), (1, 2, 5, 7)),
     row("adaptive_avg_pool1d", lambda F, T, x: F.adaptive_avg_pool1d(x, 3), (2, 7)),
-    row("adaptive_max_pool2d", lambda F, T, x: F.adaptive_max_pool2d(x, (3, 2)), (2, 5, 7)),
-    row("adaptive_max_pool1d", lambda F, T, x: F.adaptive_max_pool1d(x, 4), (1, 2, 9)),
+    row("adaptive_max_pool2d", lambda F, T, x: F.adaptive_max_pool2d(x, (3, 2), True), (2, 5, 7)),
+    row("adaptive_max_pool1d", lambda F, T, x: F.adaptive_max_pool1d(x, 4, True), (1, 2, 9)),
     row("max_unpool2d", lambda F, T, x: F.max_unpool2d(
         *F.max_pool2d(x, 2, return_indices=True), 2), (1, 2, 4, 4)),
     # padding, resampling, patches
@@ -143,6 +143,8 @@ ROWS = [
     row("interpolate-bilinear-corners", lambda F, T, x: F.interpolate(
         x, size=(4, 5), mode="bilinear", align_corners=True), (1, 1, 3, 3)),
     row("interpolate-linear", lambda F, T, x: F.interpolate(x, size=7, mode="linear"), (1, 2, 4)),
+    row("upsample_nearest", lambda F, T, x: F.upsample_nearest(x, scale_factor=2), (1, 2, 3, 2)),
+    row("upsample_bilinear", lambda F, T, x: F.upsample_bilinear(x, size=(4, 5)), (1, 2, 3, 2)),
     row("pixel_shuffle", lambda F, T, x: F.pixel_shuffle(x, 2), (1, 8, 2, 3)),
     row("pixel_unshuffle", lambda F, T, x: F.pixel_unshuffle(x, 2), (1, 2, 4, 2)),
     row("unfold", lambda F, T, x: F.unfold(x, (2, 3), dilation=1, padding=1, stride=2), (1, 2, 4, 5)),
