@@ -122,6 +122,25 @@ LAYERS = [
     row("MLP([2])", lambda w: nn.MLP([2]), ValueError, "MLP", "[2]"),
     row("MLP([2, -1])", lambda w: nn.MLP([2, -1]), ValueError, "MLP", "-1"),
     row("Sequential('a')", lambda w: nn.Sequential("a"), TypeError, "add_module", "str"),
+    # layers added for PyTorch conformance (issue 19)
+    row("LSTM(proj_size >= hidden)", lambda w: nn.LSTM(2, 4, proj_size=4), ValueError, "LSTM",
+        "proj_size", "4"),
+    row("GroupNorm(3, 4)", lambda w: nn.GroupNorm(3, 4), ValueError, "GroupNorm",
+        "num_channels=4", "num_groups=3"),
+    row("GroupNorm(channel clash)", lambda w: nn.GroupNorm(2, 4)(Tensor.ones(2, 3, 5)),
+        ValueError, "GroupNorm(2, 4)", "(2, 3, 5)"),
+    row("InstanceNorm1d(affine, channel clash)",
+        lambda w: nn.InstanceNorm1d(4, affine=True)(Tensor.ones(2, 3, 5)), ValueError,
+        "InstanceNorm1d(4)", "(2, 3, 5)"),
+    row("ConvTranspose2d(padding='same')", lambda w: nn.ConvTranspose2d(1, 2, 3, padding="same"),
+        ValueError, "ConvTranspose2d", "'same'"),
+    row("ReflectionPad1d(too wide)", lambda w: nn.ReflectionPad1d(3)(Tensor.ones(1, 3)),
+        ValueError, "pad", "reflect", "size 3"),
+    row("MultiMarginLoss(p=3)", lambda w: nn.MultiMarginLoss(p=3), ValueError, "MultiMarginLoss",
+        "p = 1 and p = 2", "got 3"),
+    row("F.avg_pool2d(divisor_override=0)",
+        lambda w: F.avg_pool2d(Tensor.ones(1, 1, 4, 4), 2, divisor_override=0),
+        ValueError, "avg_pool2d", "divisor_override", "0"),
 ]
 
 LOSSES = [
