@@ -22,7 +22,6 @@ from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.torch_names import TorchNameMethods, check_device, device as device_type
 from .ops.torch_math import TorchMathMethods
-from .random import resolve
 
 
 def _is_dtype_name(name):
@@ -301,15 +300,15 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     def randn(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
         """Standard normal samples from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
-        values = resolve(generator, seed, "randn").standard_normal(Tensor._shape(shape))
-        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
+        from .sampling import randn                    # PyTorch's stream and transforms
+        return randn(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
     def rand(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
         """Uniform samples in [0, 1) from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
-        values = resolve(generator, seed, "rand").random(Tensor._shape(shape))
-        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype)
+        from .sampling import rand
+        return rand(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
     def arange(start, stop=None, step=1, requires_grad=False, dtype=None):
@@ -371,7 +370,8 @@ def _scalar_constant(value, dtype):
     The cache is bounded, and constants never require grad; the values are 0-d
     read-only arrays, so sharing them is safe.
     """
-    key = (value, dtype)
+    # 0.0 == -0.0 (and hash alike), but x * -0.0 and where(c, x, -0.0) must keep the sign
+    key = (value, dtype) if value else (repr(value), dtype)
     constant = _CONSTANTS.get(key)
     if constant is None:
         if len(_CONSTANTS) > 1024:

@@ -120,11 +120,24 @@ class History:
         history.seconds = float(data.get("seconds", 0.0))
         return history
 
-    def plot(self, path=None, metrics=None, title=None, log_y: bool = False):
-        """Draw the learning curves with `viz.plot_training_curves` (SVG, no matplotlib)."""
+    def plot(self, path=None, metrics=None, title=None, log_y=False, ax=None):
+        """Draw the learning curves: training and validation of each metric on one axis.
+
+        Why: overfitting shows as "val_loss" turning up while "loss" goes on down, so both
+        share a panel (training solid, validation dashed). It is
+        `viz.plot_training_curves(history, ...)`: `path` also writes the figure (.png, .svg or
+        .pdf), `ax` draws into your matplotlib Axes (one per panel), and the matplotlib Figure
+        is returned (inline in a notebook).
+
+        Example:
+            >>> history = History({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.8]})
+            >>> fig = history.plot(title="a run")
+            >>> len(fig.axes), [line.get_label() for line in fig.axes[0].lines]
+            (1, ['training', 'validation'])
+        """
         from tinygrad_edu import viz
         return viz.plot_training_curves(self.to_dict(), path=path, metrics=metrics, title=title,
-                                        log_y=log_y)
+                                        log_y=log_y, ax=ax)
 
     def __repr__(self):
         ending = " (stopped early)" if self.stopped_early else \
