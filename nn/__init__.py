@@ -7,10 +7,17 @@
     (4, 1)
 """
 from .module import Module, Parameter
-from .linear import Linear, Identity, Flatten, Unflatten, Sequential
+from .linear import Linear, Bilinear, Identity, Flatten, Unflatten, Sequential
+from .resampling import (ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d,
+                         ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, CircularPad1d,
+                         CircularPad2d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
+                         PixelShuffle, PixelUnshuffle, Unfold, Fold)
 from .containers import ModuleList, ModuleDict
 from .activation import (ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax, GELU,
-                         SiLU)
+                         SiLU, SELU, CELU, Mish, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU,
+                         Softmin, Softmax2d)
+from .activation_piecewise import (Hardtanh, ReLU6, Hardsigmoid, Hardswish, Threshold, Softshrink,
+                                   Hardshrink)
 from .mlp import MLP
 from . import init
 from . import functional
@@ -18,11 +25,18 @@ from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
                           ContractiveAutoencoder, TiedLinear, reconstruction_error)
 from .vae import VAE, VAELoss, gaussian_kl
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization_group import GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
+from .loss_margin import (SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss,
+                          MarginRankingLoss, SoftMarginLoss, HingeEmbeddingLoss,
+                          CosineEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss,
+                          MultiLabelSoftMarginLoss, TripletMarginLoss)
 from .serialization import save, load
-from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Dropout
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Dropout
+from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,
+                      AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .lazy import LazyLinear, LazyConv2d
 from . import utils

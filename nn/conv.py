@@ -1,4 +1,5 @@
-"""Convolution, pooling and dropout layers (thin modules over the engine's primitives).
+"""Convolution and dropout layers (thin modules over the engine's primitives; pooling layers
+are in `pooling.py`).
 
 Convolution and pooling are engine ops (`Tensor.conv2d`, `Tensor.max_pool2d`, ...) with
 their own checked gradients; these modules hold the weights, PyTorch's parameter names
@@ -12,7 +13,7 @@ from tinygrad_edu import get_default_dtype
 from tinygrad_edu.argcheck import sizes_arg
 from .module import Module, Parameter
 from . import init
-from .functional_conv import conv2d as _conv2d, max_pool2d as _max_pool2d
+from .functional_conv import conv2d as _conv2d, conv1d as _conv1d, conv_transpose2d, conv_transpose1d
 
 
 def _tuple(value, n: int) -> tuple:
@@ -72,13 +73,15 @@ class _ConvNd(Module):
             if not (arg == "padding" and isinstance(value, str)):     # before any array is made
                 sizes_arg(type(self).__name__, arg, value, self.dims, minimum=least)
         dtype = dtype or get_default_dtype()
-        shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        self.weight = Parameter(np.empty(self._weight_shape(), dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+
+    def _weight_shape(self) -> tuple:
+        return (self.out_channels, self.in_channels // self.groups) + self.kernel_size
 
     def reset_parameters(self):
         """PyTorch's default: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
@@ -90,7 +93,7 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def _options(self):
-        unwrap = (lambda t: t[0]) if self.dims == 1 else (lambda t: t)
+        unwrap = (lambda t: t[0] if isinstance(t, tuple) else t) if self.dims == 1 else (lambda t: t)
         return dict(stride=unwrap(self.stride), padding=unwrap(self.padding),
                     dilation=unwrap(self.dilation))
 
@@ -123,11 +126,11 @@ class Conv2d(_ConvNd):
 
     dims = 2
 
-    def forward(self, x):
+    def forward(self, input):
         with _LayerErrors(self):
             if self.groups == 1 and not isinstance(self.padding, str):
-                return x.conv2d(self.weight, self.bias, **self._options())
-            return _conv2d(x, self.weight, self.bias, groups=self.groups, **self._options())
+                return input.conv2d(self.weight, self.bias, **self._options())
+            return _conv2d(input, self.weight, self.bias, groups=self.groups, **self._options())
 
 
 class Conv1d(_ConvNd):
@@ -141,95 +144,88 @@ class Conv1d(_ConvNd):
 
     dims = 1
 
-    def forward(self, x):
+    def forward(self, input):
         with _LayerErrors(self):
-            if self.groups == 1 and not isinstance(self.padding, str):
-                return x.conv1d(self.weight, self.bias, **self._options())
-            if x.ndim != 3:
-                raise ValueError(f"expected a 3-D input (N, C, L), got shape {x.shape}")
-            # groups / 'same' through the 2-D function on a height-1 image
-            pad = self.padding if isinstance(self.padding, str) else (0, self.padding[0])
-            return _conv2d(x.unsqueeze(2), self.weight.unsqueeze(2), self.bias,
-                           stride=(1, self.stride[0]), padding=pad,
-                           dilation=(1, self.dilation[0]), groups=self.groups).squeeze(2)
+            return _conv1d(input, self.weight, self.bias, groups=self.groups, **self._options())
 
 
-class _PoolNd(Module):
-    """Shared parts of the pooling layers: kernel_size, stride (None = kernel_size), padding."""
+class _ConvTransposeNd(_ConvNd):
+    """Shared parts of ConvTranspose1d/2d: PyTorch's (in, out / groups, *k) weight and init."""
 
-    op = "max_pool2d"
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
+                 padding_mode: str = "zeros", dtype=None):
+        if isinstance(padding, str):
+            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple, got "
+                             f"{padding!r}")
+        self.__dict__["output_padding"] = _tuple(output_padding, self.dims)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, dtype)
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        for arg, value, least in (("kernel_size", kernel_size, 1), ("stride", stride, 1),
-                                  ("padding", padding, 0)):
-            if value is not None:
-                count = len(value) if isinstance(value, (tuple, list)) else 1
-                sizes_arg(type(self).__name__, arg, value, count, minimum=least)
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
+    def _weight_shape(self) -> tuple:
+        return (self.in_channels, self.out_channels // self.groups) + self.kernel_size
 
-    def forward(self, x):
-        with _LayerErrors(self):
-            return getattr(x, self.op)(self.kernel_size, self.stride, self.padding)
+    def reset_parameters(self):
+        """PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with its fan_in of the
+        transposed weight, out_channels / groups * prod(kernel_size)."""
+        bound = 1.0 / math.sqrt(self.weight.shape[1] * int(np.prod(self.kernel_size)))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def _transposed_options(self):
+        unwrap = (lambda t: t[0] if isinstance(t, tuple) else t) if self.dims == 1 else (lambda t: t)
+        return dict(stride=unwrap(self.stride), padding=unwrap(self.padding),
+                    output_padding=unwrap(self.output_padding), groups=self.groups,
+                    dilation=unwrap(self.dilation))
 
     def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        text = super().extra_repr()
+        if any(self.output_padding):
+            text += f", output_padding={self.output_padding}"
+        return text
 
 
-class MaxPool2d(_PoolNd):
-    """Max over each window of an NCHW batch; the gradient goes to each window's winner.
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-D convolution: each input cell paints a kH x kW patch of the output.
 
-    Why: keeps the strongest response of a detector and makes it robust to small shifts.
+    Why: it is the adjoint of Conv2d, so with stride 2 it doubles the image size; the
+    decoder of a convolutional autoencoder is made of these. Weight (in_channels,
+    out_channels / groups, kH, kW), bias (out_channels,), as PyTorch.
 
     Example:
         >>> from tinygrad_edu import Tensor
-        >>> MaxPool2d(2)(Tensor.ones(1, 3, 8, 8)).shape
-        (1, 3, 4, 4)
+        >>> ConvTranspose2d(8, 1, 2, stride=2)(Tensor.ones(4, 8, 14, 14)).shape
+        (4, 1, 28, 28)
     """
 
-    op = "max_pool2d"
+    dims = 2
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode: bool = False):
-        super().__init__(kernel_size, stride, padding)
-        if dilation not in (1, (1, 1)) or return_indices:
-            raise NotImplementedError("MaxPool2d: dilation > 1 and return_indices=True are not "
-                                      "supported")
-        self.ceil_mode = bool(ceil_mode)
-
-    def forward(self, x):
+    def forward(self, input, output_size=None):
+        if output_size is not None:
+            raise NotImplementedError("ConvTranspose2d: output_size= is not supported; give "
+                                      "output_padding to the constructor instead")
         with _LayerErrors(self):
-            return _max_pool2d(x, self.kernel_size, self.stride, self.padding,
-                               ceil_mode=self.ceil_mode)
-
-    def extra_repr(self):
-        return super().extra_repr() + (", ceil_mode=True" if self.ceil_mode else "")
+            return conv_transpose2d(input, self.weight, self.bias, **self._transposed_options())
 
 
-class AvgPool2d(_PoolNd):
-    """Mean over each window of an NCHW batch (padding zeros count, as in PyTorch).
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-D convolution of (N, C, L) sequences (see ConvTranspose2d).
 
     Example:
         >>> from tinygrad_edu import Tensor
-        >>> AvgPool2d(2)(Tensor.ones(1, 3, 8, 8)).shape
-        (1, 3, 4, 4)
+        >>> ConvTranspose1d(4, 2, 3, stride=2)(Tensor.ones(1, 4, 5)).shape
+        (1, 2, 11)
     """
 
-    op = "avg_pool2d"
+    dims = 1
 
-
-class MaxPool1d(_PoolNd):
-    """Max over each window of an (N, C, L) batch."""
-
-    op = "max_pool1d"
-
-
-class AvgPool1d(_PoolNd):
-    """Mean over each window of an (N, C, L) batch."""
-
-    op = "avg_pool1d"
+    def forward(self, input, output_size=None):
+        if output_size is not None:
+            raise NotImplementedError("ConvTranspose1d: output_size= is not supported; give "
+                                      "output_padding to the constructor instead")
+        with _LayerErrors(self):
+            return conv_transpose1d(input, self.weight, self.bias, **self._transposed_options())
 
 
 class Dropout(Module):

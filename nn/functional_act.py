@@ -56,8 +56,19 @@ def sigmoid(input):
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):
-    """ln(1 + e^(beta x)) / beta (computed stably, so `threshold` is not needed; accepted)."""
-    return require_tensor("softplus", "input", input, Tensor).softplus(beta)
+    """ln(1 + e^(beta x)) / beta, and x itself where beta x > threshold (PyTorch's switch).
+
+    The smooth part is computed stably for any x; the switch to the identity is kept so that
+    values and gradients equal PyTorch's (near the threshold they differ by e^-threshold).
+
+    Example:
+        >>> softplus(Tensor([30.0])).item()
+        30.0
+    """
+    x = require_tensor("softplus", "input", input, Tensor)
+    smooth = x.softplus(beta)
+    linear = x.data * beta > threshold
+    return Tensor.where(linear, x, smooth) if linear.any() else smooth
 
 
 def silu(input, inplace: bool = False):
@@ -119,21 +130,28 @@ def _softmax_dim(op, input, dim):
     return 0 if input.ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None):
+def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
     """exp(x_i) / sum_j exp(x_j) along `dim` (PyTorch's implicit dim when None, with a warning).
+
+    `dtype` casts the input first (e.g. float64 for more precise probabilities).
 
     Example:
         >>> softmax(Tensor([0.0, 0.0]), dim=0).tolist()
         [0.5, 0.5]
     """
     require_tensor("softmax", "input", input, Tensor)
-    return input.softmax(_softmax_dim("softmax", input, dim))
+    return input.softmax(_softmax_dim("softmax", input, dim), dtype=dtype)
 
 
-def log_softmax(input, dim=None):
-    """x_i - logsumexp(x) along `dim` (stable; implicit dim as `softmax`)."""
+def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):
+    """x_i - logsumexp(x) along `dim` (stable; implicit dim and `dtype` as `softmax`).
+
+    Example:
+        >>> log_softmax(Tensor([0.0]), dim=0).tolist()
+        [0.0]
+    """
     require_tensor("log_softmax", "input", input, Tensor)
-    return input.log_softmax(_softmax_dim("log_softmax", input, dim))
+    return input.log_softmax(_softmax_dim("log_softmax", input, dim), dtype=dtype)
 
 
 def linear(input, weight, bias=None):

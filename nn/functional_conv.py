@@ -1,14 +1,17 @@
-"""PyTorch's F.conv2d with `groups` and `padding='same'|'valid'`, and F.max_pool2d with `ceil_mode`.
+"""PyTorch's F.conv1d / F.conv2d with `groups` and `padding='same'|'valid'`, and the
+transposed convolutions F.conv_transpose1d / F.conv_transpose2d.
 
-The engine's primitives (`Tensor.conv2d`, `Tensor.max_pool2d`) take one group and symmetric
-integer padding; these functions reduce the PyTorch options to them with Tensor ops only:
-groups split the channels and concatenate the per-group convolutions, 'same' pads the input
-(with PyTorch's rule: the odd extra cell goes at the end), and ceil_mode pads the end with -inf
-so that the last partial window exists and never wins.
+The engine's primitive (`Tensor.conv2d`) takes one group and symmetric integer padding; these
+functions reduce the PyTorch options to it with Tensor ops only: groups split the channels and
+concatenate the per-group convolutions, 'same' pads the input (with PyTorch's rule: the odd
+extra cell goes at the end). A transposed convolution is the adjoint of a convolution, so it is
+the engine's conv input-gradient primitive (`Conv2dInputGrad`, itself differentiable) applied to
+the input. Inputs without the batch dim are run as a batch of one.
 """
-import math
-
 import numpy as np
+
+from tinygrad_edu.ops.conv import Conv2dInputGrad
+from tinygrad_edu.ops.window import Window
 
 
 def _pair(value) -> tuple:
@@ -58,6 +61,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
         >>> conv2d(Tensor.ones(1, 4, 5, 5), Tensor.ones(4, 2, 3, 3), groups=2, padding='same').shape
         (1, 4, 5, 5)
     """
+    if input.ndim == 3 and weight.ndim == 4:          # one (C, H, W) image: a batch of one
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                      groups).squeeze(0)
     if input.ndim != 4 or weight.ndim != 4:
         # the engine's message names the layouts
         return input.conv2d(weight, bias, stride=stride, padding=padding, dilation=dilation)
@@ -89,48 +95,101 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     return type(input).cat(outs, dim=1)
 
 
-def pool_output_size(size, kernel, stride, padding, ceil_mode) -> int:
-    """Output length of a pooling window, with PyTorch's ceil_mode rule.
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
+    """1-D convolution of an (N, C, L) batch or a (C, L) sequence, as PyTorch's F.conv1d.
 
-    floor or ceil of (size + 2p - k) / s, plus 1; with ceil_mode a last window that would start
-    in the right padding is dropped.
-
-    Example:
-        >>> pool_output_size(5, 2, 2, 0, False), pool_output_size(5, 2, 2, 0, True)
-        (2, 3)
-    """
-    rounding = math.ceil if ceil_mode else math.floor
-    out = rounding((size + 2 * padding - kernel) / stride) + 1
-    if ceil_mode and (out - 1) * stride >= size + padding:
-        out -= 1
-    return out
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False):
-    """Maximum over each window of an NCHW batch (stride defaults to kernel_size).
-
-    With `ceil_mode` the output size rounds up, so the last, partial window at the bottom and
-    right edges is kept (PyTorch's rule).
+    Args:
+        weight: (out_channels, in_channels / groups, k).
+        padding: an int, 'valid' or 'same' (as conv2d).
 
     Example:
         >>> from tinygrad_edu import Tensor
-        >>> max_pool2d(Tensor.ones(1, 1, 5, 5), 2, ceil_mode=True).shape
-        (1, 1, 3, 3)
+        >>> conv1d(Tensor.ones(1, 4, 6), Tensor.ones(2, 2, 3), groups=2, padding='same').shape
+        (1, 2, 6)
     """
-    if _pair(dilation) != (1, 1) or return_indices:
-        raise NotImplementedError("max_pool2d: dilation > 1 and return_indices=True are not "
-                                  "supported; use dilation=1 and take the indices from argmax")
-    if stride is None or (isinstance(stride, (tuple, list)) and not stride):
-        stride = kernel_size
-    if not ceil_mode or input.ndim != 4:
-        return input.max_pool2d(kernel_size, stride, padding)
-    kernel, steps, pads = _pair(kernel_size), _pair(stride), _pair(padding)
-    extra = []
-    for size, k, s, p in zip(input.shape[2:], kernel, steps, pads):
-        out = pool_output_size(size, k, s, p, True)
-        extra.append(max((out - 1) * s + k - (size + 2 * p), 0))
-    if any(extra):
-        # -inf cells at the end: the partial window exists and only real cells can win it
-        input = input.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])), value=-np.inf)
-    return input.max_pool2d(kernel_size, stride, padding)
+    if groups == 1 and not isinstance(padding, str):
+        return input.conv1d(weight, bias, stride=stride, padding=padding, dilation=dilation)
+    if input.ndim == 2 and weight.ndim == 3:
+        return conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                      groups).squeeze(0)
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ValueError(f"conv1d: expected a (N, C, L) or (C, L) input and a (out_channels, "
+                         f"in_channels / groups, k) weight, got {input.shape} and {weight.shape}")
+    single = (lambda v: v[0] if isinstance(v, (tuple, list)) else v)
+    pad = padding if isinstance(padding, str) else (0, single(padding))
+    return conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, stride=(1, single(stride)),
+                  padding=pad, dilation=(1, single(dilation)), groups=groups).squeeze(2)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups: int = 1, dilation=1):
+    """Transposed 2-D convolution (the adjoint of conv2d; "deconvolution"), as PyTorch's.
+
+    It maps each input cell to a kH x kW patch of the output, `stride` apart: the decoder of
+    a convolutional autoencoder upsamples with it. Output size per dim:
+    (n - 1) s - 2 p + d (k - 1) + output_padding + 1.
+
+    Args:
+        weight: (in_channels, out_channels / groups, kH, kW), PyTorch's layout.
+        output_padding: extra cells at the end of each output dim (< stride or dilation),
+            to pick one of the sizes that a strided conv2d maps to the same input size.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> conv_transpose2d(Tensor.ones(1, 4, 5, 5), Tensor.ones(4, 2, 3, 3), stride=2).shape
+        (1, 2, 11, 11)
+    """
+    if input.ndim == 3 and weight.ndim == 4:
+        return conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding,
+                                output_padding, groups, dilation).squeeze(0)
+    if input.ndim != 4 or weight.ndim != 4:
+        raise ValueError(f"conv_transpose2d: expected a (N, C, H, W) or (C, H, W) input and a "
+                         f"(in_channels, out_channels / groups, kH, kW) weight, got "
+                         f"{input.shape} and {weight.shape}")
+    if input.dtype.kind != "f" or weight.dtype.kind != "f":
+        raise TypeError(f"conv_transpose2d: input and weight must be floating point, got "
+                        f"{input.dtype} and {weight.dtype}")
+    steps, pads, extra, dils = (_pair(v) for v in (stride, padding, output_padding, dilation))
+    if input.shape[1] != weight.shape[0] or input.shape[1] % groups:
+        raise ValueError(f"conv_transpose2d: input of shape {input.shape} has {input.shape[1]} "
+                         f"channels, weight of shape {weight.shape} expects {weight.shape[0]} "
+                         f"(divisible by groups={groups})")
+    if any(e >= max(s, d) or e < 0 for e, s, d in zip(extra, steps, dils)):
+        raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than stride "
+                         f"{steps} or dilation {dils}")
+    kernel = weight.shape[2:]
+    out_hw = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in
+                   zip(input.shape[2:], steps, pads, dils, kernel, extra))
+    if any(n <= 0 for n in out_hw):
+        raise ValueError(f"conv_transpose2d: the output size {out_hw} is not positive (input "
+                         f"{input.shape}, kernel {kernel}, stride {steps}, padding {pads})")
+    win = Window(out_hw, kernel, steps, pads, dils)
+    xs = input.split(input.shape[1] // groups, dim=1) if groups > 1 else [input]
+    ws = weight.split(weight.shape[0] // groups, dim=0) if groups > 1 else [weight]
+    outs = [Conv2dInputGrad.apply(x, w, win=win) for x, w in zip(xs, ws)]
+    out = type(input).cat(outs, dim=1) if groups > 1 else outs[0]
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1)
+    return out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups: int = 1, dilation=1):
+    """Transposed 1-D convolution of (N, C, L) or (C, L): conv_transpose2d on a height-1 image.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> conv_transpose1d(Tensor.ones(1, 4, 5), Tensor.ones(4, 2, 3), stride=2).shape
+        (1, 2, 11)
+    """
+    if input.ndim == 2 and weight.ndim == 3:
+        return conv_transpose1d(input.unsqueeze(0), weight, bias, stride, padding,
+                                output_padding, groups, dilation).squeeze(0)
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ValueError(f"conv_transpose1d: expected a (N, C, L) or (C, L) input and a "
+                         f"(in_channels, out_channels / groups, k) weight, got {input.shape} and "
+                         f"{weight.shape}")
+    one = (lambda v: v[0] if isinstance(v, (tuple, list)) else v)
+    return conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)),
+                            (0, one(padding)), (0, one(output_padding)), groups,
+                            (1, one(dilation))).squeeze(2)

@@ -40,10 +40,10 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, input):
         params = self._parameters       # (direct: this runs for every layer of every step)
         try:
-            return x.linear(params["weight"], params["bias"])     # checks the shapes
+            return input.linear(params["weight"], params["bias"])     # checks the shapes
         except ValueError as error:
             detail = str(error).removeprefix("linear: ")
             raise ValueError(f"Linear({self.in_features}, {self.out_features}): {detail}") from None
@@ -51,6 +51,46 @@ class Linear(Module):
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b per output: weight (out, in1, in2), bias (out,), as PyTorch.
+
+    Initialised as PyTorch does: U(-1/sqrt(in1), 1/sqrt(in1)) for weight and bias.
+
+    Example:
+        >>> Bilinear(2, 3, 4)(Tensor.ones(5, 2), Tensor.ones(5, 3)).shape
+        (5, 4)
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 dtype=None):
+        super().__init__()
+        self.in1_features = int_arg("Bilinear", "in1_features", in1_features, minimum=1)
+        self.in2_features = int_arg("Bilinear", "in2_features", in2_features, minimum=1)
+        self.out_features = int_arg("Bilinear", "out_features", out_features, minimum=1)
+        dtype = dtype or get_default_dtype()
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights: U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1.0 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        from .functional_shape import bilinear
+        return bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class Identity(Module):

@@ -5,17 +5,21 @@ weights, margin) so a training loop can take "the criterion" as one argument, an
 prints its settings in a repr. Every loss is `loss(input, target)` and returns a Tensor:
 a scalar for reduction 'mean' or 'sum', one value per element for 'none'.
 """
+from tinygrad_edu import Tensor
 from .module import Module
 from . import functional as F
+from .functional_loss import legacy_reduction
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
 class _Loss(Module):
-    """Stores and checks `reduction`; subclasses implement forward(input, target)."""
+    """Stores and checks `reduction` (or PyTorch's deprecated size_average / reduce flags);
+    subclasses implement forward(input, target)."""
 
-    def __init__(self, reduction: str = "mean"):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__()
+        reduction = legacy_reduction(size_average, reduce, reduction)
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got "
                              f"{reduction!r}")
@@ -23,6 +27,19 @@ class _Loss(Module):
 
     def extra_repr(self):
         return f"reduction={self.reduction!r}"
+
+
+def _buffer(value):
+    """None, or the value as a Tensor (a number or an array becomes one)."""
+    return value if value is None or isinstance(value, Tensor) else Tensor(value)
+
+
+class _WeightedLoss(_Loss):
+    """A loss with an optional `weight` tensor, kept as a buffer (in the state dict), as PyTorch."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", _buffer(weight))
 
 
 class MSELoss(_Loss):
@@ -45,7 +62,7 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class NLLLoss(_Loss):
+class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of integer class targets, given log-probabilities.
 
     Put it after `LogSoftmax(dim=1)`, or use `CrossEntropyLoss` on raw logits.
@@ -56,9 +73,9 @@ class NLLLoss(_Loss):
         reduction: 'mean', 'sum' or 'none'.
     """
 
-    def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean"):
-        super().__init__(reduction)
-        self.weight = weight
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -71,7 +88,7 @@ class CrossEntropyLoss(NLLLoss):
 
     Equal to NLLLoss(LogSoftmax(logits)), computed stably (finite for logits of 1e4).
     Targets may also be class probabilities of the logits' shape. Same arguments as
-    `NLLLoss`.
+    `NLLLoss`, and `label_smoothing` (mix the target with the uniform distribution).
 
     Example:
         >>> import numpy as np
@@ -80,36 +97,44 @@ class CrossEntropyLoss(NLLLoss):
         0.2395
     """
 
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0):
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+        self.label_smoothing = label_smoothing
+
     def forward(self, input, target):
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction)
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
-class BCELoss(_Loss):
+class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities in [0, 1] (after a Sigmoid) and targets in [0, 1].
 
     Prefer `BCEWithLogitsLoss` on raw scores: it is exact where a sigmoid saturates.
     """
 
     def forward(self, input, target):
-        return F.binary_cross_entropy(input, target, reduction=self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy on raw logits: softplus(z) - y z, stable for any z.
 
     Args:
+        weight: optional weight of each element's loss (broadcast).
         reduction: 'mean', 'sum' or 'none'.
         pos_weight: optional weight of the positive term (e.g. negatives / positives for
             an imbalanced dataset).
     """
 
-    def __init__(self, reduction: str = "mean", pos_weight=None):
-        super().__init__(reduction)
-        self.pos_weight = pos_weight
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean",
+                 pos_weight=None):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.register_buffer("pos_weight", _buffer(pos_weight))
 
     def forward(self, input, target):
-        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction,
+        return F.binary_cross_entropy_with_logits(input, target, self.weight,
+                                                  reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
 
 
@@ -123,7 +148,7 @@ class HingeLoss(_Loss):
     """
 
     def __init__(self, margin: float = 1.0, reduction: str = "mean"):
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.margin = margin
 
     def forward(self, input, target):

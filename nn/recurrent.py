@@ -33,7 +33,7 @@ import numpy as np
 from tinygrad_edu import Tensor, get_default_dtype
 from tinygrad_edu.ops.recurrent import lstm_steps, gru_steps
 from .module import Module, Parameter
-from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_peephole_gates,
+from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_gates, lstm_peephole_gates,
                         check_float, uniform_init, NONLINEARITIES)
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
@@ -48,8 +48,12 @@ class _RecurrentBase(Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 dtype=None):
+                 dtype=None, proj_size: int = 0):
         super().__init__()
+        if isinstance(proj_size, bool) or not isinstance(proj_size, (int, np.integer)) \
+                or not 0 <= proj_size < hidden_size:
+            raise ValueError(f"{self.kind}: proj_size must be an int in [0, hidden_size) (0: no "
+                             f"projection), got {proj_size!r} with hidden_size={hidden_size!r}")
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
                             ("num_layers", num_layers)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -65,23 +69,29 @@ class _RecurrentBase(Module):
         self.input_size, self.hidden_size = int(input_size), int(hidden_size)
         self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), batch_first
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        # the LSTM's projection: h is proj_size wide, W_hr (proj_size, H) maps o * tanh(c) to it
+        self.proj_size = int(proj_size)
+        self.state_size = self.proj_size or self.hidden_size
         # PyTorch's names: the backward-in-time direction of layer k has the suffix _reverse
         self.directions = ("", "_reverse") if self.bidirectional else ("",)
         dtype = dtype or get_default_dtype()
         rows = self.gates * self.hidden_size
         for k in range(self.num_layers):
-            cols = self.input_size if k == 0 else self.hidden_size * len(self.directions)
+            cols = self.input_size if k == 0 else self.state_size * len(self.directions)
             for sfx in self.directions:
                 setattr(self, f"weight_ih_l{k}{sfx}",
                         Parameter(np.empty((rows, cols), dtype=dtype)))
                 setattr(self, f"weight_hh_l{k}{sfx}",
-                        Parameter(np.empty((rows, self.hidden_size), dtype=dtype)))
+                        Parameter(np.empty((rows, self.state_size), dtype=dtype)))
                 if self.bias:
                     setattr(self, f"bias_ih_l{k}{sfx}", Parameter(np.empty(rows, dtype=dtype)))
                     setattr(self, f"bias_hh_l{k}{sfx}", Parameter(np.empty(rows, dtype=dtype)))
                 else:
                     self.register_parameter(f"bias_ih_l{k}{sfx}", None)
                     self.register_parameter(f"bias_hh_l{k}{sfx}", None)
+                if self.proj_size:
+                    setattr(self, f"weight_hr_l{k}{sfx}", Parameter(
+                        np.empty((self.proj_size, self.hidden_size), dtype=dtype)))
 
     def reset_parameters(self):
         """Draw fresh weights from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
@@ -123,18 +133,22 @@ class _RecurrentBase(Module):
         return x, time_first, length, n, unbatched
 
     def _initial_state(self, state, what, n, unbatched, dtype):
-        """The per-layer list of (N, H) initial states: zeros for None, else checked."""
+        """The per-layer list of (N, H) initial states: zeros for None, else checked (h of a
+        projected LSTM is proj_size wide)."""
+        size = self.state_size if what == "h0" else self.hidden_size
         if state is None:
-            zeros = Tensor.zeros(n, self.hidden_size, dtype=dtype)
+            zeros = Tensor.zeros(n, size, dtype=dtype)
             return [zeros] * (self.num_layers * len(self.directions))
         state = state if isinstance(state, Tensor) else Tensor(state)
         count = self.num_layers * len(self.directions)
-        expected = ((count, self.hidden_size) if unbatched else (count, n, self.hidden_size))
+        expected = ((count, size) if unbatched else (count, n, size))
         if state.shape != expected:
             layers = "num_layers * 2" if self.bidirectional else "num_layers"
             raise ValueError(f"{self._name()}: {what} of shape {state.shape} does not fit; "
                              f"expected {expected} = ({layers}"
-                             f"{'' if unbatched else ', batch'}, hidden_size) for an input with "
+                             f"{'' if unbatched else ', batch'}, "
+                             f"{'proj_size' if size != self.hidden_size else 'hidden_size'}) "
+                             f"for an input with "
                              f"{'no batch dim' if unbatched else f'batch size {n}'}")
         check_float(self._name(), what, state)
         if unbatched:
@@ -215,6 +229,8 @@ class _RecurrentBase(Module):
             parts.append(f"dropout={self.dropout}")
         if self.bidirectional:
             parts.append("bidirectional=True")
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         return ", ".join(parts)
 
 
@@ -277,6 +293,8 @@ class LSTM(_RecurrentBase):
         peepholes: add diagonal peephole weights `weight_ci_l{k}`, `weight_cf_l{k}`,
             `weight_co_l{k}` (each (H,)), formula in `nn.rnn_cells.lstm_peephole_gates`;
             PyTorch has none.
+        proj_size: if > 0, h_t = W_hr (o * tanh(c_t)) with `weight_hr_l{k}` (proj_size, H)
+            (Sak et al.'s LSTMP, as PyTorch): h, h_n and the output are proj_size wide.
 
     Example:
         >>> lstm = LSTM(3, 5, batch_first=True)
@@ -291,9 +309,11 @@ class LSTM(_RecurrentBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 peepholes: bool = False, dtype=None):
+                 proj_size: int = 0, peepholes: bool = False, dtype=None):
+        if peepholes and proj_size:
+            raise ValueError("LSTM: peepholes and proj_size cannot be combined; choose one")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype)
+                         bidirectional, dtype, proj_size)
         self.peepholes = bool(peepholes)
         if self.peepholes:
             for k in range(self.num_layers):
@@ -308,6 +328,15 @@ class LSTM(_RecurrentBase):
         w_ih, w_hh, b_ih, b_hh = self.layer_params(k, suffix)
         b = b_ih + b_hh if self.bias else None
         h, c = state
+        if self.proj_size:
+            w_hr = getattr(self, f"weight_hr_l{k}{suffix}")
+            hs = []
+            for x_t in inputs:
+                # composed Tensor ops: the gates of the full H, then the projection to proj_size
+                h, c = lstm_gates(x_t.linear(w_ih, b) + h.linear(w_hh), c, self.hidden_size)
+                h = h.linear(w_hr)
+                hs.append(h)
+            return hs, (h, c)
         if self.peepholes:
             peep = tuple(getattr(self, f"weight_c{gate}_l{k}{suffix}") for gate in ("i", "f", "o"))
             hs = []

@@ -20,6 +20,14 @@ MODULES = [
     "tinygrad_edu.nn.functional_act", "tinygrad_edu.nn.functional_conv", "tinygrad_edu.nn.utils",
     "tinygrad_edu.nn.module_to", "tinygrad_edu.nn.linear", "tinygrad_edu.nn.activation",
     "tinygrad_edu.nn.normalization",
+    # nn's PyTorch-conformance additions (issue 19): functions and modules by family
+    "tinygrad_edu.nn.functional", "tinygrad_edu.nn.functional_loss", "tinygrad_edu.nn.functional_pool",
+    "tinygrad_edu.nn.functional_act_piecewise", "tinygrad_edu.nn.functional_act_smooth",
+    "tinygrad_edu.nn.activation_piecewise", "tinygrad_edu.nn.pooling", "tinygrad_edu.nn.conv",
+    "tinygrad_edu.nn.loss", "tinygrad_edu.nn.loss_margin", "tinygrad_edu.nn.functional_loss_margin",
+    "tinygrad_edu.nn.functional_loss_regression", "tinygrad_edu.nn.functional_norm",
+    "tinygrad_edu.nn.normalization_group", "tinygrad_edu.nn.functional_shape",
+    "tinygrad_edu.nn.resampling",
     # argument checks, sharing, state loading
     "tinygrad_edu.argcheck", "tinygrad_edu.dtypes", "tinygrad_edu.sharing",
     "tinygrad_edu.nn.state_loading", "tinygrad_edu.nn.serialization", "tinygrad_edu.optim.optimizer",

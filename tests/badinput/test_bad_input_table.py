@@ -245,7 +245,7 @@ REDUCTIONS_AND_SHAPES = [
     row("x[float array]", lambda w: w.x[np.array([1.5])], IndexError, "indexing", "integer"),
     row("0-d[0]", lambda w: w.s[0], IndexError, "indexing", "()"),
     row("conv2d of 2-D input", lambda w: w.x.conv2d(Tensor.ones(2, 2)), ValueError, "conv2d",
-        "(2, 3)", "unsqueeze(0)"),
+        "(2, 3)", "without the batch dim"),
     row("conv2d channel clash", lambda w: Tensor.ones(1, 1, 4, 4).conv2d(Tensor.ones(1, 2, 3, 3)),
         ValueError, "conv2d", "(1, 1, 4, 4)", "(1, 2, 3, 3)"),
     row("conv2d stride 0",

@@ -29,7 +29,8 @@ def test_reprs_read_like_pytorch():
     assert "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))" in repr(nn.Conv2d(1, 8, 3))
     assert "padding=(1, 1), dilation=(2, 2), bias=False" in \
         repr(nn.Conv2d(1, 8, 3, padding=1, dilation=2, bias=False))
-    assert "MaxPool2d(kernel_size=2, stride=2, padding=0)" in repr(nn.MaxPool2d(2))
+    assert "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)" in \
+        repr(nn.MaxPool2d(2))
     assert "Dropout(p=0.25)" in repr(nn.Dropout(0.25))
 
 
@@ -122,8 +123,9 @@ def test_dropout_module_respects_train_and_eval():
      r"channels but weight of shape \(8, 3, 3, 3\) expects 3"),
     (nn.Conv2d(1, 8, 5), Tensor.ones(2, 1, 4, 4),
      r"Conv2d\(1, 8.*larger than the padded input \(4, 4\) \(input shape \(2, 1, 4, 4\)"),
-    (nn.Conv2d(1, 8, 3), Tensor.ones(1, 8, 8),
-     r"Conv2d\(1, 8.*expected a 4-D input \(N, C, H, W\), got shape \(1, 8, 8\)"),
+    (nn.Conv2d(1, 8, 3), Tensor.ones(8, 8),
+     r"Conv2d\(1, 8.*expected a 4-D input \(N, C, H, W\), or a 3-D one without the batch dim, "
+     r"got shape \(8, 8\)"),
     (nn.Conv1d(2, 4, 3), Tensor.ones(5, 3, 10),
      r"Conv1d\(2, 4.*input of shape \(5, 3, 10\) has 3 channels"),
     (nn.MaxPool2d(4), Tensor.ones(1, 1, 3, 3),

@@ -216,22 +216,28 @@ def _check_fits(op_name: str, win: Window, x_shape: tuple, what: str):
 
 def _check_rank(op_name: str, x, ndim: int, layout: str):
     if x.ndim != ndim:
-        raise ValueError(f"{op_name}: expected a {ndim}-D input {layout}, got shape {x.shape}; "
-                         f"for a single example add the batch dim with x.unsqueeze(0)")
+        raise ValueError(f"{op_name}: expected a {ndim}-D input {layout}, or a {ndim - 1}-D one "
+                         f"without the batch dim, got shape {x.shape}")
 
 
-def _pool_window(op_name: str, x, kernel_size, stride, padding) -> Window:
+def _pool_window(op_name: str, x, kernel_size, stride, padding, dilation=1) -> Window:
     _check_rank(op_name, x, 4, "(N, C, H, W)")
-    _check_float(op_name, "input", x)
+    if op_name != "max_pool2d" or x.dtype.kind not in "iu":     # max of integers is exact
+        _check_float(op_name, "input", x)
     kernel = _pair(op_name, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else _pair(op_name, "stride", stride, 1)
+    stride = kernel if stride is None or stride == () else _pair(op_name, "stride", stride, 1)
     padding = _pair(op_name, "padding", padding, 0)
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise ValueError(f"{op_name}: padding {padding} must be at most half the kernel size "
                          f"{kernel} (as in PyTorch), so no window lies entirely in the padding")
-    win = Window(x.shape[2:], kernel, stride, padding)
+    win = Window(x.shape[2:], kernel, stride, padding, _pair(op_name, "dilation", dilation, 1))
     _check_fits(op_name, win, x.shape, "kernel")
     return win
+
+
+def _unbatched(x, ndim: int):
+    """True when x lacks the batch dim (PyTorch's "no-batch-dim" input: (C, H, W) or (C, L))."""
+    return x.ndim == ndim - 1
 
 
 class ConvMethods:
@@ -256,6 +262,8 @@ class ConvMethods:
             (2, 8, 28, 28)
         """
         op = "conv2d"
+        if _unbatched(self, 4):                 # one (C, H, W) image: a batch of one
+            return self.unsqueeze(0).conv2d(weight, bias, stride, padding, dilation).squeeze(0)
         _check_rank(op, self, 4, "(N, C, H, W)")
         if weight.ndim != 4:
             raise ValueError(f"{op}: weight must be 4-D (out_channels, in_channels, kH, kW), got "
@@ -290,6 +298,8 @@ class ConvMethods:
             (4, 3, 3)
         """
         op = "conv1d"
+        if _unbatched(self, 3):                 # one (C, L) sequence: a batch of one
+            return self.unsqueeze(0).conv1d(weight, bias, stride, padding, dilation).squeeze(0)
         _check_rank(op, self, 3, "(N, C, L)")
         if weight.ndim != 3:
             raise ValueError(f"{op}: weight must be 3-D (out_channels, in_channels, k), got "
@@ -313,19 +323,23 @@ class ConvMethods:
                                        padding=(0, padding), dilation=(1, dilation))
         return out.squeeze(2)
 
-    def max_pool2d(self, kernel_size, stride=None, padding=0):
+    def max_pool2d(self, kernel_size, stride=None, padding=0, dilation=1):
         """Maximum over each kernel_size window (stride defaults to kernel_size).
 
         The gradient goes to the one position that won each window (the first maximum in
-        row-major order when there are ties, as in PyTorch); padding cells never win.
+        row-major order when there are ties, as in PyTorch); padding cells never win. A
+        (C, H, W) input without the batch dim is pooled as a batch of one; integer inputs
+        are pooled exactly (without gradient).
 
         Example:
             >>> from tinygrad_edu import Tensor
             >>> Tensor.arange(16.0).reshape(1, 1, 4, 4).max_pool2d(2).tolist()
             [[[[5.0, 7.0], [13.0, 15.0]]]]
         """
+        if _unbatched(self, 4):
+            return self.unsqueeze(0).max_pool2d(kernel_size, stride, padding, dilation).squeeze(0)
         return MaxPool2d.apply(self, win=_pool_window("max_pool2d", self, kernel_size, stride,
-                                                      padding))
+                                                      padding, dilation))
 
     def avg_pool2d(self, kernel_size, stride=None, padding=0):
         """Mean over each kernel_size window; padding zeros count in the mean (PyTorch default).
@@ -335,23 +349,32 @@ class ConvMethods:
             >>> Tensor.arange(16.0).reshape(1, 1, 4, 4).avg_pool2d(2).tolist()
             [[[[2.5, 4.5], [10.5, 12.5]]]]
         """
+        if _unbatched(self, 4):
+            return self.unsqueeze(0).avg_pool2d(kernel_size, stride, padding).squeeze(0)
         return AvgPool2d.apply(self, win=_pool_window("avg_pool2d", self, kernel_size, stride,
                                                       padding))
 
-    def max_pool1d(self, kernel_size, stride=None, padding=0):
-        """Maximum over windows of an (N, C, L) batch (a height-1 max_pool2d)."""
+    def max_pool1d(self, kernel_size, stride=None, padding=0, dilation=1):
+        """Maximum over windows of an (N, C, L) batch, or one (C, L) sequence (a height-1
+        max_pool2d)."""
+        if _unbatched(self, 3):
+            return self.unsqueeze(0).max_pool1d(kernel_size, stride, padding, dilation).squeeze(0)
         _check_rank("max_pool1d", self, 3, "(N, C, L)")
         return self.unsqueeze(2).max_pool2d(
             (1, _one("max_pool1d", "kernel_size", kernel_size, 1)),
-            None if stride is None else (1, _one("max_pool1d", "stride", stride, 1)),
-            (0, _one("max_pool1d", "padding", padding, 0))).squeeze(2)
+            None if stride is None or stride == () else (1, _one("max_pool1d", "stride", stride, 1)),
+            (0, _one("max_pool1d", "padding", padding, 0)),
+            (1, _one("max_pool1d", "dilation", dilation, 1))).squeeze(2)
 
     def avg_pool1d(self, kernel_size, stride=None, padding=0):
-        """Mean over windows of an (N, C, L) batch (a height-1 avg_pool2d)."""
+        """Mean over windows of an (N, C, L) batch, or one (C, L) sequence (a height-1
+        avg_pool2d)."""
+        if _unbatched(self, 3):
+            return self.unsqueeze(0).avg_pool1d(kernel_size, stride, padding).squeeze(0)
         _check_rank("avg_pool1d", self, 3, "(N, C, L)")
         return self.unsqueeze(2).avg_pool2d(
             (1, _one("avg_pool1d", "kernel_size", kernel_size, 1)),
-            None if stride is None else (1, _one("avg_pool1d", "stride", stride, 1)),
+            None if stride is None or stride == () else (1, _one("avg_pool1d", "stride", stride, 1)),
             (0, _one("avg_pool1d", "padding", padding, 0))).squeeze(2)
 
     def dropout(self, p: float = 0.5, training: bool = True, generator=None):

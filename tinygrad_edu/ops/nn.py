@@ -108,19 +108,24 @@ class NNMethods:
 
     __slots__ = ()
 
-    def softmax(self, dim: int = -1):
+    def softmax(self, dim: int = -1, dtype=None):
         """Probabilities along `dim`: e^x / sum(e^x), stable for logits of any size.
+
+        `dtype` casts the input first, as PyTorch's (e.g. float64 for a float32 input).
 
         Example:
             >>> from tinygrad_edu import Tensor
             >>> Tensor([0.0, 0.0]).softmax().tolist()
             [0.5, 0.5]
         """
+        if dtype is not None:
+            self = self.to(dtype)
         if self.ndim == 0:              # one entry along the dim: probability 1
+            single_axis("softmax", dim, 1)          # dim 0 or -1, as PyTorch
             return Softmax.apply(self.reshape(1), dim=0).reshape(())
         return Softmax.apply(self, dim=single_axis("softmax", dim, self.ndim))
 
-    def log_softmax(self, dim: int = -1):
+    def log_softmax(self, dim: int = -1, dtype=None):
         """log(softmax(x)) along `dim`, computed as x - logsumexp(x) (finite for huge logits).
 
         Example:
@@ -128,7 +133,10 @@ class NNMethods:
             >>> Tensor(3.0).log_softmax().item()
             0.0
         """
+        if dtype is not None:
+            self = self.to(dtype)
         if self.ndim == 0:
+            single_axis("log_softmax", dim, 1)
             return LogSoftmax.apply(self.reshape(1), dim=0).reshape(())
         return LogSoftmax.apply(self, dim=single_axis("log_softmax", dim, self.ndim))
 

@@ -51,7 +51,7 @@ class Dropout(Function):
 
 def _windows(x: np.ndarray, win, fill) -> np.ndarray:
     """The windows of x as a (N, C, OH, OW, kH, kW) view (no copy)."""
-    if win.stride == win.kernel and win.padding == (0, 0):      # the windows tile x
+    if win.stride == win.kernel and win.padding == (0, 0) and win.dilation == (1, 1):  # tiles
         (oh, ow), (kh, kw) = win.out_hw, win.kernel
         tiled = x[:, :, :oh * kh, :ow * kw].reshape(x.shape[:2] + (oh, kh, ow, kw))
         return tiled.transpose(0, 1, 2, 4, 3, 5)
@@ -71,7 +71,7 @@ def _scatter(parts, win, g: np.ndarray) -> np.ndarray:
     given (so non-overlapping windows need no temporary).
     """
     dxp = channel_major_zeros(g.shape[0], g.shape[1], win.padded_hw, g.dtype)
-    overlapping = any(s < k for s, k in zip(win.stride, win.kernel))
+    overlapping = any(s < d * (k - 1) + 1 for s, k, d in zip(win.stride, win.kernel, win.dilation))
     for o, (i, j) in enumerate(win.offsets):
         cells = dxp[win.offset_slice(i, j)]          # a view: writes land in dxp
         if overlapping:
@@ -114,7 +114,8 @@ class MaxPool2d(Function):
         self.win = win
         # padding is -inf: it never wins (PyTorch's rule, padding <= kernel / 2, keeps
         # every window partly inside the input)
-        out, argmax = _max_and_first_argmax(_offset_slices(x, win, -np.inf))
+        lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        out, argmax = _max_and_first_argmax(_offset_slices(x, win, lowest))
         self.save_for_backward(argmax)        # freed with the graph after backward
         return out
 
