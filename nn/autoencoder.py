@@ -18,7 +18,8 @@ import math
 
 import numpy as np
 
-from tinygrad_edu import Tensor, grad, no_grad
+from tinygrad_edu import Tensor, grad, no_grad, randn
+from tinygrad_edu.random import Generator as TorchStream
 from .module import Module, Parameter
 from .linear import Linear, Sequential
 from .activation import Sigmoid, Tanh
@@ -51,13 +52,25 @@ def _width(module, side):
 
 
 def _rng(generator):
-    """A numpy Generator from None (fresh entropy), an int seed, or a Generator."""
-    if generator is None or isinstance(generator, (int, np.integer)):
-        return np.random.default_rng(generator)
-    if isinstance(generator, np.random.Generator):
+    """Where a layer's noise comes from: None is the global generator (`manual_seed` drives it,
+    as every other draw), an int seeds a private `tinygrad_edu.Generator`, and a
+    `tinygrad_edu.Generator` or a numpy Generator is used as given."""
+    if isinstance(generator, bool):
+        raise TypeError("generator must be None, an int seed, a tinygrad_edu.Generator or a "
+                        "numpy.random.Generator, got a bool")
+    if isinstance(generator, (int, np.integer)):
+        return TorchStream().manual_seed(int(generator))
+    if generator is None or isinstance(generator, (TorchStream, np.random.Generator)):
         return generator
-    raise TypeError(f"generator must be None, an int seed or a numpy.random.Generator, got "
-                    f"{type(generator).__name__}")
+    raise TypeError(f"generator must be None, an int seed, a tinygrad_edu.Generator or a "
+                    f"numpy.random.Generator, got {type(generator).__name__}")
+
+
+def _standard_normal(source, shape, dtype):
+    """N(0, 1) samples of `shape` as a numpy array of `dtype`, drawn from `_rng`'s source."""
+    if isinstance(source, np.random.Generator):
+        return source.standard_normal(shape).astype(dtype)
+    return randn(*shape, generator=source, dtype=dtype).data
 
 
 def _check_nonnegative(layer, name, value):
@@ -227,7 +240,8 @@ class DenoisingAutoencoder(Autoencoder):
     Args:
         encoder, decoder, activation, code_activation, input_dim: as `Autoencoder`.
         noise_std: sigma of the Gaussian corruption (>= 0).
-        generator: None, an int seed, or a numpy Generator for reproducible noise.
+        generator: None (the global generator: `manual_seed` makes the noise reproducible),
+            an int seed, a `tinygrad_edu.Generator` or a numpy Generator.
 
     Example:
         >>> dae = DenoisingAutoencoder([4, 2], [2, 4], noise_std=0.3, generator=0)
@@ -246,7 +260,7 @@ class DenoisingAutoencoder(Autoencoder):
         self._check_input(x)
         if not self.training or self.noise_std == 0:
             return x
-        eta = self.generator.standard_normal(x.shape) * self.noise_std
+        eta = _standard_normal(self.generator, x.shape, x.dtype) * self.noise_std
         return x + Tensor._make(eta.astype(x.dtype), None)
 
     def forward(self, x):

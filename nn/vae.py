@@ -8,7 +8,8 @@ import numpy as np
 from tinygrad_edu import Tensor, get_default_dtype, no_grad
 from .module import Module
 from .mlp import MLP
-from .autoencoder import _as_module, _width, _rng, _check_input, reconstruction_error
+from .autoencoder import (_as_module, _width, _rng, _standard_normal, _check_input,
+                          reconstruction_error)
 
 
 VAELoss = namedtuple("VAELoss", ["loss", "reconstruction", "kl"])
@@ -43,7 +44,8 @@ class VAE(Module):
         activation: hidden activation of sizes-built MLPs.
         likelihood: 'gaussian' (unit variance: 1/2 ||x - x^||^2 + n/2 log 2 pi) or 'bernoulli'
             (binary cross-entropy on logits, for data in [0, 1]).
-        generator: None, an int seed, or a numpy Generator for eps.
+        generator: None (the global generator, driven by `manual_seed`), an int seed, a
+            `tinygrad_edu.Generator` or a numpy Generator for eps.
 
     Example:
         >>> vae = VAE([6, 8, 2], [2, 8, 6], generator=0)
@@ -92,7 +94,7 @@ class VAE(Module):
 
     def reparameterize(self, mu, logvar):
         """z = mu + e^(logvar/2) * eps with eps ~ N(0, I) from `self.generator`."""
-        eps = self.generator.standard_normal(mu.shape).astype(mu.dtype)
+        eps = _standard_normal(self.generator, mu.shape, mu.dtype)
         return mu + (logvar * 0.5).exp() * Tensor._make(eps, None)
 
     def decode(self, z):
@@ -109,8 +111,8 @@ class VAE(Module):
     def sample(self, n: int):
         """n new points: decode z ~ N(0, I) (no graph is recorded)."""
         with no_grad():
-            z = self.generator.standard_normal((n, self.latent_dim))
-            return self.decode(Tensor(z, dtype=get_default_dtype()))
+            z = _standard_normal(self.generator, (n, self.latent_dim), get_default_dtype())
+            return self.decode(Tensor(z))
 
     def _neg_log_likelihood(self, out, x):
         if out.shape != x.shape:

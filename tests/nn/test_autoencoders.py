@@ -149,9 +149,9 @@ def test_denoising_noise_only_in_training_mode_and_seeded(rng):
 
 def test_denoising_loss_targets_the_clean_input(rng):
     x = Tensor(rng.standard_normal((6, 4)))
-    dae = nn.DenoisingAutoencoder([4, 2], [2, 4], noise_std=0.5, generator=3)
+    dae = nn.DenoisingAutoencoder([4, 2], [2, 4], noise_std=0.5,
+                                  generator=np.random.default_rng(3))
     loss = dae.loss(x).item()
-    dae.generator = np.random.default_rng(3)
     x_noisy = x.data + 0.5 * np.random.default_rng(3).standard_normal(x.shape)
     out = dae.decode(dae.encode(Tensor(x_noisy))).data
     assert loss == pytest.approx(0.5 * np.sum((out - x.data) ** 2) / 6, rel=1e-6)
@@ -252,7 +252,7 @@ def test_vae_kl_closed_form_matches_monte_carlo(rng):
 
 @pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli"])
 def test_vae_loss_parts_are_the_negative_elbo(likelihood, rng):
-    vae = nn.VAE([5, 6, 2], [2, 6, 5], likelihood=likelihood, generator=4)
+    vae = nn.VAE([5, 6, 2], [2, 6, 5], likelihood=likelihood, generator=np.random.default_rng(4))
     x = Tensor(rng.uniform(0, 1, (3, 5)))
     out = vae.loss(x)
     assert out.loss.item() == pytest.approx(out.reconstruction.item() + out.kl.item(), rel=1e-6)
@@ -397,3 +397,19 @@ def test_vae_bad_configuration_raises_clear_errors():
         nn.VAE(nn.Linear(4, 4), nn.Linear(2, 3), latent_dim=2).loss(Tensor.ones(2, 4))
     with pytest.raises(ValueError, match=r"VAE: input of shape \(2, 5\)"):
         nn.VAE([4, 2], [2, 4])(Tensor.ones(2, 5))
+
+
+def test_the_noise_follows_manual_seed_or_a_seeded_generator():
+    """VAE and denoising noise come from the engine's generator, as every other draw: the same
+    manual_seed (or the same int seed) gives the same noise, hence the same loss."""
+    import tinygrad_edu
+
+    def losses(**kwargs):
+        tinygrad_edu.manual_seed(5)
+        vae = nn.VAE([4, 6, 2], [2, 6, 4], **kwargs)
+        dae = nn.DenoisingAutoencoder([4, 2], [2, 4], noise_std=0.3, **kwargs)
+        x = Tensor(np.linspace(0, 1, 12).reshape(3, 4))
+        return [vae.loss(x).loss.item(), dae.loss(x).item(), vae.sample(2).tolist()]
+    assert losses() == losses()
+    assert losses(generator=7) == losses(generator=7)
+    assert losses(generator=7) != losses(generator=8)
