@@ -80,12 +80,13 @@ def test_a_loss_that_blows_up_warns_stops_and_is_in_the_history(capsys):
 
 
 def test_train_command_reports_divergence_with_exit_status_3(capsys, tmp_path):
-    code = main(["train", "--model", "mlp", "--data", "spirals", "--optim", "rngd", "--quick",
-                 "--no-progress", "--out", str(tmp_path)])
+    # Adam at lr 10 blows up in the first epoch (loss about 5e3 from 1.09), whatever the seed
+    code = main(["train", "--model", "mlp", "--data", "spirals", "--optim", "adam", "--lr", "10",
+                 "--quick", "--no-progress", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 3
     assert re.search(r"^DIVERGED: the loss diverged at epoch \d+", out, re.M), out
-    assert re.search(r"^fit: \d+ epochs in .*best epoch", out, re.M)
+    assert re.search(r"^fit: \d+ epochs? in .*best epoch", out, re.M)
     assert "exit status" in _help(capsys, "train").lower()
 
 
