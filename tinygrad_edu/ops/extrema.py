@@ -50,7 +50,7 @@ class ExtremaMethods:
     def max(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Largest element: `max()` of all elements (tied maxima share the gradient equally),
         or `max(dim)`: a named tuple `(values, indices)` along one dim, as PyTorch's, whose
-        gradient goes to the returned index only.
+        gradient goes to the returned index only; `max(other)` with a tensor is `maximum`.
 
         numpy's `axis=` keeps numpy's meaning (the values only, like `amax`).
 
@@ -63,6 +63,8 @@ class ExtremaMethods:
         if axis is not None or keepdims is not None:
             dim, keepdim = aliases("max", dim, axis, keepdim, keepdims)
             return self.amax(dim, keepdim)
+        if hasattr(dim, "_operand"):            # x.max(other): elementwise, as PyTorch
+            return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
             return ReturnMax(*self._select_along("max", np.argmax, dim, keepdim))
         return self.amax(dim, keepdim)
@@ -79,6 +81,8 @@ class ExtremaMethods:
         if axis is not None or keepdims is not None:
             dim, keepdim = aliases("min", dim, axis, keepdim, keepdims)
             return self.amin(dim, keepdim)
+        if hasattr(dim, "_operand"):            # x.min(other): elementwise, as PyTorch
+            return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
             return ReturnMin(*self._select_along("min", np.argmin, dim, keepdim))
         return self.amin(dim, keepdim)

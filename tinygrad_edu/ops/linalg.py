@@ -3,6 +3,7 @@ import numpy as np
 
 from ..function import Function
 from ..broadcast import broadcast_shape
+from ..grad_mode import STATE
 
 
 class MatMul(Function):
@@ -16,6 +17,40 @@ class MatMul(Function):
         g, a, b = self.values(g)
         return (g @ b.swapaxes(-1, -2) if need_a else None,
                 a.swapaxes(-1, -2) @ g if need_b else None)
+
+
+class NuclearNorm(Function):
+    """Nuclear norm of the matrices in the last two dims f(X) = sum of singular values;
+    df/dX = U V^T (from X = U S V^T, for distinct non-zero singular values)"""
+
+    def forward(self, x):
+        u, singular, vh = np.linalg.svd(x, full_matrices=False)
+        self.save_for_backward(u @ vh)
+        return singular.sum(axis=-1)
+
+    def backward(self, g):
+        if STATE.grad_enabled:
+            raise RuntimeError("norm(p='nuc'): second derivatives of the nuclear norm are not "
+                               "implemented; compute the first derivative without create_graph")
+        return g.data[..., None, None] * self.saved[0]
+
+
+def nuclear_norm(x, dim=None, keepdim=False):
+    """torch.norm(x, 'nuc', dim): the nuclear norm over two dims (the last two by default)."""
+    from .reduce import normalize_axes
+    if dim is None:
+        if x.ndim != 2:
+            raise ValueError(f"norm(p='nuc'): needs a matrix, or dim= naming two dims; got shape "
+                             f"{x.shape}")
+        dim = (0, 1)
+    axes = normalize_axes("norm(p='nuc')", dim, x.ndim)
+    if len(axes) != 2:
+        raise ValueError(f"norm(p='nuc'): dim must name exactly two dims, got {dim!r}")
+    rest = [d for d in range(x.ndim) if d not in axes]
+    out = NuclearNorm.apply(x.permute(*rest, *axes))
+    if keepdim:
+        out = out.reshape(*[1 if d in axes else n for d, n in enumerate(x.shape)])
+    return out
 
 
 def check_matmul_shapes(a_shape, b_shape):

@@ -6,8 +6,8 @@ primitives (in `torch_ops.py`) with their own derivatives.
 """
 import numpy as np
 
-from .torch_ops import Log2, Log10, Gather, Norm2
-from .reduce import normalize_axes, single_axis
+from .torch_ops import Log2, Log10, Gather, Norm2, RoundedDiv
+from .reduce import reduce_axes, single_axis
 from ..argcheck import number_arg
 
 
@@ -51,7 +51,9 @@ class TorchMathMethods:
     multiply = mul
 
     def div(self, other, rounding_mode=None):
-        """self / other; `rounding_mode='floor'` or `'trunc'` rounds the quotient (no gradient).
+        """self / other; `rounding_mode='floor'` or `'trunc'` rounds the quotient (its
+        gradient is 0 almost everywhere, so a float result requires grad with gradient 0,
+        as PyTorch's).
 
         Example:
             >>> from tinygrad_edu import Tensor
@@ -63,14 +65,7 @@ class TorchMathMethods:
         if rounding_mode not in ("floor", "trunc"):
             raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
                              f"{rounding_mode!r}")
-        b = getattr(other, "data", other)
-        if self.data.dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu":
-            if rounding_mode == "floor":
-                return self._make(np.asarray(np.floor_divide(self.data, b)), None)
-            return self._make(np.asarray(np.trunc(self.data / b).astype(self.data.dtype)), None)
-        quotient = (self / other).detach()
-        rounded = np.floor(quotient.data) if rounding_mode == "floor" else np.trunc(quotient.data)
-        return self._make(np.asarray(rounded), None)
+        return RoundedDiv.apply(self, self._operand(other), mode=rounding_mode)
 
     divide = div
 
@@ -116,6 +111,10 @@ class TorchMathMethods:
         if mask_array.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a boolean tensor, got dtype "
                             f"{mask_array.dtype}; compare first, e.g. t.masked_fill(t < 0, 0.0)")
+        if hasattr(value, "_operand") and value.ndim != 0:
+            raise ValueError(f"masked_fill: the value must be a number or a 0-d tensor, got a "
+                             f"tensor of shape {value.shape}; use Tensor.where(mask, value, t) to "
+                             f"fill from a tensor")
         value = value if hasattr(value, "_operand") else self._make(np.asarray(value, self.dtype),
                                                                     None)
         return type(self).where(mask_array, value, self)
@@ -131,6 +130,11 @@ class TorchMathMethods:
         index = np.asarray(getattr(index, "data", index))
         if index.dtype.kind not in "iu":
             raise TypeError(f"gather: index must be an integer tensor, got dtype {index.dtype}")
+        if index.size == 0:                     # nothing picked: any index shape, as PyTorch
+            single_axis("gather", dim, self.data.ndim)
+            return self.reshape(-1)[np.zeros(0, dtype=np.int64)].reshape(*index.shape)
+        if self.data.ndim == 0 and index.ndim <= 1:     # a 0-d input is a 1-element vector
+            return self.reshape(1).gather(0, index.reshape(-1)).reshape(*index.shape)
         if index.ndim != self.data.ndim:
             raise ValueError(f"gather: index must have as many dimensions as the input "
                              f"({self.data.ndim}), got index of shape {index.shape}")
@@ -146,26 +150,40 @@ class TorchMathMethods:
                              for d, n in enumerate(index.shape))]
         return Gather.apply(trimmed, dim=axis, index=index)
 
-    def norm(self, p="fro", dim=None, keepdim=False):
-        """The p-norm over `dim` (all entries by default): p = 2 / 'fro', 1, inf, or any p > 0.
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The p-norm over `dim` (all entries by default), as `torch.norm`: p = 2 / 'fro',
+        inf, -inf (the largest / smallest |x|), 0 (the number of non-zero entries), any other
+        real p ((sum |x|^p)^(1/p), negative p included), or 'nuc' (the nuclear norm, the sum
+        of singular values, over two dims: the last two by default).
 
         The 2-norm's gradient at the zero vector is taken as 0 (as PyTorch).
 
         Example:
             >>> from tinygrad_edu import Tensor
-            >>> Tensor([3.0, 4.0]).norm().item()
-            5.0
+            >>> Tensor([3.0, 4.0]).norm().item(), Tensor([3.0, 0.0]).norm(0).item()
+            (5.0, 1.0)
         """
-        axes = normalize_axes("norm", dim, self.data.ndim)
-        if p in ("fro", 2, 2.0):
-            return Norm2.apply(self, axes=axes, keepdim=bool(keepdim))
-        if p in (1, 1.0):
-            return self.abs().sum(axes, keepdim)
-        if p in (float("inf"), "inf"):
-            return self.abs().amax(axes, keepdim)
-        if isinstance(p, (int, float)) and p > 0:
-            return (self.abs() ** p).sum(axes, keepdim) ** (1.0 / p)
-        raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
+        x = self if dtype is None else self.to(dtype)
+        if p == "nuc":
+            from .linalg import nuclear_norm
+            return nuclear_norm(x, dim, keepdim)
+        axes = reduce_axes("norm", dim, x.data.ndim)
+        if p == "fro" or (isinstance(p, (int, float)) and not isinstance(p, bool) and p == 2):
+            return Norm2.apply(x, axes=axes, keepdim=bool(keepdim))
+        if isinstance(p, str) and p in ("inf", "-inf"):
+            p = float(p)
+        if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
+            raise ValueError(f"norm: p must be 'fro', 'nuc' or a number (inf and -inf included), "
+                             f"got {p!r}")
+        if p == 1:
+            return x.abs().sum(axes, keepdim)
+        if p == float("inf"):
+            return x.abs().amax(axes, keepdim)
+        if p == -float("inf"):
+            return x.abs().amin(axes, keepdim)
+        if p == 0:                  # a count: no gradient flows (PyTorch's is 0 too)
+            return (x.abs() * 0 + (x != 0).to(x.dtype)).sum(axes, keepdim)
+        return (x.abs() ** p).sum(axes, keepdim) ** (1.0 / p)
 
     def multinomial(self, num_samples, replacement=False, generator=None):
         """Draw category indices with probabilities proportional to the rows (as PyTorch).
@@ -179,13 +197,60 @@ class TorchMathMethods:
         return multinomial(self, num_samples, replacement, generator=generator)
 
     def clamp(self, min=None, max=None):
-        """Clamp into [min, max] (either may be None), PyTorch's keywords for `clip`.
+        """Clamp into [min, max] (either may be None; numbers or tensors that broadcast),
+        PyTorch's keywords for `clip`. Where min > max the result is max, as PyTorch.
+
+        The gradient goes to self inside [min, max], to a tensor min where self < min < max,
+        and to a tensor max where self > max (or max < min).
 
         Example:
             >>> from tinygrad_edu import Tensor
             >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
             [0.0, 0.5, 1.0]
+            >>> Tensor([-2.0, 0.5, 3.0]).clamp(Tensor([0.0, 1.0, 0.0])).tolist()
+            [0.0, 1.0, 3.0]
         """
         if min is None and max is None:
             raise ValueError("clamp: give min, max or both")
-        return self.clip(min, max)
+        if not hasattr(min, "_operand") and not hasattr(max, "_operand"):
+            return self.clip(min, max)
+        return _clamp_by_tensors(self, min, max)
+
+    def clamp_min(self, min):
+        """max(self, min) elementwise, as `clamp(min=min)`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-1.0, 2.0]).clamp_min(0.0).tolist()
+            [0.0, 2.0]
+        """
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        """min(self, max) elementwise, as `clamp(max=max)`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-1.0, 2.0]).clamp_max(0.0).tolist()
+            [-1.0, 0.0]
+        """
+        return self.clamp(max=max)
+
+
+def _clamp_by_tensors(x, lo, hi):
+    """clamp with tensor bounds, from `where` (PyTorch's masks for every gradient)."""
+    where = type(x).where
+    lo = None if lo is None else x._operand(lo)
+    hi = None if hi is None else x._operand(hi)
+    xd = x.data
+    if hi is None:
+        below = x._make(np.asarray(xd < lo.data), None)
+        return where(below, lo, x)
+    if lo is None:
+        above = x._make(np.asarray(xd > hi.data), None)
+        return where(above, hi, x)
+    with np.errstate(invalid="ignore"):
+        to_lo = (xd < lo.data) & (lo.data < hi.data)
+        to_hi = (xd > hi.data) | (hi.data < lo.data)
+    return where(x._make(np.asarray(to_lo), None), lo,
+                 where(x._make(np.asarray(to_hi), None), hi, x))

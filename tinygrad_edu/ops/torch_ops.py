@@ -106,3 +106,24 @@ class Norm2(Function):
         if not self.keepdim:
             g = g.reshape(*norm.shape)
         return type(norm).where(zero, norm._make(np.zeros((), norm.dtype), None), g * x / safe)
+
+
+class RoundedDiv(Function):
+    """Rounded quotient f(a, b) = floor(a / b) or trunc(a / b);  df/da = df/db = 0 (a step function)"""
+
+    def forward(self, a, b, mode):
+        if a.dtype.kind in "iub" and b.dtype.kind in "iub":
+            if (np.asarray(b) == 0).any():
+                raise ZeroDivisionError("div: integer division by zero (rounding_mode="
+                                        f"{mode!r}); make the divisor non-zero or use floats")
+            if mode == "floor":
+                return np.floor_divide(a, b)
+            return (np.abs(a) // np.abs(b)) * np.sign(a) * np.sign(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":
+                return np.floor_divide(as_float(a), b)
+            return np.trunc(as_float(a) / b)
+
+    def backward(self, g):
+        zero = g * 0
+        return zero, zero
