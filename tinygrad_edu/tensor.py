@@ -13,6 +13,7 @@ from .argcheck import creation_shape, int_arg, number_arg, operand_array, descri
 from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
+from .ops.unary_math import UnaryMathMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
@@ -40,7 +41,8 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
-             NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods):
+             NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
+             UnaryMathMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
