@@ -14,6 +14,7 @@ from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
 from .ops.unary_math import UnaryMathMethods
+from .ops.binary_math import BinaryMathMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
@@ -42,7 +43,7 @@ def _check_grad_dtype(op_name, dtype):
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
-             UnaryMathMethods):
+             UnaryMathMethods, BinaryMathMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
