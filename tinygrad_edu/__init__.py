@@ -23,7 +23,9 @@ from .api import (  # noqa: F401 (torch-named module-level functions and dtypes,
     ones_like, full_like, randn_like, rand_like, normal, multinomial, cat, concat, concatenate,
     stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
     mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
-    int32, int16, int8, uint8, bool, float, double, half, long, int, short)
+    int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
+    column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod, atleast_1d, atleast_2d,
+    atleast_3d)
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -39,7 +41,8 @@ __all__ = [
     "concatenate", "stack", "where", "matmul", "maximum", "minimum", "exp", "log", "tanh",
     "sigmoid", "relu", "softmax", "mean", "allclose", "histc", "numel", "is_tensor", "clone",
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",
-    "long", "short",
+    "long", "short", "hstack", "vstack", "dstack", "column_stack", "broadcast_tensors", "meshgrid",
+    "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
 ]
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that

@@ -299,3 +299,32 @@ def clone(input):
         [1.0, 1.0]
     """
     return _as_tensor(input).clone()
+
+
+# ---------------------------------------------------------------- shape functions (ops/arrange.py)
+from .ops.arrange import (  # noqa: E402,F401 (module-level shape functions, as torch's)
+    hstack, vstack, dstack, column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.atleast_1d(tg.tensor(3.0)).shape
+        (1,)
+    """
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 1)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims (a 1-D one becomes a row)."""
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 2)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims."""
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 3)
