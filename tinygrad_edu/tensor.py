@@ -16,6 +16,7 @@ from .ops.unary import Cast
 from .ops.unary_math import UnaryMathMethods
 from .ops.binary_math import BinaryMathMethods
 from .ops.arrange import ArrangeMethods
+from .ops.indexing import IndexingMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
@@ -44,7 +45,7 @@ def _check_grad_dtype(op_name, dtype):
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
-             UnaryMathMethods, BinaryMathMethods, ArrangeMethods):
+             UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

@@ -72,7 +72,9 @@ class ScatterAddAlong(Function):
         return out
 
     def backward(self, gg):
-        return Gather.apply(gg, dim=self.dim, index=self.index)
+        trim = tuple(slice(None) if d == self.dim else slice(0, n)
+                     for d, n in enumerate(self.index.shape))
+        return Gather.apply(gg[trim], dim=self.dim, index=self.index)
 
 
 class Norm2(Function):
