@@ -17,6 +17,7 @@ from .ops.unary_math import UnaryMathMethods
 from .ops.binary_math import BinaryMathMethods
 from .ops.arrange import ArrangeMethods
 from .ops.indexing import IndexingMethods
+from .ops.sorting import SortingMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
@@ -45,7 +46,8 @@ def _check_grad_dtype(op_name, dtype):
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
-             UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods):
+             UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
+             SortingMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
