@@ -21,7 +21,7 @@ from .ops.sorting import SortingMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
-from .ops.linalg import LinalgMethods
+from .ops.linalg import LinalgMethods, ProductMethods
 from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
@@ -47,7 +47,7 @@ def _check_grad_dtype(op_name, dtype):
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
              UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
-             SortingMethods):
+             SortingMethods, ProductMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

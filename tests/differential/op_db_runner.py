@@ -115,6 +115,7 @@ ADAPTERS = {
     ("normal", "number_mean"): lambda std, mean, *a, **kw: tinygrad_edu.normal(mean, std, *a, **kw),
     ("normal", "in_place"): lambda x, *a, **kw: x.normal_(*a, **kw),
     ("zero_", ""): lambda x: x.clone().zero_(),
+    ("einsum", ""): lambda tensors, equation: tinygrad_edu.einsum(equation, tensors),
     ("nn.functional.embedding", ""): lambda weight, idx, **kw: _nn_functional().embedding(
         idx, weight, **kw),
 }

@@ -105,3 +105,220 @@ class LinalgMethods:
             raise ValueError(f"dot: needs two 1-D tensors, got shapes {self.shape} and "
                              f"{other.shape}; use matmul (@) for matrices")
         return self.matmul(other)
+
+
+class ProductMethods:
+    """Matrix products with PyTorch's names (mixed into Tensor), composites of matmul, `*` and sum."""
+
+    __slots__ = ()
+
+    def _ndim_is(self, op_name, other, want_self, want_other):
+        if self.ndim != want_self or other.ndim != want_other:
+            raise ValueError(f"{op_name}: needs {want_self}-D and {want_other}-D tensors, got shapes "
+                             f"{self.shape} and {other.shape}")
+
+    def mm(self, mat2):
+        """The product of two matrices (2-D only; matmul for the general case)."""
+        mat2 = self._operand(mat2)
+        self._ndim_is("mm", mat2, 2, 2)
+        return self.matmul(mat2)
+
+    def bmm(self, mat2):
+        """Batched matrix product (b, n, m) @ (b, m, p), no broadcasting."""
+        mat2 = self._operand(mat2)
+        self._ndim_is("bmm", mat2, 3, 3)
+        if self.shape[0] != mat2.shape[0]:
+            raise ValueError(f"bmm: batch sizes differ: {self.shape} and {mat2.shape}")
+        return self.matmul(mat2)
+
+    def mv(self, vec):
+        """Matrix times vector."""
+        vec = self._operand(vec)
+        self._ndim_is("mv", vec, 2, 1)
+        return self.matmul(vec)
+
+    def outer(self, vec2):
+        """The outer product of two vectors: out[i, j] = self[i] * vec2[j]."""
+        vec2 = self._operand(vec2)
+        self._ndim_is("outer", vec2, 1, 1)
+        return self.reshape(-1, 1) * vec2.reshape(1, -1)
+
+    ger = outer
+
+    def inner(self, other):
+        """Sum over the last dims of both (a scalar product for vectors, broadcast for 0-d)."""
+        other = self._operand(other)
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise ValueError(f"inner: the last dims differ: {self.shape} and {other.shape}")
+        return self.tensordot(other, ([self.ndim - 1], [other.ndim - 1]))
+
+    def vdot(self, other):
+        """The dot product of two 1-D tensors (real numbers: as dot)."""
+        return self.dot(other)
+
+    def tensordot(self, other, dims=2):
+        """Sum of products over `dims`: the last `dims` dims of self with the first of other,
+        or the listed pairs ([dims of self], [dims of other])."""
+        other = self._operand(other)
+        if isinstance(dims, (int, np.integer)):
+            if dims < 0:
+                raise ValueError(f"tensordot: dims must be >= 0, got {dims}")
+            a_axes = list(range(self.ndim - dims, self.ndim))
+            b_axes = list(range(dims))
+        else:
+            a_axes, b_axes = ([int(d) for d in np.atleast_1d(getattr(part, "data", part))]
+                              for part in dims)
+        a_axes = [d % self.ndim for d in a_axes]
+        b_axes = [d % other.ndim for d in b_axes]
+        a_shape, b_shape = list(self.shape), list(other.shape)
+        for da, db in zip(a_axes, b_axes):      # a size-1 dim broadcasts, as in PyTorch
+            if a_shape[da] == 1 or b_shape[db] == 1:
+                a_shape[da] = b_shape[db] = max(a_shape[da], b_shape[db])
+        self, other = self.expand(*a_shape), other.expand(*b_shape)
+        if [self.shape[d] for d in a_axes] != [other.shape[d] for d in b_axes]:
+            raise ValueError(f"tensordot: contracted sizes differ: {self.shape} dims {a_axes} and "
+                             f"{other.shape} dims {b_axes}")
+        a_free = [d for d in range(self.ndim) if d not in a_axes]
+        b_free = [d for d in range(other.ndim) if d not in b_axes]
+        k = int(np.prod([self.shape[d] for d in a_axes]))
+        a = self.permute(*a_free, *a_axes).reshape(-1, k)
+        b = other.permute(*b_axes, *b_free).reshape(k, -1)
+        return (a @ b).reshape(*[self.shape[d] for d in a_free], *[other.shape[d] for d in b_free])
+
+    def kron(self, other):
+        """The Kronecker product: every element of self times a copy of other."""
+        other = self._operand(other)
+        n = max(self.ndim, other.ndim)
+        a = self.reshape(*(1,) * (n - self.ndim), *self.shape)
+        b = other.reshape(*(1,) * (n - other.ndim), *other.shape)
+        a = a.reshape(*[s for d in a.shape for s in (d, 1)])
+        b = b.reshape(*[s for d in b.shape for s in (1, d)])
+        return (a * b).reshape(*[x * y for x, y in zip(a.shape[::2], b.shape[1::2])])
+
+    def cross(self, other, dim=None):
+        """The cross product of 3-vectors along `dim` (the first dim of size 3 when None)."""
+        other = self._operand(other)
+        shape = np.broadcast_shapes(self.shape, other.shape)
+        a, b = self.expand(*shape), other.expand(*shape)
+        if dim is None:
+            dim = next((d for d, n in enumerate(shape) if n == 3), None)
+            if dim is None:
+                raise ValueError(f"cross: no dim of size 3 in shape {shape}")
+        axis = dim % len(shape) if shape else 0
+        if not shape or shape[axis] != 3:
+            raise ValueError(f"cross: dim {dim} must have size 3, got shape {shape}")
+        lead = (slice(None),) * axis
+
+        def part(t, i):
+            return t[lead + (slice(i, i + 1),)]
+        parts = [part(a, 1) * part(b, 2) - part(a, 2) * part(b, 1),
+                 part(a, 2) * part(b, 0) - part(a, 0) * part(b, 2),
+                 part(a, 0) * part(b, 1) - part(a, 1) * part(b, 0)]
+        return self.cat(parts, axis)
+
+    def addmm(self, mat1, mat2, beta=1, alpha=1):
+        """beta * self + alpha * (mat1 @ mat2)."""
+        return _scaled_sum(self, self._operand(mat1).mm(mat2), beta, alpha)
+
+    def addmv(self, mat, vec, beta=1, alpha=1):
+        """beta * self + alpha * (mat @ vec)."""
+        return _scaled_sum(self, self._operand(mat).mv(vec), beta, alpha)
+
+    def addr(self, vec1, vec2, beta=1, alpha=1):
+        """beta * self + alpha * outer(vec1, vec2)."""
+        return _scaled_sum(self, self._operand(vec1).outer(vec2), beta, alpha)
+
+    def baddbmm(self, batch1, batch2, beta=1, alpha=1):
+        """beta * self + alpha * (batch1 @ batch2), batch by batch."""
+        return _scaled_sum(self, self._operand(batch1).bmm(batch2), beta, alpha)
+
+    def addbmm(self, batch1, batch2, beta=1, alpha=1):
+        """beta * self + alpha * the sum over the batch of batch1[i] @ batch2[i]."""
+        return _scaled_sum(self, self._operand(batch1).bmm(batch2).sum(0), beta, alpha)
+
+    def trace(self):
+        """The sum of the main diagonal of a matrix."""
+        if self.ndim != 2:
+            raise ValueError(f"trace: needs a matrix, got shape {self.shape}")
+        return self.diagonal().sum()
+
+    def chain_matmul(self, *matrices):
+        """self @ m1 @ m2 @ ..."""
+        out = self
+        for m in matrices:
+            out = out.mm(m)
+        return out
+
+
+def _scaled_sum(base, product, beta, alpha):
+    """beta * base + alpha * product, with PyTorch's rule that beta == 0 ignores base (NaN too)."""
+    product = product if alpha == 1 else product * alpha
+    if beta == 0:
+        np.broadcast_shapes(base.shape, product.shape)          # still checked
+        return product
+    return (base if beta == 1 else base * beta) + product
+
+
+def einsum(equation, *operands):
+    """Einstein summation, e.g. einsum('ij,jk->ik', a, b): multiply along shared labels, sum
+    the labels missing from the output. Built from permute, diagonal, `*` and sum, so it is
+    differentiable like them.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> a = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> tg.einsum('ii->', a).item(), tg.einsum('ij,j->i', a, tg.tensor([1.0, 1.0])).tolist()
+        (5.0, [3.0, 7.0])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    equation = equation.replace(" ", "")
+    inputs, arrow, output = equation.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands):
+        raise ValueError(f"einsum: {equation!r} names {len(terms)} operands, got {len(operands)}")
+    letters = iter(sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                          - set(equation)))
+    ellipsis_ndim = max((t.ndim - len(term.replace("...", "")) for term, t in zip(terms, operands)
+                         if "..." in term), default=0)
+    broadcast = "".join(next(letters) for _ in range(ellipsis_ndim))
+    terms = [term.replace("...", broadcast[len(broadcast) - (t.ndim - len(term) + 3):]
+                          if "..." in term else "") for term, t in zip(terms, operands)]
+    if not arrow:                   # implicit output: the labels used once, in order
+        counts = {}
+        for term in terms:
+            for c in term:
+                counts[c] = counts.get(c, 0) + 1
+        output = broadcast + "".join(sorted(c for c, n in counts.items()
+                                            if n == 1 and c not in broadcast))
+    else:
+        output = output.replace("...", broadcast)
+    labels = list(dict.fromkeys("".join(terms) + output))
+    aligned = []
+    for term, t in zip(terms, operands):
+        if len(term) != t.ndim:
+            raise ValueError(f"einsum: term {term!r} has {len(term)} labels for a tensor of shape "
+                             f"{t.shape}")
+        while len(set(term)) != len(term):          # a repeated label: take the diagonal
+            c = next(c for c in term if term.count(c) > 1)
+            i = term.index(c)
+            j = term.index(c, i + 1)
+            t = t.diagonal(0, i, j)
+            term = term[:i] + term[i + 1:j] + term[j + 1:] + c
+        order = [term.index(c) for c in labels if c in term]
+        t = t.permute(*order) if t.ndim else t
+        present = [c for c in labels if c in term]
+        t = t.reshape(*[t.shape[present.index(c)] if c in present else 1 for c in labels])
+        aligned.append(t)
+    product = aligned[0]
+    for t in aligned[1:]:
+        product = product * t
+    summed = tuple(i for i, c in enumerate(labels) if c not in output)
+    if summed:
+        product = product.sum(summed)
+    kept = [c for c in labels if c in output]
+    if not output:
+        return product.reshape(())
+    return product.permute(*[kept.index(c) for c in output]) if len(kept) > 1 else product
