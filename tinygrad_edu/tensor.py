@@ -18,6 +18,7 @@ from .ops.binary_math import BinaryMathMethods
 from .ops.arrange import ArrangeMethods
 from .ops.indexing import IndexingMethods
 from .ops.sorting import SortingMethods
+from .ops.scan import ScanMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
@@ -47,7 +48,7 @@ def _check_grad_dtype(op_name, dtype):
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
              UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
-             SortingMethods, ProductMethods):
+             SortingMethods, ProductMethods, ScanMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

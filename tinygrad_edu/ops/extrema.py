@@ -97,8 +97,10 @@ class ExtremaMethods:
             [0.5, 0.5]
         """
         dim, keepdim = aliases("amax", dim, axis, keepdim, keepdims)
-        self._check_nonempty("max")
-        return Max.apply(self, axes=reduce_axes("max", dim, self.ndim), keepdims=keepdim)
+        axes = reduce_axes("max", dim, self.ndim)
+        if any(self.shape[a] == 0 for a in axes) or (not axes and self.data.size == 0 and dim is None):
+            self._check_nonempty("max")        # an empty dim has no max (other dims may be empty)
+        return Max.apply(self, axes=axes, keepdims=keepdim)
 
     def amin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Smallest value over `dim`; tied minima share the gradient equally.
@@ -109,8 +111,10 @@ class ExtremaMethods:
             [1.0]
         """
         dim, keepdim = aliases("amin", dim, axis, keepdim, keepdims)
-        self._check_nonempty("min")
-        return Min.apply(self, axes=reduce_axes("min", dim, self.ndim), keepdims=keepdim)
+        axes = reduce_axes("min", dim, self.ndim)
+        if any(self.shape[a] == 0 for a in axes) or (not axes and self.data.size == 0 and dim is None):
+            self._check_nonempty("min")        # an empty dim has no min (other dims may be empty)
+        return Min.apply(self, axes=axes, keepdims=keepdim)
 
     def _select_along(self, op_name, arg_fn, dim, keepdim):
         """(values, indices) of max(dim)/min(dim): the values are picked by indexing, so the
