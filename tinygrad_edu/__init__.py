@@ -25,7 +25,7 @@ from .api import (  # noqa: F401 (torch-named module-level functions and dtypes,
     mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
     int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
     column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod, atleast_1d, atleast_2d,
-    atleast_3d, searchsorted, bucketize, einsum)
+    atleast_3d, searchsorted, bucketize, einsum, histogram)
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -43,7 +43,7 @@ __all__ = [
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",
     "long", "short", "hstack", "vstack", "dstack", "column_stack", "broadcast_tensors", "meshgrid",
     "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
-    "searchsorted", "bucketize", "einsum",
+    "searchsorted", "bucketize", "einsum", "histogram",
 ]
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that

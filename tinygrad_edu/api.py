@@ -20,7 +20,7 @@ from .api_math import (  # noqa: F401 (re-exported: one torch-like namespace)
     all, allclose, any, cat, clone, concat, concatenate, exp, histc, is_tensor, log, matmul, max,
     maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where, hstack,
     vstack, dstack, column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod,
-    atleast_1d, atleast_2d, atleast_3d, searchsorted, bucketize, einsum)
+    atleast_1d, atleast_2d, atleast_3d, searchsorted, bucketize, einsum, histogram)
 
 float32 = float = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)

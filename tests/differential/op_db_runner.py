@@ -340,10 +340,11 @@ def main(argv):
     for opinfo in matched_opinfos(op_db):
         if names and opinfo.name not in names:
             continue
+        began = time.time()
         report = run_opinfo(opinfo, torch)
         reports.append(report)
         flag = "ok " if not report.problems else "BAD"
-        print(f"{flag} {report.label}: {report.agreeing}/{report.samples} samples, "
+        print(f"{flag} {report.label}: {time.time() - began:.2f} s, {report.agreeing}/{report.samples} samples, "
               f"{report.errors_raised}/{report.errors} error inputs raise")
         for p in report.problems[:4]:
             print("      ", p)

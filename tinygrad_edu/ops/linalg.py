@@ -244,6 +244,17 @@ class ProductMethods:
             raise ValueError(f"trace: needs a matrix, got shape {self.shape}")
         return self.diagonal().sum()
 
+    def cdist(self, x2, p=2.0, compute_mode=None):
+        """Pairwise p-norm distances between the rows of self (..., P, M) and x2 (..., R, M)."""
+        x2 = self._operand(x2)
+        if self.ndim < 2 or x2.ndim < 2 or self.shape[-1] != x2.shape[-1]:
+            raise ValueError(f"cdist: needs (..., P, M) and (..., R, M) tensors, got shapes "
+                             f"{self.shape} and {x2.shape}")
+        if p < 0:
+            raise ValueError(f"cdist: p must be >= 0, got {p}")
+        difference = self.unsqueeze(-2) - x2.unsqueeze(-3)
+        return difference.norm(p, dim=-1)
+
     def chain_matmul(self, *matrices):
         """self @ m1 @ m2 @ ..."""
         out = self

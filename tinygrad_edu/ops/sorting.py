@@ -16,6 +16,7 @@ KthvalueResult = namedtuple("kthvalue", ("values", "indices"))
 MedianResult = namedtuple("median", ("values", "indices"))
 CummaxResult = namedtuple("cummax", ("values", "indices"))
 CumminResult = namedtuple("cummin", ("values", "indices"))
+ModeResult = namedtuple("mode", ("values", "indices"))
 
 
 def stable_order(data, axis, descending):
@@ -156,6 +157,31 @@ class SortingMethods:
     def cummin(self, dim):
         """(values, indices): the running minimum along `dim` and where it was."""
         return self._running("cummin", CumminResult, dim, np.less)
+
+    def mode(self, dim=-1, keepdim=False):
+        """(values, indices): the most frequent value along `dim` (the smallest on ties) and
+        the last index where it occurs, as PyTorch.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([5.0, 5.0, 1.0, 1.0, 1.0, 5.0]).mode().indices.item()
+            4
+        """
+        axis = single_axis("mode", dim, self.ndim)
+        if self.ndim == 0:
+            return ModeResult(self.clone(), self._make(np.zeros((), np.int64), None))
+        data = np.moveaxis(self.data, axis, -1)
+        rows = data.reshape(-1, data.shape[-1])
+        best = np.zeros(rows.shape[0], dtype=np.int64)
+        for r, row in enumerate(rows):
+            values, counts = np.unique(row, return_counts=True)
+            top = values[np.argmax(counts)]         # np.unique sorts: the smallest of the most frequent
+            best[r] = np.flatnonzero(row == top)[-1] if top == top else np.flatnonzero(row != row)[-1]
+        index = np.expand_dims(best.reshape(data.shape[:-1]), axis)
+        values = self._pick(axis, index)
+        if not keepdim:
+            values, index = values.squeeze(axis), np.squeeze(index, axis)
+        return ModeResult(values, self._make(index, None))
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
         """The distinct values (sorted; of slices along `dim` when given), optionally with the
