@@ -344,7 +344,8 @@ def main(argv):
         report = run_opinfo(opinfo, torch)
         reports.append(report)
         flag = "ok " if not report.problems else "BAD"
-        print(f"{flag} {report.label}: {time.time() - began:.2f} s, {report.agreeing}/{report.samples} samples, "
+        print(f"{flag} {report.label}: {time.time() - began:.2f} s, "
+              f"{report.agreeing}/{report.samples} samples, "
               f"{report.errors_raised}/{report.errors} error inputs raise")
         for p in report.problems[:4]:
             print("      ", p)

@@ -4,9 +4,9 @@ CPU sample inputs (values, input gradients for a fixed upstream gradient) and er
 raise). The work is in `op_db_runner.py`; this file holds the tables of what may differ and why.
 
 Skipped as a whole without PyTorch. One test per OpInfo; the terminal summary prints the counts
-(ops matched, samples run, samples agreeing). The full run is marked `slow` (importing op_db alone
-takes several seconds); `QUICK` ops run by default: `pytest tests/differential/test_op_db.py
---slow` runs all of them.
+(ops matched, samples run, samples agreeing). Importing op_db alone takes several seconds; the
+OpInfos in `SLOW` (thousands of samples each) run only with `pytest tests/differential/test_op_db.py
+--slow`, every other one runs by default.
 """
 import numpy as np
 import pytest
@@ -31,14 +31,40 @@ ACCEPTED_ERROR_INPUTS = {
 # Python number where PyTorch wants a tensor operand (`maximum(t, 2)`, `atan2(t, 2)`,
 # `max(2, t)`): API.md promises "tensors or Python numbers on either side".
 
-# Known disagreements still to fix, with what differs: expected to fail (strict for the tensor
-# ops, so that a fix forces the entry out; not strict for nn.functional and the random draws,
-# which other parts of issue 19 are fixing in parallel).
-NOT_YET = {}
-NOT_YET_OTHERS = {}
+# Known disagreements still to fix, with what differs: expected to fail. Strict for the tensor
+# ops (a fix must take the entry out); not strict for nn.functional and the random draws, which
+# other parts of issue 19 are fixing in parallel (an unexpected pass there is reported, not failed).
+NOT_YET = {
+    "masked_fill": "a float value that overflows an integer tensor is not refused (PyTorch raises)",
+    "scatter_reduce.prod": "reduce='prod' computes values but has no gradient yet",
+    "scatter_reduce.amax": "reduce='amax' computes values but has no gradient yet",
+    "scatter_reduce.amin": "reduce='amin' computes values but has no gradient yet",
+}
+_NN = "nn.functional / conv / pool (ops/nn.py, conv.py, pool.py, nn/): the nn part of issue 19"
+_RANDOM = ("random stream: PyTorch's generator (random.py, sampling.py) is the random-draw part "
+           "of issue 19; until then the same seed gives other numbers")
+NOT_YET_OTHERS = {
+    "softmax.with_dtype": _NN + "; softmax(dtype=) is refused",
+    "log_softmax.with_dtype": _NN + "; log_softmax(dtype=) is refused",
+    "nn.functional.avg_pool1d": _NN + "; ceil_mode/count_include_pad refused",
+    "nn.functional.avg_pool2d": _NN + "; the seven positional arguments are refused",
+    "nn.functional.max_pool1d": _NN + "; ceil_mode, dilation, return_indices refused",
+    "nn.functional.max_pool2d": _NN + "; dilation with return_indices refused",
+    "nn.functional.conv1d": _NN + "; groups= and unbatched inputs refused",
+    "nn.functional.conv2d": _NN + "; unbatched (C, H, W) inputs refused",
+    "nn.functional.batch_norm": _NN + "; a 1-D input of size 0 refused",
+    "nn.functional.binary_cross_entropy": _NN + "; weight= refused",
+    "nn.functional.binary_cross_entropy_with_logits": _NN + "; weight= refused",
+    "nn.functional.softplus": _NN + "; the threshold switch differs (off by up to 7e-4)",
+    "nn.functional.embedding": _NN + "; an error input is accepted",
+    "nn.functional.dropout": _RANDOM + "; and p=1 is refused",
+    "randn": _RANDOM, "randn_like": _RANDOM, "rand_like": _RANDOM, "multinomial": _RANDOM,
+    "normal": _RANDOM, "normal.number_mean": _RANDOM + "; and layout= is refused",
+    "normal.in_place": _RANDOM, "randint": _RANDOM + "; and device= is refused (sampling.py)",
+}
 
-QUICK = {"add", "sum", "matmul", "where", "clamp", "div", "norm", "var", "arange", "linspace",
-         "cat", "gather", "to", "max", "prod", "cumsum", "sort", "flip", "index_select"}
+# Thousands of samples each (two thirds of the run): only with `pytest --slow`.
+SLOW = {"nn.functional.max_pool1d", "nn.functional.max_pool2d"}
 
 
 def _label(op):
@@ -49,7 +75,7 @@ def _params():
     params = []
     for op in matched_opinfos(load_op_db()):
         label = _label(op)
-        marks = [] if op.name in QUICK else [pytest.mark.slow]
+        marks = [pytest.mark.slow] if label in SLOW else []
         if op.name in DELIBERATE:
             marks.append(pytest.mark.skip(reason=DELIBERATE[op.name]))
         elif label in NOT_YET:
@@ -81,9 +107,12 @@ def test_the_tables_name_real_opinfos():
 
 
 @pytest.mark.parametrize("opinfo", _params())
-def test_opinfo_agrees_with_pytorch(opinfo):
+def test_opinfo_agrees_with_pytorch(opinfo, request):
+    if _label(opinfo) in SLOW and not request.config.getoption("--slow"):
+        pytest.skip("thousands of samples: run with --slow")
     report = run_opinfo(opinfo, torch, accept_errors=opinfo.name in ACCEPTED_ERROR_INPUTS)
     RESULTS.append(report)
-    assert report.samples or report.errors, f"{report.label}: no float64 sample and no error input"
+    if not (report.samples or report.errors):
+        pytest.skip("PyTorch gives this OpInfo no float64 CPU sample and no error input")
     assert not report.problems, (f"{report.label}: {report.agreeing}/{report.samples} samples agree\n"
                                  + "\n".join(report.problems[:12]))
