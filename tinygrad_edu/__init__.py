@@ -26,6 +26,11 @@ from .api import (  # noqa: F401 (torch-named module-level functions and dtypes,
     int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
     column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod, atleast_1d, atleast_2d,
     atleast_3d, searchsorted, bucketize, einsum, histogram)
+from .api_elementwise import *  # noqa: F401,F403 (torch-named module functions, see each module)
+from .api_elementwise import abs, round, pow  # noqa: F401 (shadow builtins: not in import *)
+from .api_reduce import *  # noqa: F401,F403
+from .api_shape import *  # noqa: F401,F403
+from . import api_elementwise as _api_elementwise, api_reduce as _api_reduce, api_shape as _api_shape
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -44,7 +49,7 @@ __all__ = [
     "long", "short", "hstack", "vstack", "dstack", "column_stack", "broadcast_tensors", "meshgrid",
     "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
     "searchsorted", "bucketize", "einsum", "histogram",
-]
+] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.
