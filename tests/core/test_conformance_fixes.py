@@ -55,8 +55,9 @@ def test_clamp_with_tensor_bounds_and_its_gradients():
     assert x.grad.tolist() == [0.0, 1.0, 0.0, 0.0]
     assert lo.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
     assert hi.grad.tolist() == [0.0, 0.0, 1.0, 1.0]
-    assert gradcheck(lambda a, b: a.clamp(min=b), [Tensor(np.array([0.3, -1.2]), requires_grad=True),
-                                                    Tensor(np.array([0.0, 0.1]), requires_grad=True)])
+    inputs = [Tensor(np.array([0.3, -1.2]), requires_grad=True),
+              Tensor(np.array([0.0, 0.1]), requires_grad=True)]
+    assert gradcheck(lambda a, b: a.clamp(min=b), inputs)
 
 
 def test_max_and_min_of_another_tensor_are_elementwise():

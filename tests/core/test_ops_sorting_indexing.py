@@ -35,6 +35,14 @@ def test_scatter_family_gradients():
     assert gradcheck(lambda s, t: s.index_copy(1, Tensor([3, 1]), t), [_x(2, 4), src])
 
 
+@pytest.mark.parametrize("reduce", ["sum", "mean", "prod", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_gradients(reduce, include_self):
+    index = Tensor([[0, 1], [0, 0]])
+    assert gradcheck(lambda s, t: s.scatter_reduce(1, index, t, reduce, include_self=include_self),
+                     [_x(2, 3), _x(2, 2)])
+
+
 def test_sort_is_stable_and_descending_keeps_tie_order():
     t = Tensor([2.0, 1.0, 2.0, 1.0])
     assert t.sort().indices.tolist() == [1, 3, 0, 2]

@@ -34,12 +34,7 @@ ACCEPTED_ERROR_INPUTS = {
 # Known disagreements still to fix, with what differs: expected to fail. Strict for the tensor
 # ops (a fix must take the entry out); not strict for nn.functional and the random draws, which
 # other parts of issue 19 are fixing in parallel (an unexpected pass there is reported, not failed).
-NOT_YET = {
-    "masked_fill": "a float value that overflows an integer tensor is not refused (PyTorch raises)",
-    "scatter_reduce.prod": "reduce='prod' computes values but has no gradient yet",
-    "scatter_reduce.amax": "reduce='amax' computes values but has no gradient yet",
-    "scatter_reduce.amin": "reduce='amin' computes values but has no gradient yet",
-}
+NOT_YET = {}
 _NN = "nn.functional / conv / pool (ops/nn.py, conv.py, pool.py, nn/): the nn part of issue 19"
 _RANDOM = ("random stream: PyTorch's generator (random.py, sampling.py) is the random-draw part "
            "of issue 19; until then the same seed gives other numbers")

@@ -152,7 +152,9 @@ class IndexingMethods:
     def scatter_reduce(self, dim, index, src, reduce, include_self=True):
         """Combine src into self at index along dim with 'sum', 'prod', 'mean', 'amax' or 'amin'.
 
-        Only 'sum' (and 'mean') are differentiable here; the others compute values only.
+        Every mode has PyTorch's first derivative ('amax'/'amin' share it between tied
+        contributors, 'prod' sends each factor the product of the others); 'sum' and 'mean'
+        also have second derivatives.
         """
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise ValueError(f"scatter_reduce: reduce must be 'sum', 'prod', 'mean', 'amax' or "
@@ -175,6 +177,54 @@ class IndexingMethods:
             if self.dtype.kind in "iu":
                 return total.div(self._make(divisor.astype(self.dtype), None), rounding_mode="floor")
             return total / self._make(divisor, None)
+        result = self._reduce_values(reduce, axis, index, src, include_self)
+        if not (self.requires_grad or src.requires_grad):
+            return result
+        if reduce == "prod":
+            return self._prod_gradient(result, axis, index, src, include_self)
+        # amax/amin: the gradient is shared equally by every contributor equal to the result
+        # (self when included, and the src elements sent there), as PyTorch
+        hit_value = _take(result.data, index, axis)
+        src_wins = src.data == hit_value
+        self_wins = (self.data == result.data) & (include_self | ~self._hit_mask(axis, index))
+        count = self_wins.astype(self.dtype)
+        np.add.at(count, _open_index(index, axis), src_wins)
+        share = self._make(np.where(self_wins, 1 / np.maximum(count, 1), 0).astype(self.dtype), None)
+        src_share = src._make((src_wins / _take(np.maximum(count, 1), index, axis)).astype(src.dtype),
+                              None)
+        spread = ScatterAddAlong.apply(src * src_share, shape=self.shape, dim=axis, index=index)
+        weighted = self * share + spread
+        return weighted - weighted.detach() + result
+
+    def _prod_gradient(self, result, axis, index, src, include_self):
+        """scatter_reduce 'prod' with its first derivative: each factor's gradient is the
+        product of the other factors at its place (exact with zeros: the non-zero product
+        when it is the only zero, else 0)."""
+        where = _open_index(index, axis)
+        self_in = include_self | ~self._hit_mask(axis, index)
+        zeros = np.where(self_in, self.data == 0, False).astype(np.int64)
+        np.add.at(zeros, where, src.data == 0)
+        nonzero = np.where(self_in & (self.data != 0), self.data, 1).astype(self.dtype)
+        np.multiply.at(nonzero, where, np.where(src.data == 0, 1, src.data))
+
+        def others(x, zeros_here, nonzero_here):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(x == 0, np.where(zeros_here == 1, nonzero_here, 0),
+                                np.where(zeros_here == 0, nonzero_here / np.where(x == 0, 1, x), 0))
+        w_self = np.where(self_in, others(self.data, zeros, nonzero), 0).astype(self.dtype)
+        w_src = others(src.data, _take(zeros, index, axis), _take(nonzero, index, axis))
+        spread = ScatterAddAlong.apply(src * src._make(w_src.astype(src.dtype), None),
+                                       shape=self.shape, dim=axis, index=index)
+        weighted = self * self._make(w_self, None) + spread
+        return weighted - weighted.detach() + result
+
+    def _hit_mask(self, axis, index):
+        hit = np.zeros(self.shape, dtype=bool)
+        hit[_open_index(index, axis)] = True
+        return hit
+
+    def _reduce_values(self, reduce, axis, index, src, include_self):
+        """scatter_reduce's values for 'prod', 'amax', 'amin' (no graph)."""
         data = self.data.copy()
         ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
         where = _open_index(index, axis)
@@ -244,6 +294,12 @@ class IndexingMethods:
         """The number of non-zero elements over `dim` (int64)."""
         axes = reduce_axes("count_nonzero", dim, self.ndim)
         return self._make(np.asarray(np.count_nonzero(self.data, axis=axes), dtype=np.int64), None)
+
+
+def _take(array, index, axis):
+    """array's values at `index` along axis, other dims cut to index's sizes (as gather)."""
+    trim = tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))
+    return np.take_along_axis(array[trim], index, axis)
 
 
 def _open_index(index, axis):

@@ -111,6 +111,9 @@ class TorchMathMethods:
         if mask_array.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be a boolean tensor, got dtype "
                             f"{mask_array.dtype}; compare first, e.g. t.masked_fill(t < 0, 0.0)")
+        if np.iscomplexobj(getattr(value, "data", value)) and self.dtype.kind != "c":
+            raise TypeError(f"masked_fill: a complex value cannot be stored in a {self.dtype} "
+                            f"tensor; give a real number")
         if hasattr(value, "_operand") and value.ndim != 0:
             raise ValueError(f"masked_fill: the value must be a number or a 0-d tensor, got a "
                              f"tensor of shape {value.shape}; use Tensor.where(mask, value, t) to "
