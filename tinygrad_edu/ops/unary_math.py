@@ -331,8 +331,8 @@ class UnaryMathMethods:
 
         Example:
             >>> from tinygrad_edu import Tensor
-            >>> Tensor([0.5, 1.5, 2.567]).round().tolist(), Tensor([2.567]).round(decimals=2).tolist()
-            ([0.0, 2.0, 3.0], [2.57])
+            >>> Tensor([0.5, 1.5, 2.567]).round().tolist(), Tensor([14.0, 16.0]).round(decimals=-1).tolist()
+            ([0.0, 2.0, 3.0], [10.0, 20.0])
         """
         return Rounding.apply(self, numpy_fn=_round_half_even(int(decimals)))
 
