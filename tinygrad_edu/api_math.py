@@ -339,7 +339,7 @@ def clone(input):
 from .ops.arrange import (  # noqa: E402,F401 (module-level shape functions, as torch's)
     hstack, vstack, dstack, column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod)
 from .ops.sorting import searchsorted, bucketize  # noqa: E402,F401
-from .ops.linalg import einsum  # noqa: E402,F401
+from .ops.einsum import einsum  # noqa: E402,F401
 
 
 def atleast_1d(*tensors):

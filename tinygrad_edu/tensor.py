@@ -27,7 +27,6 @@ from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.torch_names import TorchNameMethods, check_device, device as device_type
-from .ops.torch_math import TorchMathMethods
 from .random import resolve
 
 
@@ -46,7 +45,7 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
-             NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods,
+             NNMethods, ConvMethods, TorchNameMethods, InplaceMethods,
              UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
              SortingMethods, ProductMethods, ScanMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
@@ -61,7 +60,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
-    clamp = TorchMathMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array

@@ -5,8 +5,10 @@ results, no gradient); nan_to_num.
 """
 import numpy as np
 
+from ..function import Function
 from .elementwise import BinaryOp, Where
 from .unary import as_float
+from ..argcheck import number_arg
 
 
 class Atan2(BinaryOp):
@@ -62,6 +64,27 @@ class Xlogy(BinaryOp):
         return Where.apply(flat, zero, g * y.log()), g * x / y
 
 
+class RoundedDiv(Function):
+    """Rounded quotient f(a, b) = floor(a / b) or trunc(a / b);  df/da = df/db = 0 (a step function)"""
+
+    def forward(self, a, b, mode):
+        if a.dtype.kind in "iub" and b.dtype.kind in "iub":
+            if (np.asarray(b) == 0).any():
+                raise ZeroDivisionError("div: integer division by zero (rounding_mode="
+                                        f"{mode!r}); make the divisor non-zero or use floats")
+            if mode == "floor":
+                return np.floor_divide(a, b)
+            return (np.abs(a) // np.abs(b)) * np.sign(a) * np.sign(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":
+                return np.floor_divide(as_float(a), b)
+            return np.trunc(as_float(a) / b)
+
+    def backward(self, g):
+        zero = g * 0
+        return zero, zero
+
+
 def _data(value):
     return value.data if hasattr(value, "_operand") else value
 
@@ -74,6 +97,69 @@ class BinaryMathMethods:
     """Tensor methods of the ops above (mixed into the class)."""
 
     __slots__ = ()
+
+    def add(self, other, alpha=1):
+        """self + alpha * other (PyTorch's `add`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).add(Tensor([2.0]), alpha=10).tolist()
+            [21.0]
+        """
+        return self + (other if alpha == 1 else other * number_arg("add", "alpha", alpha))
+
+    def sub(self, other, alpha=1):
+        """self - alpha * other (PyTorch's `sub`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).sub(Tensor([2.0]), alpha=0.5).tolist()
+            [0.0]
+        """
+        return self - (other if alpha == 1 else other * number_arg("sub", "alpha", alpha))
+
+    subtract = sub
+
+    def mul(self, other):
+        """self * other.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([2.0]).mul(3).tolist()
+            [6.0]
+        """
+        return self * other
+
+    multiply = mul
+
+    def div(self, other, rounding_mode=None):
+        """self / other; `rounding_mode='floor'` or `'trunc'` rounds the quotient (its
+        gradient is 0 almost everywhere, so a float result requires grad with gradient 0,
+        as PyTorch's).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([7, -7]).div(2, rounding_mode="floor").tolist()
+            [3, -4]
+        """
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
+                             f"{rounding_mode!r}")
+        return RoundedDiv.apply(self, self._operand(other), mode=rounding_mode)
+
+    divide = div
+
+    def pow(self, exponent):
+        """self ** exponent.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([2.0]).pow(3).tolist()
+            [8.0]
+        """
+        return self ** exponent
 
     def atan2(self, other):
         """The angle of the point (other, self), in (-pi, pi]."""

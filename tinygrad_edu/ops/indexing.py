@@ -2,15 +2,46 @@
 scatter_add, scatter_reduce, masked_select, take, take_along_dim, nonzero, argwhere,
 count_nonzero.
 
-They are composites: reading is indexing (GetItem) or gather (torch_ops.Gather), writing is
+They are composites: reading is indexing (GetItem) or gather (Gather, below), writing is
 their adjoint (ScatterAdd / ScatterAddAlong) combined with `where`, so every gradient comes
 from those primitives' rules.
 """
 import numpy as np
 
 from .movement import ScatterAdd
-from .torch_ops import ScatterAddAlong
+from ..function import Function
 from .reduce import reduce_axes, single_axis
+
+
+class Gather(Function):
+    """Gather along a dim f(x)[i][j] = x[i][index[i][j]] (dim=1);  df/dx = g scatter-added at index"""
+
+    def forward(self, x, dim, index):
+        self.dim, self.index, self.in_shape = dim, index, x.shape
+        return np.take_along_axis(x, index, axis=dim)
+
+    def backward(self, g):
+        return ScatterAddAlong.apply(g, shape=self.in_shape, dim=self.dim, index=self.index)
+
+
+class ScatterAddAlong(Function):
+    """The adjoint of gather: f(g) = zeros(shape) with g[i][j] added at [i][index[i][j]];
+    df/dg = gather of the incoming gradient at index"""
+
+    def forward(self, g, shape, dim, index):
+        self.dim, self.index = dim, index
+        out = np.zeros(shape, dtype=g.dtype)
+        # np.add.at with the full open-mesh index: repeated indices add up (put_along_axis
+        # would keep only one of them)
+        grid = list(np.ix_(*[np.arange(n) for n in index.shape]))
+        grid[dim] = index
+        np.add.at(out, tuple(grid), g)
+        return out
+
+    def backward(self, gg):
+        trim = tuple(slice(None) if d == self.dim else slice(0, n)
+                     for d, n in enumerate(self.index.shape))
+        return Gather.apply(gg[trim], dim=self.dim, index=self.index)
 
 
 def _index_array(op_name, index, ndim_max=1):
@@ -36,6 +67,60 @@ class IndexingMethods:
     """Tensor methods of the indexing ops (mixed into the class)."""
 
     __slots__ = ()
+
+    def masked_fill(self, mask, value):
+        """`value` where `mask` is true, self elsewhere (the mask broadcasts; no gradient to it).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0, 2.0, 3.0]).masked_fill(Tensor([True, False, True]), 0.0).tolist()
+            [0.0, 2.0, 0.0]
+        """
+        mask_array = np.asarray(getattr(mask, "data", mask))
+        if mask_array.dtype != np.bool_:
+            raise TypeError(f"masked_fill: the mask must be a boolean tensor, got dtype "
+                            f"{mask_array.dtype}; compare first, e.g. t.masked_fill(t < 0, 0.0)")
+        if np.iscomplexobj(getattr(value, "data", value)) and self.dtype.kind != "c":
+            raise TypeError(f"masked_fill: a complex value cannot be stored in a {self.dtype} "
+                            f"tensor; give a real number")
+        if hasattr(value, "_operand") and value.ndim != 0:
+            raise ValueError(f"masked_fill: the value must be a number or a 0-d tensor, got a "
+                             f"tensor of shape {value.shape}; use Tensor.where(mask, value, t) to "
+                             f"fill from a tensor")
+        value = value if hasattr(value, "_operand") else self._make(np.asarray(value, self.dtype),
+                                                                    None)
+        return type(self).where(mask_array, value, self)
+
+    def gather(self, dim, index):
+        """out[i][j] = self[i][index[i][j]] for dim=1 (and likewise for other dims), as PyTorch.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, Tensor([[1], [0]])).tolist()
+            [[2.0], [3.0]]
+        """
+        index = np.asarray(getattr(index, "data", index))
+        if index.dtype.kind not in "iu":
+            raise TypeError(f"gather: index must be an integer tensor, got dtype {index.dtype}")
+        if index.size == 0:                     # nothing picked: any index shape, as PyTorch
+            single_axis("gather", dim, self.data.ndim)
+            return self.reshape(-1)[np.zeros(0, dtype=np.int64)].reshape(*index.shape)
+        if self.data.ndim == 0 and index.ndim <= 1:     # a 0-d input is a 1-element vector
+            return self.reshape(1).gather(0, index.reshape(-1)).reshape(*index.shape)
+        if index.ndim != self.data.ndim:
+            raise ValueError(f"gather: index must have as many dimensions as the input "
+                             f"({self.data.ndim}), got index of shape {index.shape}")
+        axis = single_axis("gather", dim, self.data.ndim)
+        for d, (n_index, n_self) in enumerate(zip(index.shape, self.shape)):
+            if d != axis and n_index > n_self:
+                raise ValueError(f"gather: index shape {index.shape} is larger than the input "
+                                 f"shape {self.shape} in dimension {d}")
+        if index.size and (index.min() < 0 or index.max() >= self.shape[axis]):
+            raise IndexError(f"gather: index values must be in [0, {self.shape[axis]}) for "
+                             f"dimension {axis} of a tensor of shape {self.shape}")
+        trimmed = self[tuple(slice(0, n) if d != axis else slice(None)
+                             for d, n in enumerate(index.shape))]
+        return Gather.apply(trimmed, dim=axis, index=index)
 
     def index_select(self, dim, index):
         """The slices at `index` (a 1-D integer tensor) along `dim`.

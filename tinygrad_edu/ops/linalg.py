@@ -4,6 +4,8 @@ import numpy as np
 from ..function import Function
 from ..broadcast import broadcast_shape
 from ..grad_mode import STATE
+from .unary import as_float
+from .reduce import reduce_axes, normalize_axes
 
 
 class MatMul(Function):
@@ -17,6 +19,39 @@ class MatMul(Function):
         g, a, b = self.values(g)
         return (g @ b.swapaxes(-1, -2) if need_a else None,
                 a.swapaxes(-1, -2) @ g if need_b else None)
+
+
+class Norm2(Function):
+    """Euclidean norm f(x) = sqrt(sum x^2) over `axes`;  df/dx = x / f(x), taken as 0 where f(x) == 0
+
+    At the zero vector the norm has no derivative; PyTorch's convention (a subgradient, 0)
+    keeps a zero input from filling every gradient with nan.
+    """
+
+    def forward(self, x, axes, keepdim):
+        self.axes, self.keepdim = axes, keepdim
+        x = as_float(x)
+        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+        self.save_for_backward(out)
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    def backward(self, g):
+        if not STATE.grad_enabled:
+            norm = self.saved[-1]
+            g = g.data if self.keepdim else np.expand_dims(g.data, self.axes)
+            x = self.inputs[0].data
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(norm == 0, 0, g * x / np.where(norm == 0, 1, norm))
+        # create_graph: the same formula from differentiable ops (x / ||x|| with the zero
+        # case masked on both branches, so second derivatives stay finite)
+        x = self.inputs[0]
+        norm = Norm2.apply(x, axes=self.axes, keepdim=True)
+        zero = norm._make(np.asarray(norm.data == 0), None)
+        one = norm._make(np.ones((), norm.dtype), None)
+        safe = type(norm).where(zero, one, norm)
+        if not self.keepdim:
+            g = g.reshape(*norm.shape)
+        return type(norm).where(zero, norm._make(np.zeros((), norm.dtype), None), g * x / safe)
 
 
 class NuclearNorm(Function):
@@ -37,7 +72,6 @@ class NuclearNorm(Function):
 
 def nuclear_norm(x, dim=None, keepdim=False):
     """torch.norm(x, 'nuc', dim): the nuclear norm over two dims (the last two by default)."""
-    from .reduce import normalize_axes
     if dim is None:
         if x.ndim != 2:
             raise ValueError(f"norm(p='nuc'): needs a matrix, or dim= naming two dims; got shape "
@@ -244,6 +278,40 @@ class ProductMethods:
             raise ValueError(f"trace: needs a matrix, got shape {self.shape}")
         return self.diagonal().sum()
 
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The p-norm over `dim` (all entries by default), as `torch.norm`: p = 2 / 'fro',
+        inf, -inf (the largest / smallest |x|), 0 (the number of non-zero entries), any other
+        real p ((sum |x|^p)^(1/p), negative p included), or 'nuc' (the nuclear norm, the sum
+        of singular values, over two dims: the last two by default).
+
+        The 2-norm's gradient at the zero vector is taken as 0 (as PyTorch).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([3.0, 4.0]).norm().item(), Tensor([3.0, 0.0]).norm(0).item()
+            (5.0, 1.0)
+        """
+        x = self if dtype is None else self.to(dtype)
+        if p == "nuc":
+            return nuclear_norm(x, dim, keepdim)
+        axes = reduce_axes("norm", dim, x.data.ndim)
+        if p == "fro" or (isinstance(p, (int, float)) and not isinstance(p, bool) and p == 2):
+            return Norm2.apply(x, axes=axes, keepdim=bool(keepdim))
+        if isinstance(p, str) and p in ("inf", "-inf"):
+            p = float(p)
+        if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
+            raise ValueError(f"norm: p must be 'fro', 'nuc' or a number (inf and -inf included), "
+                             f"got {p!r}")
+        if p == 1:
+            return x.abs().sum(axes, keepdim)
+        if p == float("inf"):
+            return x.abs().amax(axes, keepdim)
+        if p == -float("inf"):
+            return x.abs().amin(axes, keepdim)
+        if p == 0:                  # a count: no gradient flows (PyTorch's is 0 too)
+            return (x.abs() * 0 + (x != 0).to(x.dtype)).sum(axes, keepdim)
+        return (x.abs() ** p).sum(axes, keepdim) ** (1.0 / p)
+
     def cdist(self, x2, p=2.0, compute_mode=None):
         """Pairwise p-norm distances between the rows of self (..., P, M) and x2 (..., R, M)."""
         x2 = self._operand(x2)
@@ -270,66 +338,3 @@ def _scaled_sum(base, product, beta, alpha):
         np.broadcast_shapes(base.shape, product.shape)          # still checked
         return product
     return (base if beta == 1 else base * beta) + product
-
-
-def einsum(equation, *operands):
-    """Einstein summation, e.g. einsum('ij,jk->ik', a, b): multiply along shared labels, sum
-    the labels missing from the output. Built from permute, diagonal, `*` and sum, so it is
-    differentiable like them.
-
-    Example:
-        >>> import tinygrad_edu as tg
-        >>> a = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
-        >>> tg.einsum('ii->', a).item(), tg.einsum('ij,j->i', a, tg.tensor([1.0, 1.0])).tolist()
-        (5.0, [3.0, 7.0])
-    """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    equation = equation.replace(" ", "")
-    inputs, arrow, output = equation.partition("->")
-    terms = inputs.split(",")
-    if len(terms) != len(operands):
-        raise ValueError(f"einsum: {equation!r} names {len(terms)} operands, got {len(operands)}")
-    letters = iter(sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                          - set(equation)))
-    ellipsis_ndim = max((t.ndim - len(term.replace("...", "")) for term, t in zip(terms, operands)
-                         if "..." in term), default=0)
-    broadcast = "".join(next(letters) for _ in range(ellipsis_ndim))
-    terms = [term.replace("...", broadcast[len(broadcast) - (t.ndim - len(term) + 3):]
-                          if "..." in term else "") for term, t in zip(terms, operands)]
-    if not arrow:                   # implicit output: the labels used once, in order
-        counts = {}
-        for term in terms:
-            for c in term:
-                counts[c] = counts.get(c, 0) + 1
-        output = broadcast + "".join(sorted(c for c, n in counts.items()
-                                            if n == 1 and c not in broadcast))
-    else:
-        output = output.replace("...", broadcast)
-    labels = list(dict.fromkeys("".join(terms) + output))
-    aligned = []
-    for term, t in zip(terms, operands):
-        if len(term) != t.ndim:
-            raise ValueError(f"einsum: term {term!r} has {len(term)} labels for a tensor of shape "
-                             f"{t.shape}")
-        while len(set(term)) != len(term):          # a repeated label: take the diagonal
-            c = next(c for c in term if term.count(c) > 1)
-            i = term.index(c)
-            j = term.index(c, i + 1)
-            t = t.diagonal(0, i, j)
-            term = term[:i] + term[i + 1:j] + term[j + 1:] + c
-        order = [term.index(c) for c in labels if c in term]
-        t = t.permute(*order) if t.ndim else t
-        present = [c for c in labels if c in term]
-        t = t.reshape(*[t.shape[present.index(c)] if c in present else 1 for c in labels])
-        aligned.append(t)
-    product = aligned[0]
-    for t in aligned[1:]:
-        product = product * t
-    summed = tuple(i for i, c in enumerate(labels) if c not in output)
-    if summed:
-        product = product.sum(summed)
-    kept = [c for c in labels if c in output]
-    if not output:
-        return product.reshape(())
-    return product.permute(*[kept.index(c) for c in output]) if len(kept) > 1 else product

@@ -2,12 +2,12 @@
 
 Sizes (`size()`, `numel()`, `dim()`), conversions (`long()`, `int()`, `bool()`, `type()`,
 `int(t)`, `float(t)`, `clone()`), the device (CPU only) and shapes (`view`, `t`, `repeat`,
-`new_zeros`, ...). The math names (`add(alpha=)`, `pow`, `log2`, `gather`, `norm`, ...)
-are in `torch_math.py`; the new primitives in `torch_ops.py`.
+`new_zeros`, ...). The math names live with their families (binary_math.py: `add(alpha=)`,
+`div(rounding_mode=)`; indexing.py: `gather`, `masked_fill`; linalg.py: `norm`; ...).
 """
 import numpy as np
 
-from .torch_ops import Clone
+from .movement import Clone
 from .reduce import single_axis
 from ..argcheck import require_tensor, shape_arg
 
@@ -346,3 +346,14 @@ class TorchNameMethods:
             check_device(device, "new_tensor")
         return type(self)(np.array(getattr(data, "data", data)), dtype=dtype or self.dtype,
                           requires_grad=requires_grad)
+
+    def multinomial(self, num_samples, replacement=False, generator=None):
+        """Draw category indices with probabilities proportional to the rows (as PyTorch).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 1.0]).multinomial(3, replacement=True).tolist()
+            [1, 1, 1]
+        """
+        from ..sampling import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)

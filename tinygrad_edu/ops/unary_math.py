@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..function import Function
-from .unary import as_float
+from .unary import as_float, Log2, Log10
 
 
 class UnaryMath(Function):
@@ -250,6 +250,26 @@ class UnaryMathMethods:
 
     arcsin, arccos, arctan = asin, acos, atan
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    def log2(self):
+        """Base-2 logarithm.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([8.0]).log2().tolist()
+            [3.0]
+        """
+        return Log2.apply(self)
+
+    def log10(self):
+        """Base-10 logarithm.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> round(Tensor([100.0]).log10().item(), 5)
+            2.0
+        """
+        return Log10.apply(self)
 
     def log1p(self):
         """ln(1 + x), accurate where x is tiny."""
