@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 from tinygrad_edu.bench import harness, report
 from tinygrad_edu.bench.workloads import WORKLOADS, select
@@ -14,7 +16,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tinygrad_edu.bench",
         description="Benchmark tinygrad_edu against hand-written numpy and PyTorch CPU. "
-                    "Each measurement runs in a fresh process; results go to bench/results/.",
+                    "Each measurement runs in a fresh process; the results JSON goes to --out "
+                    "(default runs/bench in the current folder).",
         epilog="workloads: " + "; ".join(f"{w.name}: {w.title}" for w in WORKLOADS.values()))
     parser.add_argument("--quick", action="store_true",
                         help="a few steps per workload: a smoke test of the harness, not numbers")
@@ -31,7 +34,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interleaved rounds per workload, each a fresh process per "
                              "implementation, step times pooled (default 3; W5L and W6 run once)")
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
+    parser.add_argument("--out", metavar="DIR", default=str(harness.DEFAULT_OUT),
+                        help=f"folder for the results JSON (default {harness.DEFAULT_OUT})")
     return parser.parse_args(argv)
+
+
+def _check_out(path: str) -> Path:
+    """`--out` as a writable folder (created if needed), checked before any measurement."""
+    folder = Path(path).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise SystemExit(f"--out {folder}: this is a file, not a folder; choose a folder name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SystemExit(f"--out {folder}: cannot create the folder ({error.strerror}); choose a "
+                         f"writable place") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SystemExit(f"--out {folder}: the folder is not writable; choose another with --out")
+    return folder
 
 
 def _parse_env(pairs: list[str]) -> dict[str, str]:
@@ -86,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
     extra = _parse_env(args.env)
+    out = None if args.no_save else _check_out(args.out)
     if args.rounds < 1:
         raise SystemExit("--rounds must be at least 1")
     total = sum(len(w.impls) * harness.rounds_for(w, args.rounds) for w in workloads)
@@ -106,5 +127,5 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_save:
         document = {"environment": environment, "ratios": report.ratios(results),
                     "loss_warnings": report.loss_warnings(results), "results": results}
-        print(f"results saved to {harness.save(document)}")
+        print(f"results saved to {harness.save(document, out)}")
     return 0

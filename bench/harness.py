@@ -27,7 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # REPO_ROOT: after a regular install that is site-packages/tinygrad_edu, and putting it on the
 # path would let tinygrad_edu/random.py shadow the standard library's random.)
 PACKAGE_PARENT = Path(tinygrad_edu.__file__).resolve().parent.parent
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_OUT = Path("runs") / "bench"       # relative to the current folder, never the package
 # Environment variables that change BLAS or allocator behaviour: recorded, never changed.
 RECORDED_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_MMAP_THRESHOLD_",
                  "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "PYTHONMALLOC")
@@ -192,10 +192,16 @@ def pool_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return pooled
 
 
-def save(document: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:
-    """Write the results JSON to bench/results/ (gitignored) with a timestamped name."""
+def save(document: dict[str, Any], directory: Path = DEFAULT_OUT) -> Path:
+    """Write the results JSON into `directory` (`--out`) with a timestamped name, atomically.
+
+    Why not next to this module: an installed package's folder may be read-only or shared,
+    and results written there are lost on the next install.
+    """
+    from tinygrad_edu.safe_files import atomic_write
+    directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = directory / f"bench-{stamp}.json"
-    path.write_text(json.dumps(document, indent=1))
+    atomic_write(path, json.dumps(document, indent=1), owner="bench")
     return path

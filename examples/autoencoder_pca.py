@@ -1,6 +1,6 @@
 """A linear autoencoder learns what PCA computes: the top principal subspace.
 
-What it teaches: seed 002 (sec. 9.1) shows that a linear autoencoder x -> C x -> D C x
+What it teaches: the course notes (sec. 9.1) show that a linear autoencoder x -> C x -> D C x
 trained on the squared reconstruction error is optimal exactly when D spans the span of
 the top-k left singular vectors of the centred data, the PCA subspace. Gradient descent
 does not know this; we train one with `fit` and check: its error falls to PCA's, and the
@@ -64,16 +64,17 @@ def main(argv=None) -> int:
         def on_epoch_end(self, run, epoch, logs):
             angles.append(largest_angle_degrees(decoder.data.astype(np.float64), directions))
 
-    # the (1/2N) sum ||x - x^||^2 of seed 002 is mse_loss up to a constant factor
+    # the (1/2N) sum ||x - x^||^2 of the course notes is mse_loss up to a constant factor
     history = fit(model, nn.functional.mse_loss, optim.Adam(model.parameters(), lr=0.02), (X, X),
                   epochs=30 if args.quick else 80, batch_size=50, callbacks=[TrackAngle()],
                   seed=args.seed, label="linear AE")
     error = evaluate(model, nn.functional.mse_loss, (X, X))["loss"]
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "autoencoder_pca.svg")
+    path = os.path.join(args.out, "autoencoder_pca.png")
     epochs = np.arange(1, history.epochs + 1)
     viz.plot_lines({"linear autoencoder": (epochs, history["loss"]),
                     "PCA optimum (k = 3)": (epochs, np.full(len(epochs), best))},
+                   styles={"PCA optimum (k = 3)": {"color": "black", "linestyle": "--", "marker": ""}},
                    path=path, xlabel="epoch", ylabel="mean squared reconstruction error",
                    title="a linear autoencoder reaches PCA's error", log_y=True)
     print(f"reconstruction MSE: linear autoencoder {error:.5f}, PCA with {CODE} components "

@@ -2,7 +2,7 @@
 
 What it teaches: the images (bars, squares, crosses at random places, 12x12) differ by local
 patterns that can sit anywhere. A convolution applies the same small filter at every
-position (seed 002: the gradient of a shared weight is the sum over positions), so an edge
+position (the course notes: the gradient of a shared weight is the sum over positions), so an edge
 detector learned in one corner works in all of them; a fully connected layer must learn
 each position separately. The CNN wins on held-out images with five times fewer
 parameters. Both are trained by `tinygrad_edu.train.fit`; the learning curves are drawn.
@@ -50,8 +50,8 @@ def main(argv=None) -> int:
                               epochs=epochs, batch_size=32, val_data=(X_val, y_val),
                               metrics=["accuracy"], seed=args.seed, label=name)
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "cnn_vs_mlp_curves.svg")
-    viz.plot_training_curves(histories, path=path, metrics=["loss", "val_accuracy"],
+    path = os.path.join(args.out, "cnn_vs_mlp_curves.png")
+    viz.plot_training_curves(histories, path=path, metrics=["loss", "val_loss", "accuracy", "val_accuracy"],
                              title="shapes 12x12: CNN against MLP")
     acc = {name: h.last("val_accuracy") for name, h in histories.items()}
     for name in histories:

@@ -2,7 +2,7 @@
 
 What it teaches: one sample of a wave says nothing about where it goes next; the network
 must infer the frequency and phase from several steps, so it needs memory (the LSTM's cell,
-seed 002). Its error is set against two baselines a sceptic would propose: always
+the course notes). Its error is set against two baselines a sceptic would propose: always
 predicting 0 (the mean) and repeating the last value seen. Then the trained LSTM continues
 one wave for 30 steps in two ways: one step ahead from the true values (what it was trained
 for: it tracks the wave) and on its own predictions (each prediction becomes the next input:
@@ -86,11 +86,12 @@ def main(argv=None) -> int:
     tracked = one_step_ahead(model, wave[0, :, 0], 30)
     steps = np.arange(SEQ_LEN + 30)
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "lstm_sine_rollout.svg")
+    path = os.path.join(args.out, "lstm_sine_rollout.png")
     viz.plot_lines({"seen by the LSTM": (steps[:SEQ_LEN], seen),
                     "true continuation": (steps[SEQ_LEN:], future),
                     "LSTM, one step ahead": (steps[SEQ_LEN:], tracked),
                     "LSTM, on its own predictions": (steps[SEQ_LEN:], predicted)},
+                   styles={"true continuation": {"color": "black", "linestyle": "--", "zorder": 3}},
                    path=path, xlabel="step", ylabel="value",
                    title=f"LSTM continues a sine wave (one-step MSE {mse:.4f})")
     print(f"over the next 30 steps, RMS error one step ahead "

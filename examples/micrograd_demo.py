@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     model, X, y, accuracy = train(60 if args.quick else 100, args.seed)
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "micrograd_moons.svg")
+    path = os.path.join(args.out, "micrograd_moons.png")
     viz.decision_regions(model, X, y, path=path,
                          title=f"micrograd demo: 2-16-16-1 MLP, accuracy {accuracy:.0%}")
     print(f"final accuracy {accuracy:.0%} on the 100 training points; picture: {path}")

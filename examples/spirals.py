@@ -32,14 +32,14 @@ def main(argv=None) -> int:
                   (X, y), epochs=80 if args.quick else 200, batch_size=32, val_data=(X_val, y_val),
                   metrics=["accuracy"], seed=args.seed, label="spirals")
     os.makedirs(args.out, exist_ok=True)
-    decision = os.path.join(args.out, "spirals_decision_regions.svg")
-    regions = os.path.join(args.out, "spirals_linear_regions.svg")
-    curves = os.path.join(args.out, "spirals_curves.svg")
+    decision = os.path.join(args.out, "spirals_decision_regions.png")
+    regions = os.path.join(args.out, "spirals_linear_regions.png")
+    curves = os.path.join(args.out, "spirals_curves.png")
     accuracy = history.last("val_accuracy")
     viz.decision_regions(model, X, y, path=decision,
                          title=f"MLP 2-32-32-3 on three spirals: held-out accuracy {accuracy:.0%}")
     found = viz.plot_regions(model, bounds=(-1.2, 1.2, -1.2, 1.2), X=X, y=y, path=regions).regions
-    history.plot(curves, title="spirals: loss and accuracy per epoch")
+    history.plot(curves, title="spirals: training (solid) and held-out (dashed) per epoch")
     print(f"after {history.epochs} epochs: training accuracy {history.last('accuracy'):.1%}, "
           f"held-out {accuracy:.1%} (chance 33%); {found.count} linear regions in [-1.2, 1.2]^2")
     print(f"pictures: {decision}, {regions}, {curves}")

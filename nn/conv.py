@@ -84,9 +84,9 @@ class _ConvNd(Module):
         """PyTorch's default: weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
         fan_in = in_channels / groups * prod(kernel_size) (kaiming_uniform with a = sqrt(5))."""
         fan_in = self.in_channels // self.groups * int(np.prod(self.kernel_size))
-        bound = 1.0 / math.sqrt(fan_in)
-        init.uniform_(self.weight, -bound, bound)
-        if self.bias is not None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))       # PyTorch's draws, in its order
+        if self.bias is not None and fan_in != 0:
+            bound = 1.0 / math.sqrt(fan_in)
             init.uniform_(self.bias, -bound, bound)
 
     def _options(self):

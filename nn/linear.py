@@ -33,10 +33,11 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        """Draw fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features))."""
-        bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
-        init.uniform_(self.weight, -bound, bound)
+        """Draw fresh weights: U(-1/sqrt(in_features), 1/sqrt(in_features)), as PyTorch draws
+        them (kaiming_uniform_ with a = sqrt(5) for the weight, then the bias)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):

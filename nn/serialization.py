@@ -8,39 +8,45 @@ temporary file in the same directory, which is flushed to disk and then renamed 
 the target with `os.replace` (atomic on POSIX and Windows when both are on one disk).
 """
 import os
-import tempfile
-import zipfile
-import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.safe_files import atomic_open
 from .module import Module
+from . import state_layout
+from .npz_reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_RATIO, read_members
+
+
+def _storable(value, where):
+    """A numeric numpy array for one saved value, or a TypeError saying what is wrong."""
+    array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"nn.save: '{where}' has dtype {array.dtype}, which cannot be stored "
+                        f"without pickle; only numeric and boolean arrays are saved")
+    return array
 
 
 def _to_arrays(module_or_state):
-    """An ordered dict name -> numeric numpy array, or a TypeError saying what is wrong."""
+    """An ordered dict member name -> numeric numpy array (plus `__layout__` for nested state)."""
     if isinstance(module_or_state, Module):
-        state = module_or_state.state_dict()
-    elif isinstance(module_or_state, Mapping):
-        state = module_or_state
-    else:
-        raise TypeError(f"nn.save: expected a Module or a state dict (name -> Tensor or array), "
-                        f"got {type(module_or_state).__name__}")
-    arrays = OrderedDict()
-    for name, value in state.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"nn.save: state dict keys must be non-empty strings, got {name!r}")
-        if isinstance(value, Mapping):
-            raise TypeError(f"nn.save: '{name}' holds a nested dict; only flat name -> array "
-                            f"state dicts can be saved (flatten it with dotted names first)")
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
-        if array.dtype.kind not in "biufc":
-            raise TypeError(f"nn.save: '{name}' has dtype {array.dtype}, which cannot be stored "
-                            f"without pickle; only numeric and boolean arrays are saved")
-        arrays[name] = array
+        module_or_state = module_or_state.state_dict()
+    elif not isinstance(module_or_state, Mapping):
+        raise TypeError(f"nn.save: expected a Module or a state dict (a dict of name -> Tensor or "
+                        f"array, or a nested dict such as optimizer.state_dict()), got "
+                        f"{type(module_or_state).__name__}")
+    if state_layout.is_flat(module_or_state):
+        arrays = OrderedDict()
+        for name, value in module_or_state.items():
+            if not name or name == state_layout.LAYOUT:
+                raise TypeError(f"nn.save: state dict keys must be non-empty strings other than "
+                                f"{state_layout.LAYOUT!r}, got {name!r}")
+            arrays[name] = _storable(value, name)
+        return arrays
+    layout, arrays = state_layout.encode(module_or_state, _storable)
+    arrays[state_layout.LAYOUT] = layout
     return arrays
 
 
@@ -49,73 +55,57 @@ def _write_npz(file, arrays):
     np.savez(file, **arrays)
 
 
-def _default_mode():
-    # the permissions a plain open() would give a new file: 0o666 minus the umask
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def save(module_or_state, path) -> None:
-    """Save a Module's `state_dict()` (or a state dict) to `path` as an `.npz` file, atomically.
+    """Save a Module's `state_dict()`, a state dict, or nested state to `path` as `.npz`, atomically.
 
-    The path is used exactly as given (no extension is added). If writing fails, the
-    temporary file is removed and any previous file at `path` is left untouched.
+    A flat state dict (name -> Tensor or array) becomes one array per name, readable by any
+    numpy. Nested state (an optimiser's `state_dict()`, a training checkpoint: dicts, lists,
+    tuples, numbers, strings, None and arrays) is stored as arrays too, with its structure in
+    a JSON member; no pickle either way. The path is used exactly as given (no extension is
+    added). The file is written to a temporary file and renamed over `path`: if writing
+    fails, the previous file is untouched, and a symlink at `path` is replaced, never followed.
 
     Example:
         >>> import os, tempfile
-        >>> from tinygrad_edu import nn
+        >>> from tinygrad_edu import nn, optim
         >>> model = nn.Linear(2, 1)
-        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-        >>> nn.save(model, path)
-        >>> list(nn.load(path))
+        >>> folder = tempfile.mkdtemp()
+        >>> nn.save(model, os.path.join(folder, "model.npz"))
+        >>> list(nn.load(os.path.join(folder, "model.npz")))
         ['weight', 'bias']
+        >>> opt = optim.Adam(model.parameters(), lr=0.01)
+        >>> nn.save(opt.state_dict(), os.path.join(folder, "opt.npz"))
+        >>> nn.load(os.path.join(folder, "opt.npz"))["param_groups"][0]["betas"]
+        (0.9, 0.999)
     """
     arrays = _to_arrays(module_or_state)
     if not arrays:
         raise ValueError("nn.save: there is nothing to save (the module has no parameters or "
                          "buffers, or the state dict is empty)")
     path = _path("nn.save", path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"nn.save: directory {directory!r} does not exist; create it first "
-                                f"(os.makedirs(..., exist_ok=True))")
-    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else _default_mode()
-    fd, tmp_path = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                                    dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            _write_npz(file, arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
-    _fsync_directory(directory)
+    with atomic_open(path, owner="nn.save") as file:
+        _write_npz(file, arrays)
 
 
-def _fsync_directory(directory):
-    """Make the rename itself durable (best effort: not every platform can open a directory)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def load(path, expected=None, max_bytes=DEFAULT_MAX_BYTES, max_ratio=DEFAULT_MAX_RATIO,
+         allow_nonfinite: bool = False):
+    """Read a file written by `save`: an OrderedDict name -> numpy array, or the nested state.
 
+    Loading a file never runs code and cannot take more memory than the file honestly
+    declares: before any array is read, the zip's members and each array's header (dtype
+    and shape) are checked; duplicate members, pickled (object) arrays, members that declare
+    more data than they hold or expand like a zip bomb, and files whose arrays total more
+    than `max_bytes` are refused. Arrays holding NaN or inf are refused too (a model trained
+    from them is broken) unless `allow_nonfinite=True`.
 
-def load(path) -> OrderedDict:
-    """Read a checkpoint written by `save`: an OrderedDict name -> numpy array, in saved order.
-
-    Pass the result to `module.load_state_dict(...)`. Files holding pickled (object)
-    arrays are refused, since unpickling can run arbitrary code.
+    Args:
+        path: the file.
+        expected: a Module or a state dict to load into: names and shapes are compared with
+            the file's headers before reading, and values that would overflow the model's
+            dtype (float64 1e300 into float32) are refused.
+        max_bytes: the most bytes of arrays accepted (default 4 GiB); None for no limit.
+        max_ratio: the most a compressed member above 64 MiB may expand; None for no limit.
+        allow_nonfinite: accept NaN and inf values.
 
     Example:
         >>> import os, tempfile
@@ -126,45 +116,71 @@ def load(path) -> OrderedDict:
         [0.0, 1.0, 2.0]
     """
     path = _path("nn.load", path)
+    targets = _expected_arrays(expected)
+    check = None if targets is None else (lambda members: _check_expected(members, targets, path))
     try:
-        archive = np.load(path, allow_pickle=False)
+        arrays = read_members(path, "nn.load", max_bytes, max_ratio, check)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
         raise type(error)(f"nn.load: cannot open {path!r}: {error.strerror}; check the path "
                           f"(nn.save writes checkpoints)") from None
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"nn.load: {path!r} is not a numpy checkpoint that can be read without "
-                         f"pickle; it may be truncated, or not written by nn.save ({error})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"nn.load: {path!r} holds a single array, not an .npz checkpoint of named "
-                         f"arrays; write checkpoints with nn.save")
-    state = OrderedDict()
-    with archive:
-        for name in archive.files:
-            state[name] = _read_entry(archive, name, path)
-    if not state:
+    if not arrays:
         raise ValueError(f"nn.load: {path!r} is a zip archive with no arrays in it, not a "
                          f"checkpoint; write checkpoints with nn.save")
-    return state
+    if not allow_nonfinite:
+        _refuse_nonfinite(arrays, path)
+    if targets is not None:
+        _refuse_overflow(arrays, targets, path)
+    layout = arrays.pop(state_layout.LAYOUT, None)
+    if layout is None:
+        return arrays
+    return state_layout.decode(layout, arrays, "nn.load", path)
 
 
-def _read_entry(archive, name, path):
-    """One array of an open .npz archive, or a ValueError that says why it cannot be used."""
-    try:
-        value = archive[name]
-    except ValueError as error:
-        if "pickle" in str(error):
-            raise ValueError(f"nn.load: entry '{name}' of {path!r} is an object (pickled) "
-                             f"array; it is refused because unpickling can run arbitrary "
-                             f"code. Save only numeric arrays (nn.save does)") from None
-        raise ValueError(f"nn.load: entry '{name}' of {path!r} cannot be read ({error}); the file "
-                         f"may be damaged") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise ValueError(f"nn.load: entry '{name}' of {path!r} cannot be read ({error}); the file "
-                         f"is truncated or damaged") from None
-    if not isinstance(value, np.ndarray):
-        raise ValueError(f"nn.load: entry '{name}' of {path!r} is not a numpy array (the zip holds "
-                         f"other files); write checkpoints with nn.save")
-    return value
+def _expected_arrays(expected):
+    if expected is None:
+        return None
+    if isinstance(expected, Module):
+        expected = expected.state_dict()
+    if not isinstance(expected, Mapping):
+        raise TypeError(f"nn.load: expected= must be a Module or a state dict, got "
+                        f"{type(expected).__name__}")
+    return {name: np.asarray(getattr(value, "data", value)) for name, value in expected.items()}
+
+
+def _check_expected(members, targets, path):
+    names = {m.name for m in members}
+    problems = []
+    missing = [n for n in targets if n not in names]
+    unexpected = [m.name for m in members if m.name not in targets]
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if unexpected:
+        problems.append("unexpected: " + ", ".join(unexpected))
+    for m in members:
+        if m.name in targets and m.shape != targets[m.name].shape:
+            problems.append(f"'{m.name}': file {m.shape} vs expected {targets[m.name].shape}")
+        elif m.name in targets and targets[m.name].dtype.kind in "biuf" and m.dtype.kind == "c":
+            problems.append(f"'{m.name}': complex {m.dtype} into {targets[m.name].dtype}")
+    if problems:
+        raise ValueError(f"nn.load: {path!r} does not match what was expected, nothing was read; "
+                         + "; ".join(problems))
+
+
+def _refuse_nonfinite(arrays, path):
+    bad = [f"'{name}' ({int(np.size(a) - np.isfinite(a).sum())} of {np.size(a)} values)"
+           for name, a in arrays.items() if a.dtype.kind in "fc" and not np.isfinite(a).all()]
+    if bad:
+        raise ValueError(f"nn.load: {path!r} holds NaN or inf in {', '.join(bad)}; a model or "
+                         f"optimiser loaded from it would be broken. If that is what you want "
+                         f"(e.g. to inspect a diverged run), pass allow_nonfinite=True")
+
+
+def _refuse_overflow(arrays, targets, path):
+    from .state_loading import overflow_problem
+    bad = [problem for name, a in arrays.items() if name in targets
+           for problem in [overflow_problem(name, a, targets[name].dtype)] if problem]
+    if bad:
+        raise ValueError(f"nn.load: {path!r}: " + "; ".join(bad))
 
 
 def _path(op_name, path):

@@ -32,6 +32,7 @@ class Adagrad(Optimizer):
     """
 
     param_shaped_state = ("sum",)
+    nonnegative_state = ("sum",)
 
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
                  initial_accumulator_value: float = 0.0, eps: float = 1e-10):

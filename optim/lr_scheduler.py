@@ -25,8 +25,39 @@ class _SchedulerState:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore a state saved by `state_dict()`."""
-        self.__dict__.update(state_dict)
+        """Restore a state saved by `state_dict()`; all or nothing.
+
+        Every key must be one this scheduler has, with a value of the same kind (a number for
+        a number, a list of numbers for a list): a state of another scheduler, or a damaged
+        one, raises and leaves the scheduler as it was.
+        """
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}: expected the dict made by scheduler.state_dict(), got "
+                            f"{type(state_dict).__name__}")
+        own = self.state_dict()
+        unknown = sorted(str(k) for k in state_dict if k not in own)
+        if unknown:
+            raise ValueError(f"{name}: the saved state has {unknown}, which {type(self).__name__} "
+                             f"does not have ({sorted(own)}); was it saved from another "
+                             f"scheduler? Nothing was changed")
+        for key, value in state_dict.items():
+            if _kind(value) != _kind(own[key]) and own[key] is not None and value is not None:
+                raise TypeError(f"{name}: '{key}' is {value!r}, expected a value like "
+                                f"{own[key]!r}; nothing was changed")
+        self.__dict__.update({k: (list(v) if isinstance(v, tuple) else v)
+                              for k, v in state_dict.items()})
+
+
+def _kind(value) -> str:
+    """'number', 'bool', 'list' or the type's name: what a saved scheduler value must match."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return type(value).__name__
 
 
 class LRScheduler(_SchedulerState):

@@ -11,10 +11,12 @@ write into a gradient array: gradient arrays may be shared between tensors.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Callable
 
 import numpy as np
+
+from .state_checks import checked_param_state, parts_of_state_dict
 
 
 class ParamState(MutableMapping):
@@ -50,27 +52,6 @@ class ParamState(MutableMapping):
         if param not in self:
             self[param] = {} if default is None else default
         return self[param]
-
-
-def _parts_of_state_dict(name: str, state_dict):
-    """The `param_groups` and `state` of a saved optimiser state, or an error saying what is wrong."""
-    if not isinstance(state_dict, Mapping):
-        raise TypeError(f"{name}: expected the dict made by optimizer.state_dict(), got "
-                        f"{type(state_dict).__name__}")
-    missing = [k for k in ("state", "param_groups") if k not in state_dict]
-    if missing:
-        raise ValueError(f"{name}: the state dict has no {' and no '.join(repr(k) for k in missing)}"
-                         f" (it has {sorted(map(str, state_dict))}); pass what "
-                         f"optimizer.state_dict() returned")
-    groups, state = state_dict["param_groups"], state_dict["state"]
-    if not isinstance(groups, (list, tuple)) or not all(
-            isinstance(g, Mapping) and isinstance(g.get("params"), (list, tuple)) for g in groups):
-        raise TypeError(f"{name}: 'param_groups' must be a list of dicts, each with a 'params' "
-                        f"list of indices")
-    if not isinstance(state, Mapping):
-        raise TypeError(f"{name}: 'state' must be a dict (parameter index -> dict of buffers), "
-                        f"got {type(state).__name__}")
-    return groups, state
 
 
 def check_nonnegative(owner: str, name: str, value, example: str) -> None:
@@ -300,7 +281,7 @@ class Optimizer:
         dict raises an error naming the problem and leaves the optimiser as it was.
         """
         name = f"{type(self).__name__}.load_state_dict"
-        groups, saved_state = _parts_of_state_dict(name, state_dict)
+        groups, saved_state = parts_of_state_dict(name, state_dict)
         if len(groups) != len(self.param_groups):
             raise ValueError(f"{name}: the saved state has {len(groups)} "
                              f"parameter groups, this optimiser has {len(self.param_groups)}")
@@ -324,7 +305,14 @@ class Optimizer:
                                  f"groups list only the indices {sorted(by_index)}") from None
             new_state[p] = self._loaded_param_state(name, int(key), p, st)
         new_groups = []
-        for saved, group in zip(groups, self.param_groups):
+        for gi, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            known = set(self.defaults) | set(group) | {"initial_lr"}
+            unknown = sorted(str(k) for k in saved if k not in known)
+            if unknown:
+                raise ValueError(f"{name}: group {gi} of the saved state has the settings {unknown}, "
+                                 f"which {type(self).__name__} does not have (it has "
+                                 f"{sorted(k for k in known if k != 'params')}); was it saved from "
+                                 f"another optimiser? Nothing was changed")
             merged = dict(group)
             merged.update({k: (tuple(v) if isinstance(v, list) else v)
                            for k, v in saved.items() if k != "params"})
@@ -336,26 +324,16 @@ class Optimizer:
 
     # per-parameter buffers that must have their parameter's shape (subclasses list theirs)
     param_shaped_state: tuple = ()
+    # other per-parameter state a subclass keeps (e.g. RNGD's metric blocks)
+    other_state: tuple = ()
+    # buffers that are sums or averages of squares: never negative
+    nonnegative_state: tuple = ()
+    # per-parameter counters: whole numbers >= 0
+    count_state: tuple = ("step",)
 
     def _loaded_param_state(self, name: str, index: int, p, st) -> dict:
         """One parameter's saved state, checked and copied (elementwise buffers take p's dtype)."""
-        if not isinstance(st, Mapping):
-            raise TypeError(f"{name}: the state of parameter {index} must be a dict, got "
-                            f"{type(st).__name__}")
-        shape, dtype = np.shape(p.data), np.asarray(p.data).dtype
-        for key in self.param_shaped_state:
-            if key in st and np.shape(st[key]) != shape:
-                raise ValueError(f"{name}: the saved '{key}' of parameter {index} has shape "
-                                 f"{np.shape(st[key])}, but the parameter has shape {shape}; "
-                                 f"was the state saved from another model?")
-        step = st.get("step")
-        if step is not None and not (isinstance(step, numbers.Real) and step >= 0):
-            raise ValueError(f"{name}: the saved 'step' of parameter {index} must be a count "
-                             f">= 0, got {step!r}")
-        # elementwise state (same shape as p) takes p's dtype, as PyTorch; other arrays
-        # (e.g. RNGD's float64 metric blocks) keep theirs
-        return {k: (np.array(v, copy=True, dtype=dtype if np.shape(v) == shape else None)
-                    if isinstance(v, np.ndarray) else v) for k, v in st.items()}
+        return checked_param_state(self, name, index, p, st)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -32,6 +32,7 @@ class RMSprop(Optimizer):
     """
 
     param_shaped_state = ("square_avg", "momentum_buffer", "grad_avg")
+    nonnegative_state = ("square_avg",)
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):

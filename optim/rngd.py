@@ -135,6 +135,11 @@ class RNGD(Optimizer):
         >>> # opt.zero_grad(); nn.functional.cross_entropy(model(x), y).backward(); opt.step()
     """
 
+    # per-layer state (on the layer's weight): the metric G, its inverse, a decaying weight of
+    # batches not yet in the inverse, and the momentum of the (weight and bias) direction
+    other_state = ("G", "G_inv", "unseen", "momentum_buffer")
+    count_state = ("step", "batches")
+
     def __init__(self, model, lr: float = 0.01, lam: float = 0.995, T: int = 100,
                  eps: float = 1e-2, momentum: float = 0.0, input_layer: str = "auto",
                  omega: float | None = 0.1, sigma: float = 1.0, min_damping: float = 1e-8,

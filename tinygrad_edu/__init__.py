@@ -15,12 +15,12 @@ from .checks import grad, gradcheck, gradgradcheck, GradcheckError
 from .dtypes import set_default_dtype, get_default_dtype
 from .function import Function
 from .sharing import from_numpy, as_tensor
-from .random import (manual_seed, initial_seed, Generator, default_generator, get_rng_state,
+from .random import (manual_seed, initial_seed, seed, Generator, default_generator, get_rng_state,
                      set_rng_state)
 from .ops.torch_names import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
     tensor, zeros, ones, full, randn, rand, randint, randperm, arange, linspace, eye, zeros_like,
-    ones_like, full_like, randn_like, rand_like, normal, multinomial, cat, concat, concatenate,
+    ones_like, full_like, randn_like, rand_like, normal, multinomial, bernoulli, cat, concat, concatenate,
     stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
     mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
     int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
@@ -42,7 +42,8 @@ __all__ = [
     "initial_seed", "get_rng_state", "set_rng_state", "Generator", "default_generator", "device",
     "tensor", "zeros", "ones", "full",
     "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "zeros_like", "ones_like",
-    "full_like", "randn_like", "rand_like", "normal", "multinomial", "cat", "concat",
+    "full_like", "randn_like", "rand_like", "normal", "multinomial", "bernoulli", "seed", "cat",
+    "concat",
     "concatenate", "stack", "where", "matmul", "maximum", "minimum", "exp", "log", "tanh",
     "sigmoid", "relu", "softmax", "mean", "allclose", "histc", "numel", "is_tensor", "clone",
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",

@@ -15,7 +15,8 @@ import numpy as np
 
 from .tensor import Tensor
 from .argcheck import number_arg
-from .sampling import randint, randperm, multinomial, normal  # noqa: F401 (re-exported)
+from .sampling import (  # noqa: F401 (re-exported; the random draws live in sampling.py)
+    rand, randn, randint, randperm, multinomial, normal, bernoulli)
 from .api_math import (  # noqa: F401 (re-exported: one torch-like namespace)
     all, allclose, any, cat, clone, concat, concatenate, exp, histc, is_tensor, log, matmul, max,
     maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where, hstack,
@@ -100,31 +101,6 @@ def full(size, fill_value, dtype=None, requires_grad=False, device=None, layout=
         dtype = np.bool_ if isinstance(fill_value, builtins.bool) else np.int64
     _no_out("full", out, layout)
     return Tensor.full(size, fill_value, dtype=dtype, requires_grad=requires_grad, device=device)
-
-
-def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None, device=None):
-    """Standard normal samples from the global generator (`manual_seed`) or `generator`.
-
-    Example:
-        >>> import tinygrad_edu as tg
-        >>> _ = tg.manual_seed(0); a = tg.randn(3).tolist()
-        >>> _ = tg.manual_seed(0); tg.randn(3).tolist() == a
-        True
-    """
-    return Tensor.randn(*size, seed=seed, generator=generator, dtype=dtype,
-                        requires_grad=requires_grad, device=device)
-
-
-def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None, device=None):
-    """U[0, 1) samples from the global generator (`manual_seed`) or `generator`.
-
-    Example:
-        >>> import tinygrad_edu as tg
-        >>> x = tg.rand(100); (x.min().item() >= 0, x.max().item() < 1)
-        (True, True)
-    """
-    return Tensor.rand(*size, seed=seed, generator=generator, dtype=dtype,
-                       requires_grad=requires_grad, device=device)
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None, layout=None,

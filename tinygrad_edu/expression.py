@@ -12,8 +12,9 @@ recursive-descent parser that knows exactly these pieces and refuses everything 
     atom       := NUMBER | NAME | FUNCTION "(" expression ")" | "(" expression ")"
 
 NAME is a letter followed by letters or digits (no underscores, no dots), FUNCTION one of
-tanh, relu, exp, log, sigmoid. Length and nesting are bounded, so no input can exhaust the
-stack.
+tanh, relu, exp, log, sigmoid. Length, nesting and the number of operations are bounded, so
+no input can exhaust the stack or make the drawing run for minutes (Graphviz lays out a variable
+used n times with O(n^2) edge segments: 75 uses of `x` took 73 s before the operation cap).
 """
 import math
 import re
@@ -25,6 +26,7 @@ from .tensor import Tensor
 FUNCTIONS = ("tanh", "relu", "exp", "log", "sigmoid")
 MAX_LENGTH = 400
 MAX_DEPTH = 40
+MAX_OPERATIONS = 60
 
 _TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
                     r"|(?P<name>[A-Za-z][A-Za-z0-9]*)|(?P<op>\*\*|[-+*/()]))")
@@ -168,7 +170,24 @@ def parse(text: str):
     kind, value, col = parser.peek()
     if kind != "end":
         raise ExpressionError(f"unexpected {value!r} {_where(text, col)}; is an operator missing?")
+    count = operations(tree)
+    if count > MAX_OPERATIONS:
+        raise ExpressionError(f"the expression has {count} operations; at most {MAX_OPERATIONS} "
+                              f"are drawn (a bigger graph is unreadable and slow to lay out); "
+                              f"split it into smaller formulas")
     return tree
+
+
+def operations(tree) -> int:
+    """The number of operations (+ - * / **, unary minus, function calls) in a parsed tree.
+
+    Example:
+        >>> operations(parse("tanh(x * w + b)"))
+        3
+    """
+    if tree[0] in ("number", "variable"):
+        return 0
+    return 1 + sum(operations(child) for child in tree[1:] if isinstance(child, tuple))
 
 
 def variables(tree) -> list:

@@ -1,24 +1,66 @@
-"""Random draws with PyTorch's names: `randint`, `randperm`, `multinomial`, `normal`.
+"""Random draws with PyTorch's names: `rand`, `randn`, `randint`, `randperm`, `multinomial`,
+`normal`, `bernoulli`.
 
 All of them draw from the global generator that `manual_seed` seeds, or from the
-`Generator` passed as `generator=` (see `random.py`). The results carry no gradient.
+`Generator` passed as `generator=` (see `random.py`), with PyTorch's CPU algorithms
+(`random_draws.py`): the same seed and calls give PyTorch's numbers. The results carry
+no gradient unless `requires_grad=True` is asked for a float result.
 """
 import numpy as np
 
+from . import random_draws as draws
 from .random import resolve
 from .argcheck import int_arg
-from .dtypes import as_array
-from .dtypes import get_default_dtype
+from .dtypes import as_array, get_default_dtype
 from .tensor import Tensor
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _size(op_name, size):
     if size is None:
         raise TypeError(f"{op_name}: give the shape of the result, e.g. size=(2, 3)")
     size = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
-    if any(not isinstance(n, (int, np.integer)) or n < 0 for n in size):
+    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0 for n in size):
         raise ValueError(f"{op_name}: the size must be non-negative integers, got {size}")
-    return size
+    return tuple(int(n) for n in size)
+
+
+def _float_dtype(op_name, dtype):
+    dtype = np.dtype(dtype) if dtype is not None else np.dtype(get_default_dtype())
+    if dtype.kind != "f":
+        raise TypeError(f"{op_name}: draws floating-point numbers; dtype {dtype} is not a float "
+                        f"dtype (use float32 or float64, or randint for integers)")
+    return dtype
+
+
+def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None):
+    """U[0, 1) samples, PyTorch's values for the same seed: `rand(2, 3)` or `rand((2, 3))`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> _ = tg.manual_seed(42); [round(v, 4) for v in tg.rand(3).tolist()]
+        [0.8823, 0.915, 0.3829]
+    """
+    shape = Tensor._shape(size)
+    dtype = _float_dtype("rand", dtype)
+    gen = resolve(generator, seed, "rand")
+    values = draws.uniform(gen, int(np.prod(shape)), dtype if dtype in _FLOATS else np.float32)
+    return Tensor._creation(values.astype(dtype, copy=False).reshape(shape), requires_grad, dtype)
+
+
+def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None):
+    """Standard normal samples, PyTorch's values for the same seed: `randn(2, 3)`.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> _ = tg.manual_seed(0); [round(v, 4) for v in tg.randn(3).tolist()]
+        [1.541, -0.2934, -2.1788]
+    """
+    shape = Tensor._shape(size)
+    dtype = _float_dtype("randn", dtype)
+    values = draws.normal(resolve(generator, seed, "randn"), int(np.prod(shape)), dtype)
+    return Tensor._creation(values.astype(dtype, copy=False).reshape(shape), requires_grad, dtype)
 
 
 def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_grad=False):
@@ -26,9 +68,8 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
 
     Example:
         >>> from tinygrad_edu import randint, Generator
-        >>> t = randint(0, 10, (3,), generator=Generator().manual_seed(0))
-        >>> t.shape, t.dtype.name, bool((t.data >= 0).all() and (t.data < 10).all())
-        ((3,), 'int64', True)
+        >>> randint(0, 10, (5,), generator=Generator().manual_seed(0)).tolist()
+        [4, 9, 3, 0, 3]
     """
     if requires_grad:
         raise TypeError("randint: integer tensors cannot require grad")
@@ -44,22 +85,24 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
     low, high = (int_arg("randint", k, v) for k, v in (("low", low), ("high", high)))
     if high <= low:
         raise ValueError(f"randint: the range [low, high) = [{low}, {high}) is empty; need low < high")
-    values = resolve(generator, seed, "randint").integers(low, high, _size("randint", size))
-    return Tensor(values.astype(dtype or np.int64))
+    shape = _size("randint", size)
+    dtype = np.dtype(dtype or np.int64)
+    values = draws.integers(resolve(generator, seed, "randint"), int(np.prod(shape)), low, high)
+    return Tensor(values.reshape(shape).astype(dtype))
 
 
 def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False):
-    """A random permutation of 0 .. n-1 (int64), as `torch.randperm`.
+    """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed.
 
     Example:
-        >>> from tinygrad_edu import randperm
-        >>> sorted(randperm(5).tolist())
-        [0, 1, 2, 3, 4]
+        >>> from tinygrad_edu import randperm, Generator
+        >>> randperm(5, generator=Generator().manual_seed(0)).tolist()
+        [4, 0, 1, 3, 2]
     """
-    if not isinstance(n, (int, np.integer)) or n < 0:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"randperm: n must be a non-negative integer, got {n!r}")
-    values = resolve(generator, seed, "randperm").permutation(n).astype(dtype or np.int64)
-    return Tensor(values, requires_grad=requires_grad)
+    values = draws.permutation(resolve(generator, seed, "randperm"), int(n))
+    return Tensor(values.astype(dtype or np.int64), requires_grad=requires_grad)
 
 
 def multinomial(input, num_samples, replacement=False, generator=None):
@@ -71,7 +114,9 @@ def multinomial(input, num_samples, replacement=False, generator=None):
         >>> multinomial(Tensor([0.0, 1.0, 0.0]), 2, replacement=True).tolist()
         [1, 1]
     """
-    weights = as_array(getattr(input, "data", input), np.float64, op="multinomial")
+    data = getattr(input, "data", input)
+    float_dtype = data.dtype if isinstance(data, np.ndarray) and data.dtype in _FLOATS else None
+    weights = as_array(data, float_dtype or get_default_dtype(), op="multinomial")
     num_samples = int_arg("multinomial", "num_samples", num_samples, minimum=1)
     if weights.ndim not in (1, 2):
         raise ValueError(f"multinomial: input must be 1-D or 2-D (rows of weights), got shape "
@@ -79,27 +124,24 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     if not np.all(np.isfinite(weights)) or (weights < 0).any():
         raise ValueError("multinomial: weights must be finite and non-negative")
     rows = weights.reshape(-1, weights.shape[-1])
-    totals = rows.sum(axis=1)
-    if (totals <= 0).any():
+    if (rows.sum(axis=1) <= 0).any():
         raise ValueError("multinomial: every row of weights needs a positive sum")
     if not replacement and num_samples > int((rows > 0).sum(axis=1).min()):
         raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement "
                          f"from a row with fewer non-zero weights; pass replacement=True")
-    rng = resolve(generator, None, "multinomial")
-    out = np.empty((rows.shape[0], num_samples), dtype=np.int64)
-    for i, (row, total) in enumerate(zip(rows, totals)):
-        out[i] = rng.choice(row.size, size=num_samples, replace=replacement, p=row / total)
+    gen = resolve(generator, None, "multinomial")
+    out = draws.multinomial(gen, rows, num_samples, bool(replacement))
     return Tensor(out.reshape(weights.shape[:-1] + (num_samples,)))
 
 
-def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None):
+def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False):
     """Samples of N(mean, std^2); `mean` and `std` may be tensors (broadcast), else give
-    `size`, as `torch.normal`.
+    `size`, as `torch.normal` (and in its order: standard normals, times std, plus mean).
 
     Example:
-        >>> from tinygrad_edu import normal
-        >>> normal(0.0, 1.0, size=(2, 3)).shape
-        (2, 3)
+        >>> from tinygrad_edu import normal, Generator
+        >>> [round(v, 3) for v in normal(1.0, 2.0, size=(2,), generator=Generator().manual_seed(0)).tolist()]
+        [4.082, 0.413]
     """
     for name, value in (("mean", mean), ("std", std)):
         as_array(getattr(value, "data", value), op=f"normal ({name})")     # refuses non-numbers
@@ -107,8 +149,44 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None):
     s = np.asarray(getattr(std, "data", std))
     if (s < 0).any():
         raise ValueError(f"normal: std must be non-negative, got {std!r}")
-    shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _size("normal", size)
-    float_dtype = dtype or next((a.dtype for a in (m, s) if a.dtype.kind == "f" and a.ndim),
-                                get_default_dtype())
-    draw = resolve(generator, None, "normal").standard_normal(shape)
-    return Tensor((m + s * draw).astype(float_dtype))
+    mean_tensor, std_tensor = (isinstance(v, (Tensor, np.ndarray)) for v in (mean, std))
+    if size is not None and (mean_tensor or std_tensor):
+        raise TypeError("normal: give either size= with number mean and std, or tensor mean/std "
+                        "(their broadcast shape is the result's), not both")
+    if not (mean_tensor or std_tensor):
+        shape = _size("normal", size if size is not None else ())
+        dtype = _float_dtype("normal", dtype)
+        values = draws.normal(resolve(generator, None, "normal"), int(np.prod(shape)),
+                              dtype if dtype in _FLOATS else np.float32, float(m), float(s))
+        return Tensor._creation(values.astype(dtype).reshape(shape), requires_grad, dtype)
+    tensors = [a for a, is_tensor in ((m, mean_tensor), (s, std_tensor)) if is_tensor]
+    shape = np.broadcast_shapes(m.shape, s.shape)
+    tensor_dtype = next((a.dtype for a in tensors if a.dtype.kind == "f"), None)
+    dtype = _float_dtype("normal", dtype or tensor_dtype)
+    gen = resolve(generator, None, "normal")
+    n = int(np.prod(shape))
+    if not std_tensor:                                             # normal(Tensor, float)
+        values = draws.normal(gen, n, dtype, 0.0, float(s)).reshape(shape) + m.astype(dtype)
+    else:                                                          # normals * std + mean
+        values = draws.normal(gen, n, dtype).reshape(shape) * s.astype(dtype) + m.astype(dtype)
+    return Tensor._creation(values.astype(dtype), requires_grad, dtype)
+
+
+def bernoulli(input, p=None, generator=None):
+    """0/1 draws: element i is 1 with probability `input[i]` (or with probability `p` for
+    every element when `p` is given), in `input`'s dtype, as `torch.bernoulli`.
+
+    Example:
+        >>> from tinygrad_edu import Tensor, bernoulli
+        >>> bernoulli(Tensor([0.0, 1.0, 0.0, 1.0])).tolist()
+        [0.0, 1.0, 0.0, 1.0]
+    """
+    data = np.asarray(getattr(input, "data", input))
+    if data.dtype.kind != "f":
+        raise TypeError(f"bernoulli: input must hold float probabilities, got dtype {data.dtype}")
+    probs = data if p is None else np.float64(p)
+    if not np.all((probs >= 0) & (probs <= 1)):
+        raise ValueError("bernoulli: probabilities must be in [0, 1]" +
+                         ("" if p is None else f", got p={p!r}"))
+    gen = resolve(generator, None, "bernoulli")
+    return Tensor(draws.bernoulli(gen, probs, data.shape).astype(data.dtype))

@@ -27,7 +27,6 @@ from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.torch_names import TorchNameMethods, check_device, device as device_type
-from .random import resolve
 
 
 def _is_dtype_name(name):
@@ -36,6 +35,17 @@ def _is_dtype_name(name):
         return True
     except TypeError:
         return False
+
+
+def _warn_non_leaf_grad():
+    """The warning PyTorch gives when `.grad` of a non-leaf is read (called off the hot path)."""
+    import warnings
+    warnings.warn("Tensor.grad: this tensor is not a leaf (an op computed it), so backward does not "
+                  "fill its .grad, which stays None. To keep the gradient of an intermediate "
+                  "result, call .retain_grad() on it before backward. If you meant a parameter, "
+                  "read .grad of the leaf itself (an update such as w = w - lr * w.grad makes w a "
+                  "new, non-leaf tensor: update in place under no_grad() instead)",
+                  UserWarning, stacklevel=3)
 
 
 def _check_grad_dtype(op_name, dtype):
@@ -59,7 +69,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         [4.0, 6.0]
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array
@@ -71,7 +81,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         if requires_grad:
             _check_grad_dtype("Tensor", self.data.dtype)
         self.requires_grad = bool(requires_grad)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self.name = name
         self._hooks = None
@@ -81,7 +91,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         """Wrap an op's result without the checks of __init__ (the hot path of every op)."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
         t.name = None
@@ -108,6 +118,25 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     @property
     def dtype(self) -> np.dtype:
         return self.data.dtype
+
+    @property
+    def grad(self):
+        """The gradient backward accumulated here (a Tensor), or None.
+
+        Only leaves (tensors you made, not results of ops) and non-leaves that called
+        `retain_grad()` get one, as in PyTorch. Reading `.grad` of any other non-leaf warns:
+        it is always None, and reading it is almost always the mistake of using a result
+        (`w = w - lr * w.grad` makes a new, non-leaf `w`) where the parameter was meant.
+        """
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and \
+                getattr(self.grad_fn, "retained", None) is None:
+            _warn_non_leaf_grad()
+        return grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -314,17 +343,19 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     def randn(*shape, seed=None, generator=None, requires_grad=False, dtype=None, device=None):
         """Standard normal samples from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
-        values = resolve(generator, seed, "randn").standard_normal(Tensor._shape(shape))
-        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype,
-                                device)
+        from .sampling import randn                    # PyTorch's stream and transforms
+        if device is not None:
+            check_device(device, "randn")
+        return randn(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
     def rand(*shape, seed=None, generator=None, requires_grad=False, dtype=None, device=None):
         """Uniform samples in [0, 1) from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
-        values = resolve(generator, seed, "rand").random(Tensor._shape(shape))
-        return Tensor._creation(values.astype(dtype or get_default_dtype()), requires_grad, dtype,
-                                device)
+        from .sampling import rand
+        if device is not None:
+            check_device(device, "rand")
+        return rand(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
     def arange(start, stop=None, step=1, requires_grad=False, dtype=None, device=None):
@@ -395,7 +426,8 @@ def _scalar_constant(value, dtype):
     The cache is bounded, and constants never require grad; the values are 0-d
     read-only arrays, so sharing them is safe.
     """
-    key = (value, dtype)
+    # 0.0 == -0.0 (and hash alike), but x * -0.0 and where(c, x, -0.0) must keep the sign
+    key = (value, dtype) if value else (repr(value), dtype)
     constant = _CONSTANTS.get(key)
     if constant is None:
         if len(_CONSTANTS) > 1024:

@@ -9,11 +9,14 @@
     >>> picture = viz.draw_graph(loss)              # a graphviz.Digraph: inline in Jupyter
     >>> text = viz.to_dot(loss)                     # the DOT source, no renderer needed
     >>> # viz.render(picture, "pictures/mlp.png")   # .svg/.png with pip alone, .pdf with `dot`
-    >>> # viz.save_backprop_html(loss, "bp.html")   # step through backprop in a browser
+    >>> page = viz.backprop_page(loss)              # step through backprop: inline in Jupyter
+    >>> # page.save("bp.html")                      # or as a page for any browser
     >>> found = viz.linear_regions(model, (-2, 2, -2, 2))      # exact linear regions
-    >>> figure = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # SVG, no matplotlib
+    >>> fig = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2]})   # a matplotlib Figure
 
-Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (an LSTM with its gates),
+Also: `print_backprop` (the delta recursion as text), `draw_recurrent` (backprop through time:
+an LSTM unrolled with its gates, each shared weight once with what every step sends it),
+`draw_weight_sharing` (a convolution's kernel gradient as a sum over output positions),
 `plot_regions`, `region_graph`, `decision_regions`, `plot_lines`, `zaslavsky_bound`,
 `montufar_lower_bound`.
 
@@ -26,20 +29,22 @@ from .renderers import render, render_bytes, which_renderer, Picture, RendererNo
 from .graph import draw_graph, to_dot
 from .backprop import (backprop_steps, backprop_table, draw_backprop, BackpropStep, print_backprop,
                        backprop_text)
-from .backprop_html import save_backprop_html
+from .backprop_html import backprop_page, BackpropPage, save_backprop_html
 from .recurrent_view import draw_recurrent
-from .svg import Figure
+from .weight_sharing import draw_weight_sharing
 from .plots import plot_lines, plot_training_curves
 from .linear_regions import (linear_regions, LinearRegion, LinearRegions, activation_pattern,
                              zaslavsky_bound, montufar_lower_bound)
-from .region_plots import plot_regions, region_graph, decision_regions
+from .region_plots import plot_regions, decision_regions
+from .region_adjacency import region_graph
 
 __all__ = [
     "draw_graph", "to_dot", "render", "render_bytes", "which_renderer", "Picture",
     "RendererNotFound", "region", "record", "regions_for", "RegionHooks", "Region",
     "recorded_regions", "clear_regions", "backprop_steps", "backprop_table", "draw_backprop",
-    "BackpropStep", "Figure", "plot_lines", "plot_training_curves", "linear_regions",
+    "BackpropStep", "plot_lines", "plot_training_curves", "linear_regions",
     "LinearRegion", "LinearRegions", "activation_pattern", "zaslavsky_bound", "montufar_lower_bound",
     "plot_regions", "region_graph", "decision_regions", "print_backprop", "backprop_text",
-    "save_backprop_html", "draw_recurrent",
+    "save_backprop_html", "backprop_page", "BackpropPage", "draw_recurrent",
+    "draw_weight_sharing",
 ]

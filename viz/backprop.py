@@ -1,8 +1,8 @@
-"""Step-by-step backprop: the delta recursion of seed 003, one op at a time.
+"""Step-by-step backprop: the delta recursion of the course notes, one op at a time.
 
 Backprop computes, from the output back, delta = dL/d(tensor) for every tensor of the
 graph: each op receives the delta of its output and sends to each input the delta
-times its local Jacobian (seed 003: delta^(i) = delta^(i+1) * dz^(i+1)/dz^(i), and
+times its local Jacobian (the course notes: delta^(i) = delta^(i+1) * dz^(i+1)/dz^(i), and
 dL/dW^(i) = delta^(i) * dz^(i)/dW^(i)). `backward()` does this silently; `backprop_steps`
 shows each step: which op, what arrived, what it sent to each input.
 
@@ -211,7 +211,7 @@ def step_lines(step, k, n, precision=None):
 def backprop_text(loss, gradient=None) -> str:
     """`print_backprop`'s text, returned instead of printed."""
     steps = list(backprop_steps(loss, gradient))
-    lines = [f"Backprop of {title(loss)} through {len(steps)} ops, from the output back (seed 003).",
+    lines = [f"Backprop of {title(loss)} through {len(steps)} ops, from the output back.",
              "delta(t) = dL/dt. Each op takes the delta of its output, multiplies it by its local",
              "derivative and adds the result to the delta of each input; a tensor used twice gets",
              "the sum. At a weight W of a layer z = x W^T + b: dL/dW = delta^T x.", ""]
@@ -221,7 +221,7 @@ def backprop_text(loss, gradient=None) -> str:
 
 
 def print_backprop(loss, gradient=None) -> None:
-    """Print backprop step by step as the delta recursion of seed 003.
+    """Print backprop step by step as the delta recursion of the course notes.
 
     Why: the course writes backprop as delta^(i) = delta^(i+1) dz^(i+1)/dz^(i) and
     dL/dW = delta x^T; this prints exactly that for your graph: at each op the delta that
@@ -233,7 +233,7 @@ def print_backprop(loss, gradient=None) -> None:
         >>> from tinygrad_edu import Tensor
         >>> a = Tensor(3.0, requires_grad=True, name="a")
         >>> viz.print_backprop(a * a)               # doctest: +NORMALIZE_WHITESPACE
-        Backprop of Mul out through 1 ops, from the output back (seed 003).
+        Backprop of Mul out through 1 ops, from the output back.
         ...
         step 1 of 1: Mul out = Mul(a, a)
             delta(Mul out) = 1

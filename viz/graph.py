@@ -11,7 +11,10 @@ Drawing only reads the graph: a tensor's `grad_fn` is the op that made it and
 (unless `retain_graph=True`), so draw before backward, or call
 `loss.backward(retain_graph=True)` to see the whole graph together with the gradients.
 """
+import graphviz
+
 from tinygrad_edu import Tensor
+from .labels import dot_text
 from .labels import (PRECISION, PARAMETER_COLOUR, REQUIRES_GRAD_COLOUR, CONSTANT_COLOUR,  # noqa: F401
                      RESULT_COLOUR, SMALL, kind, summarize, tensor_label)
 from .regions import place_ops, common_region, recorded_regions
@@ -266,16 +269,16 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, rankdir: st
         add(tid, tid, attrs)
     for node in order:
         oid = op_ids[node]
-        attrs = {"label": type(node).__name__, "shape": "oval", "fillcolor": OP_COLOUR,
+        attrs = {"label": dot_text(type(node).__name__), "shape": "oval", "fillcolor": OP_COLOUR,
                  "fontsize": "9", "height": "0.3"}
         if id(node) in highlighted:
             attrs.update(fillcolor=HIGHLIGHT_COLOUR, color="#dc3545", penwidth="2")
         add(oid, oid, attrs)
     for r in sorted(set(boxes.values())):
         count = sum(1 for node in order if boxes.get(where[op_ids[node]]) == r)
+        label = graphviz.nohtml(f"{dot_text(placement.regions[r].label)}\\n{count} ops")
         statements.setdefault(placement.parent[r], []).append(
-            ("node", f"box{r}", {"label": f"{placement.regions[r].label}\\n{count} ops",
-                                 "shape": "box3d", "fillcolor": COLLAPSED_COLOUR}))
+            ("node", f"box{r}", {"label": label, "shape": "box3d", "fillcolor": COLLAPSED_COLOUR}))
     # edges go in the top level: an edge inside a cluster would pull its far end in
     edges, seen = [], set()
     for node in order:
@@ -323,7 +326,7 @@ def _emit(graph, statements, placement, collapsed=()):
     # Region trees are as deep as module nesting (a handful), so recursion is fine here.
     def emit_region(parent_graph, r, depth):
         with parent_graph.subgraph(name=f"cluster_{r}") as sub:
-            sub.attr(label=placement.regions[r].label,
+            sub.attr(label=dot_text(placement.regions[r].label),
                      labelloc="t", labeljust="l", style="rounded,filled",
                      fillcolor=CLUSTER_COLOURS[min(depth, len(CLUSTER_COLOURS) - 1)],
                      color="#adb5bd", fontsize="10", fontname="Helvetica")

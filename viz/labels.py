@@ -3,7 +3,15 @@
 Numbers are written as micrograd writes them (`24.7041`: `precision` decimals), with the
 trailing zeros dropped (`2`, not `2.0000`), scientific notation only where decimals would
 hide the value (`1.5e-07`), and never `-0`.
+
+Names chosen by users (tensor names, region names, Module and Function class names, titles)
+reach DOT, SVG and HTML. They are text, never markup: every picture and page passes them
+through one of the escaping helpers at the end of this module (`dot_text`, `record_text`,
+`json_for_script`; `html.escape` for HTML text and attributes).
 """
+import json
+
+import graphviz
 import numpy as np
 
 from tinygrad_edu import get_default_dtype
@@ -101,7 +109,7 @@ def tensor_label(t, show_data=True, show_grad=True, grad=None, precision: int = 
     `grad` (an array) is shown instead of `t.grad` when given. With `grad_placeholder` the
     grad field is written on one line (the HTML stepper rewrites it as backprop runs).
     """
-    head = title(t).translate(_RECORD_SPECIALS)
+    head = record_text(title(t))
     if t.ndim:
         head += "\\nshape " + "×".join(str(s) for s in t.shape)
     if t.dtype != get_default_dtype():
@@ -109,9 +117,72 @@ def tensor_label(t, show_data=True, show_grad=True, grad=None, precision: int = 
     fields = [head]
     if show_data:
         fields.append("data " + summarize(t.data, precision).translate(_RECORD_SPECIALS))
-    if grad is None and t.grad is not None:     # grads appear once backward computed them
-        grad = t.grad.data
+    if grad is None and t._grad is not None:    # grads appear once backward computed them
+        grad = t._grad.data                     # (_grad: a drawing reads any node's, silently)
     if show_grad and grad is not None:
         text = one_line(grad, precision) if grad_placeholder else summarize(grad, precision)
         fields.append("grad " + text.translate(_RECORD_SPECIALS))
     return "{ " + " | ".join(fields) + " }"
+
+
+# ---------------------------------------------------------------- names are text, never markup
+
+def dot_text(text) -> str:
+    """`text` as a plain DOT label or attribute value: never an HTML-like label, `\\` literal.
+
+    Why: the graphviz package passes a string that starts with `<` and ends with `>` into
+    the DOT text unquoted, as an HTML-like label, so a region or class name such as
+    `<x> URL="javascript:..." label=<y>` would add attributes (a link that runs a script
+    when clicked) or break `dot`. The result is marked plain (`graphviz.nohtml`) and its
+    backslashes doubled (no `\\N`, `\\G` escapes); graphviz then quotes it and escapes its
+    double quotes. Every label viz builds from a name goes through this (pictures in other
+    modules too: `graph.node(name, label=dot_text(text))`). Joining the result with more
+    text (`+`) makes a plain `str` again: wrap the whole label in `graphviz.nohtml`.
+
+    Example:
+        >>> from tinygrad_edu.viz.labels import dot_text
+        >>> import graphviz
+        >>> picture = graphviz.Digraph()
+        >>> picture.node("a", label=dot_text('<x> URL="javascript:f()" label=<y>'))
+        >>> print(picture.source.splitlines()[1].strip())
+        a [label="<x> URL=\\"javascript:f()\\" label=<y>"]
+    """
+    return graphviz.escape(str(text))
+
+
+def record_text(text) -> str:
+    """`text` as one field of a DOT record label: `{ } | < > \\` escaped, a newline a line break.
+
+    Why: inside `{ a | b }` these characters are structure (fields, ports); a tensor name
+    holding them would split or rename the fields. Graphviz quotes the whole label and
+    escapes its double quotes (the label starts with `{`, so it is never HTML-like).
+
+    Example:
+        >>> from tinygrad_edu.viz.labels import record_text
+        >>> print(record_text("<a|b>"))
+        \\<a\\|b\\>
+    """
+    return str(text).translate(_RECORD_SPECIALS)
+
+
+def json_for_script(data) -> str:
+    """`data` as JSON that is safe inside an HTML `<script>` element.
+
+    Why: the HTML parser ends a script element at the first `</script` it sees, whatever the
+    JSON around it, and `<!--` can make it swallow the real end tag; a tensor named
+    `</script><script>...` would run its own script. Every `<` is written as the JSON escape
+    `\\u003c`, so no tag, end tag or comment can start (stronger than replacing `</` alone);
+    `JSON.parse` reads back the same strings.
+
+    Example:
+        >>> from tinygrad_edu.viz.labels import json_for_script
+        >>> json_for_script({"name": "</script><b>"})
+        '{"name": "\\\\u003c/script>\\\\u003cb>"}'
+    """
+    return json.dumps(data, ensure_ascii=False, default=_plain).replace("<", "\\u003c")
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"viz: cannot write {type(value).__name__} into a page as JSON")

@@ -15,6 +15,7 @@ import subprocess
 import graphviz
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.safe_files import atomic_open, atomic_write
 
 # what the WebAssembly build can write (its core plugin has no bitmap or PDF output)
 WASM_FORMATS = ("svg", "dot", "json", "ps", "fig", "map")
@@ -63,6 +64,29 @@ def which_renderer(format: str = "svg") -> str:
     raise RendererNotFound(f"viz.render: no Graphviz renderer found; {HOW_TO_GET_A_RENDERER}")
 
 
+LARGE_GRAPH_EDGES = 60
+
+
+def bounded_layout(source: str) -> str:
+    """DOT text with Graphviz's layout effort capped when the graph is large.
+
+    Why: `dot`'s crossing minimisation and network simplex grow much faster than the graph on
+    a node used many times (a formula with 75 uses of `x` took 73 s to lay out); with these
+    limits the same layout takes about a second and small graphs are left untouched.
+
+    Example:
+        >>> "mclimit" in bounded_layout("digraph { a -> b }")
+        False
+    """
+    if source.count("->") <= LARGE_GRAPH_EDGES:
+        return source
+    opening = source.find("{")
+    if opening < 0:
+        return source
+    limits = "\n\tgraph [mclimit=0.01 nslimit=1 nslimit1=1]"
+    return source[:opening + 1] + limits + source[opening + 1:]
+
+
 def render_bytes(source: str, format: str = "svg", renderer: str = "auto") -> bytes:
     """Render DOT text to bytes in `format` with the chosen (or the available) renderer.
 
@@ -76,6 +100,7 @@ def render_bytes(source: str, format: str = "svg", renderer: str = "auto") -> by
                          f"got {renderer!r}")
     if renderer == "auto":
         renderer = which_renderer(format)
+    source = bounded_layout(source)
     if renderer == "dot":
         executable = shutil.which("dot")
         if executable is None:
@@ -116,7 +141,8 @@ def render(graph, path, format=None, renderer: str = "auto") -> str:
     alone (Graphviz in WebAssembly, PNG rasterised by resvg); with the system Graphviz `dot`
     on PATH it is used for every format, and PDF and the others need it (the error says
     `apt-get install graphviz`). `renderer='dot'` or `'wasm'` forces one. `graph` is what
-    `draw_graph` returns, DOT text, or a Tensor (drawn with the default options). Parent
+    `draw_graph` returns, DOT text, or a Tensor (drawn with the default options); a matplotlib
+    Figure (`draw_weight_sharing`, the plots) is saved with its own `savefig`. Parent
     folders are created.
 
     Example:
@@ -134,11 +160,13 @@ def render(graph, path, format=None, renderer: str = "auto") -> str:
         graph = draw_graph(graph)
     if isinstance(graph, (graphviz.Digraph, graphviz.Graph)):
         source = graph.source
+    elif hasattr(graph, "savefig"):         # a matplotlib Figure (viz.draw_weight_sharing, plots)
+        return _save_figure(graph, path, format)
     elif isinstance(graph, str):
         source = graph
     else:
-        raise TypeError(f"viz.render: expected what viz.draw_graph returns, DOT text or a "
-                        f"Tensor, got {type(graph).__name__}")
+        raise TypeError(f"viz.render: expected what viz.draw_graph returns, a matplotlib Figure, "
+                        f"DOT text or a Tensor, got {type(graph).__name__}")
     path = pathlib.Path(path)
     suffix = path.suffix[1:].lower()
     if format is None:
@@ -151,7 +179,22 @@ def render(graph, path, format=None, renderer: str = "auto") -> str:
     if not suffix:
         path = path.with_name(f"{path.name}.{format}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    atomic_write(path, data, owner="viz.render")       # replaces a planted symlink, never follows it
+    return str(path)
+
+
+def _save_figure(figure, path, format=None) -> str:
+    """Save a matplotlib Figure in the format the file name says (or `format`); return the path."""
+    path = pathlib.Path(path)
+    suffix = path.suffix[1:].lower()
+    if format is not None and suffix and suffix != format.lower():
+        raise ValueError(f"viz.render: the file name {path.name!r} says {suffix!r} but "
+                         f"format={format!r}; drop format= (the extension decides) or rename the file")
+    if not suffix:
+        path = path.with_name(f"{path.name}.{(format or 'png').lower()}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(path, owner="viz.render") as file:
+        figure.savefig(file, format=path.suffix[1:].lower())
     return str(path)
 
 

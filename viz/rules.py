@@ -1,6 +1,6 @@
 """The local derivative rule of each op, written out with its numbers, for the backprop views.
 
-Backprop multiplies the delta that reaches an op by the op's local derivative (seed 003,
+Backprop multiplies the delta that reaches an op by the op's local derivative (the course notes,
 delta^(i) = delta^(i+1) dz^(i+1)/dz^(i)). A student following `print_backprop` or the HTML
 stepper wants to see that local derivative: the formula and its value at this point.
 The values here are computed from the inputs' data for display only; the gradients
@@ -93,7 +93,7 @@ def local_rule(node, inputs, output) -> str:
             text += f" = {_v(value)}"
         return f"{text}  (x: {title(inputs[0])})"
     if op == "Linear":
-        return ("z = x W^T + b (seed 003): dL/dx = delta W, dL/dW = delta^T x, "
+        return ("z = x W^T + b: dL/dx = delta W, dL/dW = delta^T x, "
                 "dL/db = delta summed over the batch")
     if op in _WORDS:
         return _WORDS[op]

@@ -6,7 +6,8 @@ import pytest
 
 from tinygrad_edu import Tensor, gradcheck
 from tinygrad_edu.expression import (ExpressionError, build, evaluate, parse, parse_assignments,
-                                     tokenize, MAX_DEPTH, MAX_LENGTH)
+                                     tokenize, MAX_DEPTH, MAX_LENGTH,
+                                     MAX_OPERATIONS, operations)
 
 
 def sigmoid(v):
@@ -100,6 +101,16 @@ def test_limits_on_length_and_depth():
     parse("(" * 10 + "x" + ")" * 10)                          # moderate nesting is fine
 
 
+def test_limit_on_operations_counts_every_operation():
+    assert operations(parse("-tanh(x * w + b) ** 2")) == 5       # neg, **, tanh, +, *
+    parse("+".join(["x"] * (MAX_OPERATIONS + 1)))               # exactly MAX_OPERATIONS: fine
+    with pytest.raises(ExpressionError, match=f"{MAX_OPERATIONS + 1} operations; at most"):
+        parse("+".join(["x"] * (MAX_OPERATIONS + 2)))
+    # the 399-character formula of the security review (200 uses of x) is refused at once
+    with pytest.raises(ExpressionError, match="199 operations"):
+        parse("+".join(["x"] * 200))
+
+
 def test_errors_say_where_and_what():
     with pytest.raises(ExpressionError, match=r"unexpected character '\.' at column 2 of 'x\.y'"):
         parse("x.y")
@@ -119,3 +130,21 @@ def test_parse_assignments():
                        ("x=__import__", "not a number")]:
         with pytest.raises(ExpressionError, match=words):
             parse_assignments(bad)
+
+
+@pytest.mark.parametrize("command", ["graph", "backprop"])
+def test_the_largest_accepted_formula_renders_in_seconds(tmp_path, command):
+    """The worst case the parser accepts (one variable used MAX_OPERATIONS + 1 times: Graphviz's
+    slowest shape) is drawn well inside a minute, on a loaded 2-core machine; before the cap
+    and the layout limits, 75 uses took 73 s and 200 uses did not finish in 300 s."""
+    import subprocess
+    import sys
+    import time
+    formula = "+".join(["x"] * (MAX_OPERATIONS + 1))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "tinygrad_edu.cli", command, formula, "--set", "x=1",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    elapsed = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    assert f"d out / d x = {MAX_OPERATIONS + 1}" in done.stdout
+    assert elapsed < 60, f"{command} of a {MAX_OPERATIONS}-operation formula took {elapsed:.1f} s"

@@ -2,6 +2,7 @@
 import os
 import re
 import shutil
+import struct
 import time
 import xml.etree.ElementTree as ElementTree
 
@@ -10,7 +11,12 @@ import pytest
 from tinygrad_edu.cli import main
 
 PICTURES = ["network_graph.svg", "backprop.html", "moons_linear_regions.svg",
-            "moons_decision_regions.svg", "learning_curves.svg"]
+            "moons_decision_regions.svg", "cnn_filters.png", "lstm_unrolled.svg",
+            "lstm_cell_state.png", "autoencoder_reconstructions.png", "learning_curves.svg"]
+# the pictures of each trained model on index.html (the learning curves show all four)
+MODEL_PICTURES = {"MLP": ["moons_linear_regions.svg", "moons_decision_regions.svg"],
+                  "CNN": ["cnn_filters.png"], "LSTM": ["lstm_unrolled.svg", "lstm_cell_state.png"],
+                  "autoencoder": ["autoencoder_reconstructions.png"]}
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +75,11 @@ def test_every_file_is_written_listed_and_well_formed(tour):
         if name.endswith(".svg"):
             root = ElementTree.parse(folder / name).getroot()        # well-formed XML
             assert root.tag.endswith("svg")
+        if name.endswith(".png"):
+            assert (folder / name).read_bytes()[:4] == b"\x89PNG", name
     regions = (folder / "moons_linear_regions.svg").read_text()
     count = int(re.search(r"(\d+) linear regions of the trained MLP", regions).group(1))
-    assert regions.count("<polygon") >= count > 10
+    assert regions.count("<path") >= count > 10
 
 
 def test_the_index_page_shows_every_picture_and_the_table(tour):
@@ -80,6 +88,11 @@ def test_the_index_page_shows_every_picture_and_the_table(tour):
     for name in PICTURES:
         assert f'src="{name}"' in page, name
     assert page.count("<tr>") == 1 + 4 and "chance" in page        # header and four models
+    figures = dict(re.findall(r'<figure id="[^"]*"><a href="([^"]+)">.*?<figcaption>(.*?)</figcaption>',
+                              page, re.S))
+    for model, names in MODEL_PICTURES.items():
+        for name in names:
+            assert name in figures and len(figures[name]) > 60, (model, name)
     for link in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert "://" not in link and (folder / link).exists(), link     # relative and present
 
@@ -108,7 +121,21 @@ def test_the_index_page_renders_in_a_browser(tour):
         frames = browser.execute_script("return document.querySelectorAll('iframe').length")
     finally:
         browser.quit()
-    assert {src for src, _, _ in sizes} == {p for p in PICTURES if p.endswith(".svg")}
+    assert {src for src, _, _ in sizes} == {p for p in PICTURES if not p.endswith(".html")}
     for src, complete, width in sizes:
         assert complete and width > 100, f"{src} did not load ({width} px)"
     assert frames == 1
+
+
+def test_the_model_pictures_show_what_each_model_learned(tour):
+    """The LSTM picture is the unrolled trained LSTM; the figures have a readable size."""
+    _, _, _, folder, _ = tour
+    unrolled = (folder / "lstm_unrolled.svg").read_text()
+    assert "LSTM(1 → 12) unrolled over 3 steps" in unrolled
+    assert unrolled.count("step t sends") == 4 and "forget gate" in unrolled
+    width = float(re.search(r'<svg width="([\d.]+)pt"', unrolled).group(1))
+    assert width * 4 / 3 < 1400
+    for name in ("cnn_filters.png", "lstm_cell_state.png", "autoencoder_reconstructions.png"):
+        data = (folder / name).read_bytes()
+        png_width, png_height = struct.unpack(">II", data[16:24])
+        assert 700 <= png_width <= 1400 and 250 <= png_height <= 900, (name, png_width, png_height)

@@ -23,7 +23,7 @@ def test_linspace_with_an_integer_dtype_matches_pytorch():
     lambda: tg.full((2,), 1.0, device="cpu"), lambda: tg.arange(3, device="cpu"),
     lambda: tg.eye(2, device="cpu"), lambda: tg.linspace(0, 1, 3, device="cpu"),
     lambda: tg.zeros_like(tg.ones(2), device="cpu"), lambda: tg.ones(2).new_zeros(3, device="cpu"),
-    lambda: tg.randn(2, device="cpu"), lambda: tg.ones(2).new_full((2,), 3.0, device="cpu"),
+    lambda: Tensor.randn(2, device="cpu"), lambda: tg.ones(2).new_full((2,), 3.0, device="cpu"),
 ])
 def test_factories_take_device_cpu_and_refuse_others(make):
     assert make().device == "cpu"

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from tinygrad_edu import Tensor, gradcheck, gradgradcheck, grad
+from tinygrad_edu import Tensor, Generator, gradcheck, gradgradcheck, grad
 from tinygrad_edu.ops.conv import (Conv2d, Conv2dInputGrad, Conv2dWeightGrad, Window,
                                    conv_output_size)
 from tinygrad_edu.ops.pool import MaxPool2dRoute, MaxPool2dGather, manual_seed
@@ -291,10 +291,10 @@ def test_dropout_identity_cases_seed_and_bad_p():
 
 def test_dropout_gradient_is_the_same_mask():
     x = leaf(rand(6, 5))
-    out = x.dropout(0.4, generator=np.random.default_rng(1))
+    out = x.dropout(0.4, generator=Generator().manual_seed(1))
     out.backward(Tensor(np.ones(out.shape)))
     np.testing.assert_allclose(x.grad.data, np.where(out.data != 0, 1 / 0.6, 0.0))
-    assert gradcheck(projected(lambda t: t.dropout(0.4, generator=np.random.default_rng(1))),
+    assert gradcheck(projected(lambda t: t.dropout(0.4, generator=Generator().manual_seed(1))),
                      [x])
 
 

@@ -267,3 +267,13 @@ def test_every_reduction_takes_dim_keepdim_and_numpys_aliases(torch, name, dim, 
         np.testing.assert_allclose(out.data, np.asarray(expected), rtol=1e-12)
     with pytest.raises(TypeError, match=f"{name}: got both dim"):
         getattr(x, name)(dim=0, axis=0)
+
+
+def test_signed_zero_constants_are_not_shared():
+    """Python numbers become cached constants; -0.0 and 0.0 compare equal but are not the same
+    number (x * -0.0 is -0.0 for positive x), so the cache must keep them apart."""
+    from tinygrad_edu import tensor, where
+    x = tensor([-1.0, 2.0])
+    assert np.signbit((x * -0.0).data).tolist() == [False, True]
+    assert np.signbit(where(x > 0, x, 0.0).data).tolist() == [False, False]
+    assert np.signbit((x * 0.0).data).tolist() == [True, False]

@@ -1,7 +1,7 @@
 """One global generator seeded by `manual_seed`, and `Generator().manual_seed(k)` objects
 passed as `generator=` (issue 12, item 4). Before the fix `manual_seed` did not drive
-`Tensor.randn`/`rand`. The numbers are numpy's, so they are compared with themselves
-(reproducibility) and with the distribution, and with PyTorch for shapes and dtypes."""
+`Tensor.randn`/`rand`. Here: reproducibility, the distributions, shapes and dtypes, errors;
+the values themselves are compared with PyTorch's in test_random_streams.py."""
 import numpy as np
 import pytest
 
@@ -22,6 +22,8 @@ DRAWS = {
     "normal": lambda g: tg.normal(0.0, 2.0, size=(4,), generator=g),
     "normal_tensors": lambda g: tg.normal(tg.zeros(3), tg.ones(3), generator=g),
     "dropout": lambda g: Tensor.ones(16).dropout(0.5, generator=g),
+    "bernoulli": lambda g: tg.bernoulli(tg.full((8,), 0.5), generator=g),
+    "bernoulli_": lambda g: tg.zeros(8).bernoulli_(0.5, generator=g),
     "nn.init.uniform_": lambda g: nn.init.uniform_(tg.zeros(5), -1, 1, generator=g),
     "nn.init.normal_": lambda g: nn.init.normal_(tg.zeros(5), generator=g),
     "nn.init.kaiming_uniform_": lambda g: nn.init.kaiming_uniform_(tg.zeros(3, 4), generator=g),
@@ -67,6 +69,8 @@ def test_seed_argument_still_works_and_excludes_generator():
         Tensor.randn(3, seed=4, generator=Generator())
     with pytest.raises(TypeError, match="tinygrad_edu.Generator"):
         tg.randn(3, generator=42)
+    with pytest.raises(TypeError, match="numpy Generator cannot give PyTorch's stream"):
+        tg.rand(3, generator=np.random.default_rng(0))
 
 
 def test_generator_api_like_torch(torch):

@@ -1,4 +1,5 @@
 """viz.linear_regions and its pictures: exact regions of ReLU MLPs on a 2-D input (seed 004, 2.5)."""
+import html
 import math
 import re
 import time
@@ -121,29 +122,30 @@ def test_final_sigmoid_is_allowed_and_changes_nothing():
     assert [r.pattern for r in a.regions] == [r.pattern for r in b.regions]
 
 
-def segment_ends(svg):
-    return [tuple(map(float, m)) for m in re.findall(
-        r'<line x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)" stroke="#111111"', svg)]
-
-
 @pytest.mark.parametrize("outputs", [1, 3])
 def test_plot_regions_one_polygon_per_region_and_the_boundary_where_the_decision_flips(outputs):
     manual_seed(5)
     model = nn.MLP([2, 6, 6, outputs])
     figure = viz.plot_regions(model, bounds=BOX, X=np.zeros((4, 2)), y=[0, 1, 1, 0])
     found = figure.regions
-    assert figure.svg.count("<polygon") == found.count
-    assert figure.svg.count('class 1<') == 1
-    for region in found.regions:
-        for segment in viz.region_plots.boundary_segments(region):
-            mid = segment.mean(axis=0)
-            out = model(Tensor(mid[None, :])).data[0].astype(np.float64)
-            if outputs == 1:
-                assert abs(out[0]) < 1e-4
-            else:
-                top = np.sort(out)[-2:]
-                assert abs(top[1] - top[0]) < 1e-4     # two classes tie at the top
-    assert segment_ends(figure.svg)
+    ax = figure.axes[0]
+    polygons, boundary = ax.collections[0], ax.collections[1]
+    assert len(polygons.get_paths()) == found.count
+    for path, region in zip(polygons.get_paths(), found.regions):
+        np.testing.assert_allclose(path.vertices[:len(region.vertices)], region.vertices)
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels.count("class 1") == 1 and "decision boundary" in labels
+    assert ax.get_xlim() == BOX[:2] and ax.get_ylim() == BOX[2:]
+    drawn = boundary.get_segments()
+    assert drawn
+    for segment in drawn:
+        mid = np.asarray(segment).mean(axis=0)
+        out = model(Tensor(mid[None, :])).data[0].astype(np.float64)
+        if outputs == 1:
+            assert abs(out[0]) < 1e-4
+        else:
+            top = np.sort(out)[-2:]
+            assert abs(top[1] - top[0]) < 1e-4     # two classes tie at the top
 
 
 def test_decision_regions_grid_is_the_models_prediction():
@@ -151,11 +153,15 @@ def test_decision_regions_grid_is_the_models_prediction():
     model = nn.MLP([2, 5, 3])
     X = np.array([[-1.0, -1.0], [1.0, 2.0], [0.0, 0.5]])
     figure = viz.decision_regions(model, X, [0, 1, 2], resolution=12)
-    x0, x1 = -1.2, 1.2                  # the data range plus 10%
-    centre = x0 + (3 + 0.5) * (x1 - x0) / 12
-    y0, y1 = -1.3, 2.3
-    row_centre = y0 + (7 + 0.5) * (y1 - y0) / 12
-    expected = model(Tensor([[centre, row_centre]])).data.argmax()
+    from matplotlib.contour import ContourSet
+    bands, *regions = [c for c in figure.axes[0].collections if isinstance(c, ContourSet)]
+    np.testing.assert_allclose(bands.levels, np.arange(figure.grid.min(), figure.grid.max() + 1.5) - 0.5)
+    assert len(regions) == len(np.unique(figure.grid))          # a smooth region per class shown
+    assert all(r.levels[0] == 0.0 for r in regions)             # where that class is ahead
+    assert figure.axes[0].get_xlim() == (-1.2, 1.2) and figure.axes[0].get_ylim() == (-1.3, 2.3)
+    x = np.linspace(-1.2, 1.2, 12)[3]          # the data range plus 10%, edge to edge
+    y = np.linspace(-1.3, 2.3, 12)[7]
+    expected = model(Tensor([[x, y]])).data.argmax()
     assert figure.grid[7, 3] == expected
     sigmoid_model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
     grid = viz.decision_regions(sigmoid_model, X, resolution=8).grid
@@ -171,5 +177,34 @@ def test_region_pictures_render(tmp_path):
     viz.plot_regions(found, path=tmp_path / "r.png")
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
     svg = viz.render(viz.region_graph(found), tmp_path / "g.svg")
-    text = open(svg, encoding="utf-8").read()
+    text = html.unescape(open(svg, encoding="utf-8").read())
     assert text.count('class="node"') == 7 and text.count('class="edge"') == 9
+    # a title, and a caption that says what the patterns and the hK.U edge labels mean
+    assert "7 linear regions (hidden widths 3) and their neighbours" in text
+    assert "unit U of hidden layer K (h1.2: layer 1, unit 2)" in text
+    assert "1 = active (ReLU > 0)" in text
+
+
+def test_region_graph_labels_separate_the_layers_and_name_the_flipping_unit():
+    manual_seed(0)
+    found = viz.linear_regions(nn.MLP([2, 3, 2, 1]), (-2, 2, -2, 2))
+    graph = viz.region_graph(found, title="my <graph>")
+    assert "my &lt;graph&gt;" in graph.source                   # the title is escaped
+    for region in found.regions:
+        p = region.pattern_string
+        assert f'label="{p[:3]} {p[3:]}"' in graph.source      # layer 1, a space, layer 2
+    units = set(re.findall(r'label="(h\d\.\d)"', graph.source))
+    assert units and units <= {"h1.1", "h1.2", "h1.3", "h2.1", "h2.2"}
+
+
+def test_decision_regions_margins_say_how_far_each_class_is_ahead():
+    """The smooth region edges come from these margins: s_c - max_{j != c} s_j (one output: the
+    score minus the threshold for class 1, its negative for class 0)."""
+    from tinygrad_edu.viz.region_plots import _class_margins
+    scores = np.array([[1.0, 3.0, 2.0], [0.5, 0.5, -1.0], [4.0, 0.0, 1.0]])
+    margins = _class_margins(lambda t: t, scores, None)
+    expected = [[s[c] - max(np.delete(s, c)) for c in range(3)] for s in scores]
+    np.testing.assert_allclose(margins, expected)
+    assert margins.argmax(axis=1).tolist() == scores.argmax(axis=1).tolist()   # ties: the first
+    one = _class_margins(lambda t: t, np.array([[0.7], [0.2]]), 0.5)
+    np.testing.assert_allclose(one, [[-0.2, 0.2], [0.3, -0.3]])

@@ -6,6 +6,7 @@ The formula is read by `tinygrad_edu.expression` (a parser of a small language, 
 import os
 
 from tinygrad_edu.expression import build, parse_assignments, FUNCTIONS
+from tinygrad_edu.safe_files import atomic_write
 from .common import CliError, add_common, prepare_out, print_files
 
 LANGUAGE = (f"The language: numbers, variable names (letters and digits), + - * / **, unary "
@@ -69,8 +70,7 @@ def run_graph(args) -> int:
     picture = viz.draw_graph(output)
     path = os.path.join(out, f"graph.{args.format}")
     if args.format == "dot":
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(picture.source)
+        atomic_write(path, picture.source, owner="tinygrad-edu graph")
     else:
         try:
             viz.render(picture, path, format=args.format)

@@ -2,15 +2,16 @@
 
 The first five minutes of the library: an MLP, a CNN, an LSTM and an autoencoder trained on
 built-in data, the graph and the step-by-step backprop of a small network, the linear and
-decision regions of the trained MLP, the learning curves; a summary table in the terminal
-and a page showing everything.
+decision regions of the trained MLP, the CNN's filters and feature maps, the LSTM unrolled
+(backprop through time) and its cell state, the autoencoder's reconstructions next to PCA's,
+the learning curves; a summary table in the terminal and a page showing everything.
 """
 import os
 import sys
 import time
 
 from .common import add_common, prepare_out, print_files
-from . import tour_pictures, tour_runs
+from . import tour_models, tour_pictures, tour_runs
 from .tour_page import text_table, write_index
 
 
@@ -34,7 +35,7 @@ def _steps(bar_enabled):
     if not bar_enabled or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
-    return tqdm(total=len(tour_runs.RUNS) + 3, desc="tour", unit="step", file=sys.stderr,
+    return tqdm(total=len(tour_runs.RUNS) + 6, desc="tour", unit="step", file=sys.stderr,
                 position=0, leave=True, dynamic_ncols=True)
 
 
@@ -66,6 +67,12 @@ def run(args) -> int:
         advance("graph and backprop page of a small network")
         pictures += tour_pictures.moons_pictures(out, results[0])
         advance("linear and decision regions")
+        pictures += tour_models.cnn_pictures(out, results[1])
+        advance("CNN filters and feature maps")
+        pictures += tour_models.lstm_pictures(out, results[2])
+        advance("LSTM unrolled and its cell state")
+        pictures += tour_models.autoencoder_pictures(out, results[3])
+        advance("autoencoder reconstructions")
         pictures += tour_pictures.learning_curves(out, results)
         advance("learning curves")
     finally:

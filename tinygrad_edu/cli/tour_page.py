@@ -6,6 +6,8 @@ network), so the output folder can be zipped, mailed or opened from a USB stick.
 import html
 import os
 
+from tinygrad_edu.safe_files import atomic_write
+
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto;
        max-width: 1100px; color: #222; line-height: 1.45; padding: 0 1em; }
@@ -83,6 +85,5 @@ Train one model yourself with <code>tinygrad-edu train --model cnn --data shapes
 </body></html>
 """
     path = os.path.join(out, "index.html")
-    with open(path, "w", encoding="utf-8") as file:
-        file.write(page)
+    atomic_write(path, page, owner="tinygrad-edu tour")     # a planted symlink is replaced
     return path

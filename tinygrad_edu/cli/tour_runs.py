@@ -36,6 +36,8 @@ def _timed_fit(label, model, loss, opt, train, val, epochs, batch_size, seed, me
     start = time.perf_counter()
     history = fit(model, loss, opt, train, epochs=epochs, batch_size=batch_size, val_data=val,
                   metrics=metrics, seed=seed, progress=progress, label=label)
+    if history.interrupted:     # Ctrl-C: the epoch it cut is not recorded; stop the tour here
+        raise KeyboardInterrupt
     return history, time.perf_counter() - start
 
 
@@ -104,21 +106,26 @@ def autoencoder_on_shapes(seed: int, quick: bool, progress: bool) -> Result:
     history, seconds = _timed_fit("AE", model, F.mse_loss, optim.Adam(model.parameters(), lr=0.01),
                                   (X, X), (X_val, X_val), 30 if quick else 60, 32, seed, None,
                                   progress)
-    pca = pca_error(X, X_val, 8)
+    mean, basis = pca_fit(X, 8)
+    pca = pca_error(mean, basis, X_val)
     mean_image = float(((X_val - X.mean(axis=0)) ** 2).mean())
     final = evaluate(model, F.mse_loss, (X_val, X_val))["loss"]
     return Result("linear AE 144-8-144", "shapes images, code of 8", model, history, seconds,
                   final, None, None,
                   f"reconstruction MSE {final:.4f} on held-out images, against {pca:.4f} for "
                   f"PCA with 8 components (the optimum a linear autoencoder can reach) and "
-                  f"{mean_image:.4f} for the mean image", (X_val, pca, mean_image))
+                  f"{mean_image:.4f} for the mean image", (X_val, pca, mean_image, (mean, basis)))
 
 
-def pca_error(X, X_val, k: int) -> float:
-    """Mean squared reconstruction error on X_val of the top-k principal subspace of X."""
+def pca_fit(X, k: int):
+    """(mean, basis): the mean of X and its top-k principal directions as columns (D, k)."""
     mean = X.mean(axis=0)
     _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
-    basis = vt[:k].T
+    return mean, vt[:k].T
+
+
+def pca_error(mean, basis, X_val) -> float:
+    """Mean squared reconstruction error on X_val of the principal subspace `basis` (PCA's)."""
     centred = X_val - mean
     return float(((centred - centred @ basis @ basis.T) ** 2).mean())
 

@@ -1,28 +1,35 @@
 """Lesson: a shared weight's gradient is the sum over its uses: BPTT and convolution kernels.
 
-Seed 002 (ch. 5 and 7.2). When one weight is used in many places, the chain rule adds the
-contributions of every use. Two places where this is the whole story:
+The course notes: convolution, ch. 4 ("weight sharing": a kernel weight is re-used for every unit
+of the layer, so its derivative is an additive combination), and recurrent networks, sec. 7.2
+(backprop through time, "notice weight sharing"). When one weight is used in many places, the
+chain rule adds the contributions of every use. Two places where this is the whole story:
 
 * Backprop through time. For h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) and an additive
   loss R = sum_t 1/2 ||h_t - y_t||^2, write s_t = 1 - h_t^2 (tanh') and
   delta_t = dR/dh_t = (h_t - y_t) + W_hh^T (s_(t+1) * delta_(t+1)) (the total derivative, through
   all later steps); then dR/dW_hh = sum_t (s_t * delta_t) h_(t-1)^T and
-  dR/dW_ih = sum_t (s_t * delta_t) x_t^T, the seed's sums "(notice weight sharing)". The lesson
-  runs this recursion in numpy and compares with the gradients `nn.RNN` gets by autograd.
+  dR/dW_ih = sum_t (s_t * delta_t) x_t^T, the notes' sums over time. The lesson runs this
+  recursion in numpy and compares with the gradients `nn.RNN` gets by autograd.
 * Convolution. The engine's conv2d is a cross-correlation (as PyTorch's):
   y[o, i, j] = sum_(c,u,v) w[o, c, u, v] x[c, i+u, j+v]. Each kernel weight touches every output
   position, so dL/dw[o, c, u, v] = sum_(i,j) dL/dy[o, i, j] x[c, i+u, j+v] (a cross-correlation
   of the input with the output gradient), and the input gradient is the "full" convolution of
   dL/dy with the kernel, i.e. a cross-correlation with the kernel rotated by 180 degrees.
 
-Convention note: the seed writes the layer as a true convolution (y_(i-s, j-t) w_(s,t)), so its
-formula has rot180 on the input; for the cross-correlation used by the engine (and PyTorch)
-the rotation moves to the kernel in the input gradient, as written above and checked here.
+Convention note: the course notes write the layer as a true convolution (y_(i-s, j-t) w_(s,t)),
+so their formula has rot180 on the input; for the cross-correlation used by the engine (and
+PyTorch) the rotation moves to the kernel in the input gradient, as written above and checked here.
+
+Figures: `weight_sharing_bptt.svg` (the RNN unrolled over its first steps, each weight drawn once
+with what every step sends it and the sum, `viz.draw_recurrent`) and `weight_sharing_conv.png`
+(one kernel's gradient as the sum of its per-position terms and the rot180 input gradient, on a
+5x5 corner of the image, `viz.draw_weight_sharing`).
 """
 import numpy as np
 
-from tinygrad_edu import Tensor, nn
-from ._common import all_hold
+from tinygrad_edu import Tensor, manual_seed, nn
+from ._common import all_hold, figure_path
 
 
 def rnn_bptt(W_ih, W_hh, b, xs, ys):
@@ -76,6 +83,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
         >>> run(quick=True)["checks"]["BPTT sums = nn.RNN's gradients"]
         True
     """
+    manual_seed(seed)                      # the RNN's initial weights: same seed, same numbers
     rng = np.random.default_rng(seed)
     T = 6 if quick else 30
     rnn = nn.RNN(3, 5, dtype=np.float64)
@@ -101,5 +109,28 @@ def run(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
     checks = {"BPTT sums = nn.RNN's gradients": bptt_err < 1e-10,
               "kernel gradient = sum over output positions": conv_err < 1e-10,
               "input gradient = full correlation with the rot180 kernel": rot_err < 1e-10}
+    figures = _figures(out_dir, rnn, xs, ys, x.data[0], w.data, g)
     return {"bptt_error": bptt_err, "conv_error": conv_err, "rot180_error": rot_err,
-            "checks": checks, "ok": all_hold(checks), "figures": []}
+            "checks": checks, "ok": all_hold(checks), "figures": figures}
+
+
+def _figures(out_dir, rnn, xs, ys, x, w, g, steps=4):
+    """The two pictures of the claim: BPTT's sum over steps and the kernel's sum over positions."""
+    if out_dir is None:
+        return []
+    from tinygrad_edu import viz
+    targets = Tensor(ys[:steps, None, :])
+
+    def bptt_loss(output):                   # the lesson's loss, on the first `steps` steps
+        return ((output - targets) ** 2).sum() * 0.5
+    bptt = viz.render(viz.draw_recurrent(rnn, xs[:steps, None, :], loss_fn=bptt_loss),
+                      figure_path(out_dir, "weight_sharing_bptt.svg"))
+    conv = nn.Conv2d(x.shape[0], w.shape[0], w.shape[2], bias=False, dtype=np.float64)
+    conv.weight.data[...] = w
+    corner = Tensor(g[None, :, :3, :3])      # dL/dy on the 3x3 outputs of a 5x5 corner
+
+    def conv_loss(y):
+        return (y * corner).sum()
+    figure = viz.draw_weight_sharing(conv, x[:, :5, :5], loss_fn=conv_loss)
+    conv_path = viz.render(figure, figure_path(out_dir, "weight_sharing_conv.png"))
+    return [bptt, conv_path]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..function import Function
 from ..grad_mode import STATE
-from .. import random, versions
+from .. import random, random_draws, versions
 from .movement import _numpy_index
 from ..argcheck import number_arg
 
@@ -270,8 +270,10 @@ class InplaceMethods:
         if std < 0:
             raise ValueError(f"normal_: std must be >= 0, got {std}")
         self._inplace_mode("normal_")      # a refused leaf must not move the generator
-        draw = random.resolve(generator, op_name="normal_").normal(mean, std, self.shape)
-        return self._assign("normal_", Ellipsis, draw.astype(self.dtype))
+        gen = random.resolve(generator, op_name="normal_")
+        draw = random_draws.normal(gen, self.data.size, _draw_dtype(self), mean, std,
+                                   contiguous=self.data.flags.c_contiguous)
+        return self._assign("normal_", Ellipsis, draw.reshape(self.shape).astype(self.dtype))
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         """In place: fill with U(a, b) samples (global generator unless `generator`).
@@ -285,8 +287,33 @@ class InplaceMethods:
         if a > b:
             raise ValueError(f"uniform_: the range [a, b) = [{a}, {b}) is empty; need a <= b")
         self._inplace_mode("uniform_")     # a refused leaf must not move the generator
-        draw = random.resolve(generator, op_name="uniform_").uniform(a, b, self.shape)
-        return self._assign("uniform_", Ellipsis, draw.astype(self.dtype))
+        gen = random.resolve(generator, op_name="uniform_")
+        draw = random_draws.uniform(gen, self.data.size, _draw_dtype(self), a, b)
+        return self._assign("uniform_", Ellipsis, draw.reshape(self.shape).astype(self.dtype))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        """In place: fill with 0/1 draws, 1 with probability `p` (a number, or a tensor of
+        probabilities that broadcasts to this shape), as PyTorch's `bernoulli_`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.zeros(4).bernoulli_(1.0).tolist()
+            [1.0, 1.0, 1.0, 1.0]
+        """
+        probs = getattr(p, "data", p)
+        probs = np.asarray(probs) if isinstance(probs, np.ndarray) else number_arg("bernoulli_", "p", probs)
+        if not np.all((np.asarray(probs) >= 0) & (np.asarray(probs) <= 1)):
+            raise ValueError(f"bernoulli_: p must be probabilities in [0, 1], got {p!r}")
+        if isinstance(probs, np.ndarray):
+            try:
+                probs = np.broadcast_to(probs, self.shape)
+            except ValueError:
+                raise ValueError(f"bernoulli_: p of shape {probs.shape} does not broadcast to the "
+                                 f"tensor's shape {self.shape}") from None
+        self._inplace_mode("bernoulli_")   # a refused leaf must not move the generator
+        gen = random.resolve(generator, op_name="bernoulli_")
+        draw = random_draws.bernoulli(gen, probs, self.shape)
+        return self._assign("bernoulli_", Ellipsis, draw.astype(self.dtype))
 
     @property
     def _version(self) -> int:
@@ -310,6 +337,11 @@ class InplaceMethods:
         if hasattr(a, "_operand"):
             return getattr(a, forward)(b)
         return getattr(b, reflected)(a)
+
+
+def _draw_dtype(tensor):
+    """The dtype PyTorch's transforms run in for this tensor: float64 or else float32."""
+    return np.float64 if tensor.dtype == np.float64 else np.float32
 
 
 def _broadcastable(*shapes):

@@ -19,18 +19,23 @@ in page faults than it saves: measured on the benchmark CNN).
 import numpy as np
 
 from ..function import Function
-from .. import random
+from .. import random, random_draws
 from ..random import manual_seed  # noqa: F401 (kept importable from here)
 from .window import channel_major_zeros
 
 
 def dropout_mask(shape: tuple, p: float, dtype, generator=None) -> np.ndarray:
-    """Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p)."""
-    rng = random.resolve(generator, op_name="dropout")
+    """Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p).
+
+    Drawn as PyTorch's CPU dropout draws it (`bernoulli_(1 - p)`: keep where a 53-bit
+    uniform is below 1 - p, then divide by 1 - p in the input's dtype), so a seed gives
+    PyTorch's mask.
+    """
     dtype = np.dtype(dtype)
-    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
-    keep = rng.random(shape, dtype=draw_dtype) >= p
-    return keep * dtype.type(1.0 / (1.0 - p))
+    n = int(np.prod(shape, dtype=np.int64))
+    keep = random_draws.below(random.resolve(generator, op_name="dropout"), n, 1.0 - p)
+    scale = dtype.type(1.0) / dtype.type(1.0 - p)
+    return keep.reshape(shape).astype(dtype) * scale
 
 
 class Dropout(Function):

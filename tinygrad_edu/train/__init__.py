@@ -14,6 +14,7 @@ from .history import History
 from .callbacks import Callback, EarlyStopping, ModelCheckpoint
 from .metrics import accuracy
 from .loop import fit, evaluate, Run
+from .reporting import TrainingDivergedWarning, summary_line
 
 __all__ = ["fit", "evaluate", "History", "Callback", "EarlyStopping", "ModelCheckpoint",
-           "accuracy", "Run"]
+           "accuracy", "Run", "TrainingDivergedWarning", "summary_line"]

@@ -37,8 +37,9 @@ class Batches:
     Args:
         data: `(X, y)` arrays/Tensors, or any iterable of `(x, y)` batches.
         batch_size: rows per batch (arrays only).
-        shuffle: draw a fresh row order every epoch (arrays only).
-        seed: seed of the shuffles; epoch e uses `seed + e`, so a run is reproducible.
+        shuffle: draw a fresh row order every epoch (arrays only), with `tinygrad_edu.randperm`
+            from the global generator, so `manual_seed` makes the shuffles reproducible.
+        seed: a seed of the shuffles of their own; epoch e uses `seed + e`.
         owner: name used in error messages ("fit", "evaluate").
     """
 
@@ -104,8 +105,10 @@ class Batches:
     def _array_batches(self, index):
         x, y = self.arrays
         n = len(x)
-        seed = None if self.seed is None else self.seed + index
-        order = np.random.default_rng(seed).permutation(n) if self.shuffle else None
+        order = None
+        if self.shuffle:        # the global generator (manual_seed), or a seed of its own
+            from tinygrad_edu import randperm
+            order = randperm(n, seed=None if self.seed is None else self.seed + index).data
         for start in range(0, n, self.batch_size):
             rows = order[start:start + self.batch_size] if order is not None \
                 else slice(start, start + self.batch_size)

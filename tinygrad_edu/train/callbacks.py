@@ -6,13 +6,17 @@ callback with one job. They follow Keras' names, which most tutorials use.
 
 A callback overrides any of `on_train_begin(run)`, `on_epoch_end(run, epoch, logs)` and
 `on_train_end(run)`; `run` is the `Run` of `loop.py` (`run.model`, `run.optimizer`,
-`run.history`, and `run.stop = True` to end training after this epoch).
+`run.history`, and `run.stop = True` to end training after this epoch, with
+`run.stop_reason` saying why in a few words). A callback that remembers something across
+epochs returns it from `state_dict()` (arrays and numbers) and takes it back in
+`load_state_dict`, so a resumed run goes on exactly (see `resume.py`).
 """
 import math
 import os
 
 import numpy as np
 
+from ..safe_files import clean_stale_temps
 from .history import _resolve_mode
 
 
@@ -27,6 +31,13 @@ class Callback:
 
     def on_train_end(self, run) -> None:
         """Called once at the end, also after early stopping or Ctrl-C."""
+
+    def state_dict(self) -> dict:
+        """What this callback remembers across epochs (saved in `last.npz`); none by default."""
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Take back what `state_dict` returned (when `fit` resumes)."""
 
 
 def _monitored(owner, monitor, logs):
@@ -59,6 +70,20 @@ class _Best:
             self.value, self.epoch = value, epoch
             return True
         return False
+
+    def state(self) -> dict:
+        return {"monitor": self.monitor, "value": float(self.value), "epoch": self.epoch}
+
+    def load(self, owner, state) -> None:
+        if not isinstance(state, dict) or state.get("monitor") != self.monitor:
+            raise ValueError(f"{owner}: the saved state monitors "
+                             f"{state.get('monitor') if isinstance(state, dict) else None!r}, this "
+                             f"one monitors {self.monitor!r}; resume with the same monitor=")
+        value, epoch = state.get("value"), state.get("epoch")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+                not (epoch is None or (isinstance(epoch, int) and not isinstance(epoch, bool))):
+            raise ValueError(f"{owner}: the saved best value/epoch {value!r}/{epoch!r} is damaged")
+        self.value, self.epoch = float(value), epoch
 
 
 class EarlyStopping(Callback):
@@ -105,7 +130,27 @@ class EarlyStopping(Callback):
             if self.wait >= self.patience:
                 self.stopped_epoch = epoch
                 run.stop = True
+                run.stop_reason = (f"EarlyStopping: {self.best.monitor} did not improve for "
+                                   f"{self.wait} epoch{'s' if self.wait != 1 else ''}")
                 run.history.stopped_early = True
+
+    def state_dict(self):
+        best = {} if self._best_state is None else self._best_state
+        return {"best": self.best.state(), "wait": self.wait, "stopped_epoch": self.stopped_epoch,
+                "best_weights": dict(best), "has_best_weights": self._best_state is not None}
+
+    def load_state_dict(self, state):
+        if not isinstance(state, dict) or not {"best", "wait", "best_weights"} <= set(state):
+            raise ValueError("EarlyStopping: the saved state is damaged (expected best, wait and "
+                             "best_weights)")
+        wait = state["wait"]
+        if isinstance(wait, bool) or not isinstance(wait, int) or wait < 0:
+            raise ValueError(f"EarlyStopping: the saved wait {wait!r} is not a count")
+        self.best.load("EarlyStopping", state["best"])
+        self.wait, self.stopped_epoch = wait, state.get("stopped_epoch")
+        weights = state["best_weights"]
+        self._best_state = {k: np.array(v, copy=True) for k, v in weights.items()} \
+            if state.get("has_best_weights") else None
 
     def on_train_end(self, run):
         if self.restore_best_weights and self._best_state is not None and \
@@ -114,10 +159,14 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model with `nn.save` after every epoch (`last.npz`) and at its best (`best.npz`).
+    """Keep `best.npz` (the weights of the best epoch) and `last.npz` (all a run needs to go on).
 
-    Files are `.npz` archives written atomically (no pickle); restore with
-    `model.load_state_dict(nn.load(path))`.
+    `best.npz` holds the model's state dict: `model.load_state_dict(nn.load(path))`.
+    `last.npz` is rewritten after every epoch with the model, the optimiser and scheduler
+    state, the epoch, the history, the callbacks' state and the random generator's state;
+    `fit(..., resume_from=directory)` goes on from it, and `nn.load(path)["model"]` is the
+    weights. `history.json` is written next to it. Every file is written atomically (no
+    pickle, a kill never leaves a broken file).
 
     Args:
         directory: folder for the files (created if missing).
@@ -140,6 +189,7 @@ class ModelCheckpoint(Callback):
         self.save_best, self.save_last = save_best, save_last
         self.best_path = os.path.join(self.directory, "best.npz")
         self.last_path = os.path.join(self.directory, "last.npz")
+        self.history_path = os.path.join(self.directory, "history.json")
         self.best = None
 
     def on_train_begin(self, run):
@@ -149,6 +199,7 @@ class ModelCheckpoint(Callback):
             raise OSError(f"ModelCheckpoint: cannot create the folder {self.directory!r} "
                           f"({error.strerror}); choose a writable directory") from None
         self.best = None
+        clean_stale_temps(self.directory)      # left by a run killed while saving
 
     def on_epoch_end(self, run, epoch, logs):
         from tinygrad_edu import nn
@@ -158,10 +209,38 @@ class ModelCheckpoint(Callback):
                 monitor = "loss"
             _monitored("ModelCheckpoint", monitor, logs)
             self.best = _Best(monitor, self.mode, 0.0)
-        if self.save_last:
-            nn.save(run.model, self.last_path)
         if self.best.update(epoch, logs[self.best.monitor]) and self.save_best:
             nn.save(run.model, self.best_path)
+
+    def write_last(self, run, epochs_done: int, finished: bool) -> None:
+        """Write `last.npz` (all a resumed run needs) and `history.json`; `fit` calls this at
+        the very end of each epoch, after every callback has run, so the file describes a
+        moment a resumed run can start from."""
+        from tinygrad_edu import nn
+        from .resume import training_state
+        if not self.save_last:
+            return
+        nn.save(training_state(run, epochs_done, finished), self.last_path)
+        run.history.to_json(self.history_path)
+
+    def on_train_end(self, run):
+        # history.json gets how the run ended (Ctrl-C, early stop...); its epochs are the ones
+        # in last.npz, since an epoch Ctrl-C cut short is not recorded
+        if self.save_last and run.history.epochs and os.path.isdir(self.directory):
+            run.history.to_json(self.history_path)
+
+    def state_dict(self):
+        return {"best": None if self.best is None else self.best.state()}
+
+    def load_state_dict(self, state):
+        if not isinstance(state, dict) or "best" not in state:
+            raise ValueError("ModelCheckpoint: the saved state is damaged (expected 'best')")
+        if state["best"] is None:
+            self.best = None
+            return
+        monitor = state["best"].get("monitor") if isinstance(state["best"], dict) else None
+        self.best = _Best(monitor if isinstance(monitor, str) else self.monitor, self.mode, 0.0)
+        self.best.load("ModelCheckpoint", state["best"])
 
     @property
     def best_epoch(self):

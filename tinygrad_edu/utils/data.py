@@ -10,7 +10,8 @@ PyTorch's names and defaults, lets course code run unchanged and keeps loops sho
 
 Everything runs in the calling process (`num_workers=0`): numpy indexing is fast enough for the
 data sizes a teaching engine trains on. Shuffling draws from `tinygrad_edu.manual_seed`'s
-generator, or from `generator=` when given, so a seed fixes the batch order.
+generator, or from `generator=` when given, so a seed fixes the batch order; the draws are
+PyTorch's, so the same seed gives the batch order a PyTorch DataLoader gives.
 """
 import math
 import numbers
@@ -19,23 +20,26 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 from tinygrad_edu import random as _random
+from tinygrad_edu import random_draws
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "default_collate"]
 
 
-def _numpy_rng(op, generator):
-    """The numpy Generator behind `generator` (None: the global one `manual_seed` seeds)."""
+def _stream(op, generator):
+    """The generator that shuffles: the global one `manual_seed` seeds (None), a
+    tinygrad_edu.Generator, or a numpy Generator (its own order, not PyTorch's)."""
     if generator is None:
-        return _random.generator()
-    if isinstance(generator, np.random.Generator):
+        return _random.default_generator
+    if isinstance(generator, (_random.Generator, np.random.Generator)):
         return generator
-    for attr in ("numpy_generator", "rng", "_rng", "generator"):
-        inner = getattr(generator, attr, None)
-        inner = inner() if callable(inner) and not isinstance(inner, np.random.Generator) else inner
-        if isinstance(inner, np.random.Generator):
-            return inner
-    raise TypeError(f"{op}: generator must be a tinygrad_edu.Generator or a numpy Generator, got "
-                    f"{type(generator).__name__}")
+    raise TypeError(f"{op}: generator must be a tinygrad_edu.Generator (or a numpy Generator), "
+                    f"got {type(generator).__name__}")
+
+
+def _permutation(stream, n):
+    if isinstance(stream, np.random.Generator):
+        return stream.permutation(n)
+    return random_draws.permutation(stream, n)
 
 
 class Dataset:
@@ -116,7 +120,8 @@ def random_split(dataset, lengths, generator=None):
     """Split a dataset into non-overlapping random subsets of the given lengths.
 
     `lengths` are counts summing to len(dataset), or fractions summing to 1 (the remainder
-    of the rounding goes to the first subsets one by one, as PyTorch does).
+    of the rounding goes to the first subsets one by one, as PyTorch does). The indices are
+    `randperm(len(dataset), generator=generator)` cut in order, as in PyTorch.
 
     Example:
         >>> train, val = random_split(TensorDataset(Tensor.arange(10.0)), [0.8, 0.2])
@@ -135,7 +140,7 @@ def random_split(dataset, lengths, generator=None):
     if any(not isinstance(x, numbers.Integral) or x < 0 for x in lengths) or sum(lengths) != n:
         raise ValueError(f"random_split: lengths {lengths} must be non-negative ints summing to "
                          f"the dataset's length {n}, or fractions summing to 1")
-    order = _numpy_rng("random_split", generator).permutation(n)
+    order = _permutation(_stream("random_split", generator), n)
     subsets, start = [], 0
     for length in lengths:
         subsets.append(Subset(dataset, order[start:start + length]))
@@ -193,6 +198,11 @@ class DataLoader:
         collate_fn: turns a list of examples into a batch (default: `default_collate`).
         num_workers: must be 0 (everything runs in this process).
 
+    Random draws, as PyTorch's DataLoader makes them: every `iter()` draws one 64-bit word
+    (PyTorch's base seed for worker processes) from `generator` or the global generator;
+    with shuffle=True the first batch then draws a seed for a fresh Generator whose
+    `randperm(n)` is the epoch's order (with `generator` given, `randperm` draws from it).
+
     A TensorDataset with the default collate is batched by indexing each tensor once with
     the batch's indices (the same values as stacking the examples, much faster).
 
@@ -223,18 +233,21 @@ class DataLoader:
         if unknown:
             raise TypeError(f"DataLoader: unexpected keyword argument(s) {sorted(unknown)}")
         if generator is not None:
-            _numpy_rng("DataLoader", generator)       # a clear error now, not at the first epoch
+            _stream("DataLoader", generator)          # a clear error now, not at the first epoch
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, bool(shuffle)
         self.sampler, self.drop_last, self.generator = sampler, bool(drop_last), generator
         self.collate_fn = collate_fn
 
-    def _order(self):
+    def _order(self, stream):
         n = len(self.dataset)
         if self.sampler is not None:
             return [int(i) for i in self.sampler]
-        if self.shuffle:
-            return _numpy_rng("DataLoader", self.generator).permutation(n)
-        return np.arange(n)
+        if not self.shuffle:
+            return np.arange(n)
+        if self.generator is None and not isinstance(stream, np.random.Generator):
+            seed = int(stream.random64(1)[0] % np.uint64(2 ** 63))       # RandomSampler's seed
+            stream = _random.Generator().manual_seed(seed)
+        return _permutation(stream, n)
 
     def __len__(self):
         n = len(self.sampler) if self.sampler is not None else len(self.dataset)
@@ -243,18 +256,36 @@ class DataLoader:
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
-        order = np.asarray(self._order(), dtype=np.int64)
+        stream = _stream("DataLoader", self.generator)
+        if not isinstance(stream, np.random.Generator):
+            stream.random64(1)              # PyTorch's per-epoch base seed (for its workers)
+        return self._batches(stream)
+
+    def _batches(self, stream):
+        order = np.asarray(self._order(stream), dtype=np.int64)
         if self.batch_size is None:                    # no batching: examples one by one
             for i in order:
                 yield self.dataset[int(i)]
+            self._sampler_exhausted(stream)
             return
         fast = isinstance(self.dataset, TensorDataset) and self.collate_fn is None
         collate = self.collate_fn or default_collate
         for start in range(0, len(order), self.batch_size):
             index = order[start:start + self.batch_size]
-            if self.drop_last and len(index) < self.batch_size:
+            last = len(index) < self.batch_size
+            if last and self.drop_last:
+                break
+            if last:
+                self._sampler_exhausted(stream)    # PyTorch's sampler ends before this batch
+            yield tuple(t[index] for t in self.dataset.tensors) if fast else \
+                collate([self.dataset[int(i)] for i in index])
+            if last:
                 return
-            if fast:
-                yield tuple(t[index] for t in self.dataset.tensors)
-            else:
-                yield collate([self.dataset[int(i)] for i in index])
+        self._sampler_exhausted(stream)
+
+    def _sampler_exhausted(self, stream):
+        """PyTorch's RandomSampler, asked for an index past the end, runs one more
+        `randperm(n, generator)` (for its remainder of 0 samples); with a generator given,
+        those draws move it, so they are made here at the same moment."""
+        if self.shuffle and self.sampler is None and isinstance(self.generator, _random.Generator):
+            random_draws.permutation(stream, len(self.dataset))

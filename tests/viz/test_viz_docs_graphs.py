@@ -1,4 +1,5 @@
-"""The code blocks of the README's "Pictures" section run and write the pictures they name."""
+"""The code blocks of the docs page on graphs and pictures (docs/graphs.md) run and write the
+pictures they name."""
 import os
 import re
 
@@ -6,14 +7,13 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
 
 def test_pictures_section_runs(tmp_path, monkeypatch, capsys):
-    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-    section = re.search(r"^## Pictures\n(.*?)(?=^## |\Z)", text, re.S | re.M).group(1)
+    section = open(os.path.join(ROOT, "docs", "graphs.md"), encoding="utf-8").read()
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(blocks) == 2
     monkeypatch.chdir(tmp_path)
     namespace = {}
     for k, code in enumerate(blocks):
-        exec(compile(code, f"README Pictures block {k + 1}", "exec"), namespace)   # noqa: S102
+        exec(compile(code, f"docs/graphs.md block {k + 1}", "exec"), namespace)   # noqa: S102
     written = sorted(os.listdir(tmp_path / "pictures"))
     assert written == ["backprop.html", "curves.png", "decision.svg", "lines.svg", "mlp.png",
                        "region_graph.svg", "regions.png"]
