@@ -23,7 +23,14 @@ from .api import (  # noqa: F401 (torch-named module-level functions and dtypes,
     ones_like, full_like, randn_like, rand_like, normal, multinomial, bernoulli, cat, concat, concatenate,
     stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
     mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
-    int32, int16, int8, uint8, bool, float, double, half, long, int, short)
+    int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
+    column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod, atleast_1d, atleast_2d,
+    atleast_3d, searchsorted, bucketize, einsum, histogram)
+from .api_elementwise import *  # noqa: F401,F403 (torch-named module functions, see each module)
+from .api_elementwise import abs, round, pow  # noqa: F401 (shadow builtins: not in import *)
+from .api_reduce import *  # noqa: F401,F403
+from .api_shape import *  # noqa: F401,F403
+from . import api_elementwise as _api_elementwise, api_reduce as _api_reduce, api_shape as _api_shape
 
 __all__ = [
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -40,8 +47,10 @@ __all__ = [
     "concatenate", "stack", "where", "matmul", "maximum", "minimum", "exp", "log", "tanh",
     "sigmoid", "relu", "softmax", "mean", "allclose", "histc", "numel", "is_tensor", "clone",
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",
-    "long", "short",
-]
+    "long", "short", "hstack", "vstack", "dstack", "column_stack", "broadcast_tensors", "meshgrid",
+    "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
+    "searchsorted", "bucketize", "einsum", "histogram",
+] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.

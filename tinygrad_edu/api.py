@@ -14,12 +14,14 @@ import builtins
 import numpy as np
 
 from .tensor import Tensor
-from .dtypes import get_default_dtype
+from .argcheck import number_arg
 from .sampling import (  # noqa: F401 (re-exported; the random draws live in sampling.py)
     rand, randn, randint, randperm, multinomial, normal, bernoulli)
 from .api_math import (  # noqa: F401 (re-exported: one torch-like namespace)
     all, allclose, any, cat, clone, concat, concatenate, exp, histc, is_tensor, log, matmul, max,
-    maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where)
+    maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where, hstack,
+    vstack, dstack, column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod,
+    atleast_1d, atleast_2d, atleast_3d, searchsorted, bucketize, einsum, histogram)
 
 float32 = float = np.dtype(np.float32)
 float64 = double = np.dtype(np.float64)
@@ -34,6 +36,16 @@ bool = np.dtype(np.bool_)
 
 def _as_tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _no_out(op_name, out, layout):
+    """PyTorch's `out=` and non-strided layouts have no meaning here: refused, with the fix."""
+    if out is not None:
+        raise TypeError(f"{op_name}: out= is not supported (tinygrad_edu never writes into an "
+                        f"existing tensor's memory); assign the result instead: t = {op_name}(...)")
+    if layout is not None and str(layout) not in ("strided", "torch.strided"):
+        raise ValueError(f"{op_name}: only the strided (dense) layout exists here, got "
+                         f"layout={layout!r}; drop the argument")
 
 
 # ---------------------------------------------------------------- creation
@@ -53,7 +65,7 @@ def tensor(data, dtype=None, requires_grad=False):
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def zeros(*size, dtype=None, requires_grad=False):
+def zeros(*size, dtype=None, requires_grad=False, device=None, layout=None, out=None):
     """Zeros of the given shape: `zeros(2, 3)` or `zeros((2, 3))`.
 
     Example:
@@ -61,10 +73,11 @@ def zeros(*size, dtype=None, requires_grad=False):
         >>> tg.zeros(2, 3).shape
         (2, 3)
     """
-    return Tensor.zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    _no_out("zeros", out, layout)
+    return Tensor.zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def ones(*size, dtype=None, requires_grad=False):
+def ones(*size, dtype=None, requires_grad=False, device=None, layout=None, out=None):
     """Ones of the given shape.
 
     Example:
@@ -72,10 +85,11 @@ def ones(*size, dtype=None, requires_grad=False):
         >>> tg.ones(2, dtype=tg.int64).tolist()
         [1, 1]
     """
-    return Tensor.ones(*size, dtype=dtype, requires_grad=requires_grad)
+    _no_out("ones", out, layout)
+    return Tensor.ones(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
+def full(size, fill_value, dtype=None, requires_grad=False, device=None, layout=None, out=None):
     """`fill_value` everywhere (a float value gives the default float dtype).
 
     Example:
@@ -85,10 +99,12 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     """
     if dtype is None and isinstance(fill_value, (builtins.bool, builtins.int)):
         dtype = np.bool_ if isinstance(fill_value, builtins.bool) else np.int64
-    return Tensor.full(size, fill_value, dtype=dtype, requires_grad=requires_grad)
+    _no_out("full", out, layout)
+    return Tensor.full(size, fill_value, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None, layout=None,
+           out=None):
     """Values in [start, end) spaced by step (integers stay int64), as `torch.arange`.
 
     Example:
@@ -96,28 +112,47 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
         >>> tg.arange(1, 10, 3).tolist(), tg.arange(3).dtype.name
         ([1, 4, 7], 'int64')
     """
-    t = Tensor.arange(start, end, step, dtype=dtype, requires_grad=requires_grad)
+    _no_out("arange", out, layout)
+    t = Tensor.arange(start, end, step, dtype=dtype, requires_grad=requires_grad, device=device)
     if dtype is None and t.dtype.kind == "i" and t.dtype != np.int64:
         t = Tensor(t.data.astype(np.int64))
     return t
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False):
-    """`steps` evenly spaced values from start to end, both included.
+def linspace(start, end, steps, dtype=None, requires_grad=False, device=None, layout=None, out=None):
+    """`steps` evenly spaced values from start to end, both included (start and end may be
+    0-d tensors). With an integer dtype the values are computed in float64 and truncated, the
+    first half counted up from start and the second half down from end,
+    as PyTorch does.
 
     Example:
         >>> import tinygrad_edu as tg
-        >>> tg.linspace(-1, 1, 5).tolist()
-        [-1.0, -0.5, 0.0, 0.5, 1.0]
+        >>> tg.linspace(-1, 1, 5).tolist(), tg.linspace(0, 3, 3, dtype=tg.int64).tolist()
+        ([-1.0, -0.5, 0.0, 0.5, 1.0], [0, 1, 3])
     """
+    _no_out("linspace", out, layout)
     if isinstance(steps, builtins.bool) or not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative integer (the number of values), "
                          f"got {steps!r}")
-    values = np.linspace(start, end, steps)
-    return Tensor(values, dtype=dtype or get_default_dtype(), requires_grad=requires_grad)
+    start, end = (np.asarray(number_arg("linspace", name, v)).item()
+                  for name, v in (("start", start), ("end", end)))
+    dtype = Tensor._dtype(dtype, "linspace")
+    if dtype.kind in "iu" and steps > 1:
+        start, end = np.trunc(start), np.trunc(end)
+        step = (end - start) / (steps - 1)
+        # PyTorch's kernel rounds start + step * i once (a fused multiply-add): extended
+        # precision before the final rounding to float64 gives the same truncated integers
+        index = np.arange(steps, dtype=np.longdouble)
+        wide = np.longdouble(step)
+        first = (np.longdouble(start) + wide * index).astype(np.float64)
+        second = (np.longdouble(end) - wide * (steps - 1 - index)).astype(np.float64)
+        values = np.trunc(np.where(index < steps // 2, first, second))
+    else:
+        values = np.linspace(start, end, steps)
+    return Tensor._creation(values.astype(dtype), requires_grad, dtype, device)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
+def eye(n, m=None, dtype=None, requires_grad=False, device=None, layout=None, out=None):
     """The n x m identity matrix.
 
     Example:
@@ -125,10 +160,11 @@ def eye(n, m=None, dtype=None, requires_grad=False):
         >>> tg.eye(2).tolist()
         [[1.0, 0.0], [0.0, 1.0]]
     """
-    return Tensor.eye(n, m, dtype=dtype, requires_grad=requires_grad)
+    _no_out("eye", out, layout)
+    return Tensor.eye(n, m, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def zeros_like(input, dtype=None, requires_grad=False):
+def zeros_like(input, dtype=None, requires_grad=False, device=None, layout=None, memory_format=None):
     """Zeros with `input`'s shape and dtype.
 
     Example:
@@ -136,10 +172,11 @@ def zeros_like(input, dtype=None, requires_grad=False):
         >>> tg.zeros_like(tg.ones(2, dtype=tg.float64)).dtype.name
         'float64'
     """
-    return _as_tensor(input).zeros_like(dtype=dtype, requires_grad=requires_grad)
+    _no_out("zeros_like", None, layout)
+    return _as_tensor(input).zeros_like(dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def ones_like(input, dtype=None, requires_grad=False):
+def ones_like(input, dtype=None, requires_grad=False, device=None, layout=None, memory_format=None):
     """Ones with `input`'s shape and dtype.
 
     Example:
@@ -147,10 +184,12 @@ def ones_like(input, dtype=None, requires_grad=False):
         >>> tg.ones_like(tg.zeros(2)).tolist()
         [1.0, 1.0]
     """
-    return _as_tensor(input).ones_like(dtype=dtype, requires_grad=requires_grad)
+    _no_out("ones_like", None, layout)
+    return _as_tensor(input).ones_like(dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full_like(input, fill_value, dtype=None, requires_grad=False):
+def full_like(input, fill_value, dtype=None, requires_grad=False, device=None, layout=None,
+              memory_format=None):
     """`fill_value` with `input`'s shape and dtype.
 
     Example:
@@ -158,10 +197,13 @@ def full_like(input, fill_value, dtype=None, requires_grad=False):
         >>> tg.full_like(tg.zeros(2), 3.0).tolist()
         [3.0, 3.0]
     """
-    return _as_tensor(input).full_like(fill_value, dtype=dtype, requires_grad=requires_grad)
+    _no_out("full_like", None, layout)
+    return _as_tensor(input).full_like(fill_value, dtype=dtype, requires_grad=requires_grad,
+                                       device=device)
 
 
-def randn_like(input, generator=None, dtype=None, requires_grad=False):
+def randn_like(input, generator=None, dtype=None, requires_grad=False, device=None, layout=None,
+               memory_format=None):
     """Standard normal samples with `input`'s shape and dtype.
 
     Example:
@@ -169,11 +211,13 @@ def randn_like(input, generator=None, dtype=None, requires_grad=False):
         >>> tg.randn_like(tg.zeros(2, 3)).shape
         (2, 3)
     """
+    _no_out("randn_like", None, layout)
     return _as_tensor(input).randn_like(generator=generator, dtype=dtype,
-                                        requires_grad=requires_grad)
+                                        requires_grad=requires_grad, device=device)
 
 
-def rand_like(input, generator=None, dtype=None, requires_grad=False):
+def rand_like(input, generator=None, dtype=None, requires_grad=False, device=None, layout=None,
+              memory_format=None):
     """U[0, 1) samples with `input`'s shape and dtype.
 
     Example:
@@ -181,5 +225,6 @@ def rand_like(input, generator=None, dtype=None, requires_grad=False):
         >>> tg.rand_like(tg.zeros(4)).shape
         (4,)
     """
+    _no_out("rand_like", None, layout)
     return _as_tensor(input).rand_like(generator=generator, dtype=dtype,
-                                       requires_grad=requires_grad)
+                                       requires_grad=requires_grad, device=device)

@@ -268,6 +268,40 @@ def histc(input, bins=100, min=0, max=0):
     return Tensor(counts.astype(data.dtype))
 
 
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """(hist, bin_edges) of the values, as `torch.histogram`: `bins` equal bins over `range`
+    (the data's min and max by default) or the given edges (a 1-D tensor); optional weights;
+    `density` divides by the total and the bin widths.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> hist, edges = tg.histogram(tg.tensor([1.0, 2.0, 1.0]), bins=2)
+        >>> hist.tolist(), edges.tolist()
+        ([2.0, 1.0], [1.0, 1.5, 2.0])
+    """
+    data = np.asarray(getattr(input, "data", input))
+    if data.dtype.kind != "f":
+        raise TypeError(f"histogram: input must be a floating tensor, got dtype {data.dtype}")
+    edges = np.asarray(getattr(bins, "data", bins))
+    if edges.ndim == 0:
+        edges = int_arg("histogram", "bins", builtins.int(edges), minimum=1)
+        if range is None:
+            lo, hi = (data.min(), data.max()) if data.size else (0.0, 1.0)
+        else:
+            lo, hi = (builtins.float(v) for v in range)
+            if lo > hi:
+                raise ValueError(f"histogram: range {range} must have min <= max")
+        if lo == hi:                    # one point: a unit range around it, as PyTorch
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = np.linspace(lo, hi, edges + 1, dtype=data.dtype)
+    weights = None if weight is None else np.asarray(getattr(weight, "data", weight))
+    with np.errstate(invalid="ignore", divide="ignore"):     # density of nothing: nan
+        counts, edges = np.histogram(data.reshape(-1), bins=edges.astype(data.dtype),
+                                     weights=None if weights is None else weights.reshape(-1),
+                                     density=density)
+    return Tensor(counts.astype(data.dtype)), Tensor(edges.astype(data.dtype))
+
+
 def numel(input) -> builtins.int:
     """The number of elements.
 
@@ -299,3 +333,34 @@ def clone(input):
         [1.0, 1.0]
     """
     return _as_tensor(input).clone()
+
+
+# ---------------------------------------------------------------- shape functions (ops/arrange.py)
+from .ops.arrange import (  # noqa: E402,F401 (module-level shape functions, as torch's)
+    hstack, vstack, dstack, column_stack, broadcast_tensors, meshgrid, block_diag, cartesian_prod)
+from .ops.sorting import searchsorted, bucketize  # noqa: E402,F401
+from .ops.einsum import einsum  # noqa: E402,F401
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.atleast_1d(tg.tensor(3.0)).shape
+        (1,)
+    """
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 1)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims (a 1-D one becomes a row)."""
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 2)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims."""
+    from .ops.arrange import atleast
+    return atleast(tensors[0] if len(tensors) == 1 else tensors, 3)

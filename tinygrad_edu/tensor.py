@@ -13,15 +13,20 @@ from .argcheck import creation_shape, int_arg, number_arg, operand_array, descri
 from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
+from .ops.unary_math import UnaryMathMethods
+from .ops.binary_math import BinaryMathMethods
+from .ops.arrange import ArrangeMethods
+from .ops.indexing import IndexingMethods
+from .ops.sorting import SortingMethods
+from .ops.scan import ScanMethods
 from .ops.reduce import ReduceMethods
 from .ops.extrema import ExtremaMethods
 from .ops.movement import MovementMethods
-from .ops.linalg import LinalgMethods
+from .ops.linalg import LinalgMethods, ProductMethods
 from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.torch_names import TorchNameMethods, check_device, device as device_type
-from .ops.torch_math import TorchMathMethods
 
 
 def _is_dtype_name(name):
@@ -50,7 +55,9 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
-             NNMethods, ConvMethods, TorchNameMethods, TorchMathMethods, InplaceMethods):
+             NNMethods, ConvMethods, TorchNameMethods, InplaceMethods,
+             UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
+             SortingMethods, ProductMethods, ScanMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
@@ -63,7 +70,6 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
     """
 
     __slots__ = ("data", "_grad", "requires_grad", "grad_fn", "name", "_hooks", "__weakref__")
-    clamp = TorchMathMethods.clamp      # PyTorch's min=/max= keywords (clip keeps lo/hi)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str = None):
         # a copy, as torch.tensor: an optimiser step must never write into the caller's array
@@ -184,31 +190,36 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         """The same data as a new leaf that records nothing (cuts the graph here)."""
         return Tensor._make(self.data, None)
 
-    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
         """This tensor with another dtype (a differentiable cast) and/or on a device ("cpu").
 
         As PyTorch: `t.to(np.float64)`, `t.to("cpu")`, `t.to("cpu", tinygrad_edu.float64)`,
-        `t.to(other)` (other's dtype). The engine runs on the CPU only, so the device is
-        checked and otherwise ignored.
+        `t.to(other)` (other's dtype), then `non_blocking` and `copy` (a new tensor even when
+        nothing changes). The engine runs on the CPU only, so the device is checked and
+        otherwise ignored, as are `non_blocking` and `memory_format` (numpy picks the layout).
 
         Example:
             >>> Tensor([1, 2]).to("cpu", np.float64).dtype
             dtype('float64')
         """
+        flags = []
         for arg in args:
-            if isinstance(arg, Tensor):
+            if isinstance(arg, (bool, np.bool_)):
+                flags.append(bool(arg))           # non_blocking, then copy (positional, as PyTorch)
+            elif isinstance(arg, Tensor):
                 dtype = arg.dtype
             elif isinstance(arg, device_type) or (isinstance(arg, str) and not _is_dtype_name(arg)):
                 device = arg
             else:
                 dtype = arg
+        if len(flags) > 2:
+            raise TypeError(f"to: expected at most two flags (non_blocking, copy), got {len(flags)}")
+        copy = flags[1] if len(flags) == 2 else copy
         if device is not None:
             check_device(device, "to")
-        if dtype is None:
+        if dtype is None or check_dtype("to", dtype) == self.dtype:
             return self.clone() if copy else self
         dtype = check_dtype("to", dtype)
-        if dtype == self.dtype:
-            return self
         if dtype.kind not in "fc":      # integer/bool results carry no gradient
             if dtype.kind in "iu" and self.dtype.kind in "fc" and not np.isfinite(self.data).all():
                 raise ValueError(f"to: this tensor holds NaN or infinity, which have no value in "
@@ -219,11 +230,11 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
 
     astype = to
 
-    def float(self):
+    def float(self, memory_format=None):
         """Convert to float32."""
         return self.to(np.float32)
 
-    def double(self):
+    def double(self, memory_format=None):
         """Convert to float64 (what gradcheck needs)."""
         return self.to(np.float64)
 
@@ -291,8 +302,10 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
 
     # ------------------------------------------------------------ creation
     @staticmethod
-    def _creation(data, requires_grad, dtype):
+    def _creation(data, requires_grad, dtype, device=None):
         # `data` is a fresh array made by the creation function: no copy needed
+        if device is not None:
+            check_device(device, "Tensor creation")
         t = Tensor._make(as_array(data, dtype, op="Tensor creation"), None)
         return t.requires_grad_() if requires_grad else t
 
@@ -306,47 +319,58 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         return check_dtype(op, dtype)
 
     @staticmethod
-    def zeros(*shape, requires_grad=False, dtype=None):
+    def zeros(*shape, requires_grad=False, dtype=None, device=None):
         """A tensor of zeros, e.g. `Tensor.zeros(2, 3)`."""
         return Tensor._creation(np.zeros(Tensor._shape(shape), Tensor._dtype(dtype, "Tensor.zeros")),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
     @staticmethod
-    def ones(*shape, requires_grad=False, dtype=None):
+    def ones(*shape, requires_grad=False, dtype=None, device=None):
         """A tensor of ones, e.g. `Tensor.ones(2, 3)`."""
         return Tensor._creation(np.ones(Tensor._shape(shape), Tensor._dtype(dtype, "Tensor.ones")),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
     @staticmethod
-    def full(shape, value, requires_grad=False, dtype=None):
+    def full(shape, value, requires_grad=False, dtype=None, device=None):
         """A tensor filled with `value`."""
         shape = Tensor._shape(shape if isinstance(shape, (tuple, list)) else (shape,),
                               "Tensor.full")
         value = number_arg("Tensor.full", "fill_value", value)
         return Tensor._creation(np.full(shape, value, Tensor._dtype(dtype, "Tensor.full")),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
     @staticmethod
-    def randn(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
+    def randn(*shape, seed=None, generator=None, requires_grad=False, dtype=None, device=None):
         """Standard normal samples from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
         from .sampling import randn                    # PyTorch's stream and transforms
+        if device is not None:
+            check_device(device, "randn")
         return randn(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
-    def rand(*shape, seed=None, generator=None, requires_grad=False, dtype=None):
+    def rand(*shape, seed=None, generator=None, requires_grad=False, dtype=None, device=None):
         """Uniform samples in [0, 1) from the global generator (`manual_seed`), from
         `generator` (a `Generator`), or from a fresh one seeded by `seed`."""
         from .sampling import rand
+        if device is not None:
+            check_device(device, "rand")
         return rand(*shape, generator=generator, dtype=dtype, requires_grad=requires_grad, seed=seed)
 
     @staticmethod
-    def arange(start, stop=None, step=1, requires_grad=False, dtype=None):
-        """Evenly spaced values in [start, stop), like numpy's arange (integers stay integer)."""
+    def arange(start, stop=None, step=1, requires_grad=False, dtype=None, device=None):
+        """Evenly spaced values in [start, stop), like numpy's arange (integers stay integer).
+
+        With an integer `dtype`, start, end and step are first truncated to integers, as
+        PyTorch does (so `arange(0., -8.000001, -4., dtype=int64)` is [0, -4]).
+        """
         if stop is None:
             start, stop = 0, start
-        start, stop, step = (number_arg("Tensor.arange", name, v, finite=True)
+        start, stop, step = (number_arg("Tensor.arange", name, int(v) if isinstance(v, bool) else v,
+                                        finite=True)
                              for name, v in (("start", start), ("end", stop), ("step", step)))
+        if dtype is not None and check_dtype("Tensor.arange", dtype).kind in "iu":
+            start, stop, step = int(start), int(stop), int(step)
         if step == 0 or (stop - start) * step < 0:
             raise ValueError(f"Tensor.arange: step {step} never goes from start {start} to end "
                              f"{stop}; " + ("the step must not be 0" if step == 0 else
@@ -354,41 +378,43 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
         values = np.arange(start, stop, step)
         if dtype is None and values.dtype.kind == "f":
             values = values.astype(get_default_dtype())
-        return Tensor._creation(values, requires_grad, dtype)
+        return Tensor._creation(values, requires_grad, dtype, device)
 
     @staticmethod
-    def eye(n, m=None, requires_grad=False, dtype=None):
+    def eye(n, m=None, requires_grad=False, dtype=None, device=None):
         """The n x m identity matrix (square by default)."""
         n = int_arg("Tensor.eye", "n", n, minimum=0)
         m = None if m is None else int_arg("Tensor.eye", "m", m, minimum=0)
         return Tensor._creation(np.eye(n, m, dtype=Tensor._dtype(dtype, "Tensor.eye")), requires_grad,
-                                dtype)
+                                dtype, device)
 
-    def zeros_like(self, requires_grad=False, dtype=None):
+    def zeros_like(self, requires_grad=False, dtype=None, device=None, memory_format=None):
         """Zeros with this tensor's shape and dtype."""
         return Tensor._creation(np.zeros(self.shape, Tensor._dtype(dtype, "zeros_like", self.dtype)),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
-    def ones_like(self, requires_grad=False, dtype=None):
+    def ones_like(self, requires_grad=False, dtype=None, device=None, memory_format=None):
         """Ones with this tensor's shape and dtype."""
         return Tensor._creation(np.ones(self.shape, Tensor._dtype(dtype, "ones_like", self.dtype)),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
-    def full_like(self, value, requires_grad=False, dtype=None):
+    def full_like(self, value, requires_grad=False, dtype=None, device=None, memory_format=None):
         """`value` everywhere, with this tensor's shape and dtype."""
         value = number_arg("full_like", "fill_value", value)
         return Tensor._creation(np.full(self.shape, value, Tensor._dtype(dtype, "full_like", self.dtype)),
-                                requires_grad, dtype)
+                                requires_grad, dtype, device)
 
-    def randn_like(self, seed=None, requires_grad=False, dtype=None, generator=None):
+    def randn_like(self, seed=None, requires_grad=False, dtype=None, generator=None, device=None,
+                   memory_format=None):
         """Standard normal samples with this tensor's shape and dtype."""
         return Tensor.randn(*self.shape, seed=seed, generator=generator, requires_grad=requires_grad,
-                            dtype=dtype or self.dtype)
+                            device=device, dtype=dtype or self.dtype)
 
-    def rand_like(self, seed=None, requires_grad=False, dtype=None, generator=None):
+    def rand_like(self, seed=None, requires_grad=False, dtype=None, generator=None, device=None,
+                  memory_format=None):
         """Uniform [0, 1) samples with this tensor's shape and dtype."""
         return Tensor.rand(*self.shape, seed=seed, generator=generator, requires_grad=requires_grad,
-                           dtype=dtype or self.dtype)
+                           device=device, dtype=dtype or self.dtype)
 
 
 _CONSTANTS = {}

@@ -249,7 +249,45 @@ class ElementwiseMethods:
         """Clamp into [lo, hi] (either bound may be None); gradient 1 inside, 0 outside."""
         return Clip.apply(self, lo=lo, hi=hi)
 
-    clamp = clip
+    def clamp(self, min=None, max=None):
+        """Clamp into [min, max] (either may be None; numbers or tensors that broadcast),
+        PyTorch's keywords for `clip`. Where min > max the result is max, as PyTorch.
+
+        The gradient goes to self inside [min, max], to a tensor min where self < min < max,
+        and to a tensor max where self > max (or max < min).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
+            [0.0, 0.5, 1.0]
+            >>> Tensor([-2.0, 0.5, 3.0]).clamp(Tensor([0.0, 1.0, 0.0])).tolist()
+            [0.0, 1.0, 3.0]
+        """
+        if min is None and max is None:
+            raise ValueError("clamp: give min, max or both")
+        if not hasattr(min, "_operand") and not hasattr(max, "_operand"):
+            return self.clip(min, max)
+        return _clamp_by_tensors(self, min, max)
+
+    def clamp_min(self, min):
+        """max(self, min) elementwise, as `clamp(min=min)`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-1.0, 2.0]).clamp_min(0.0).tolist()
+            [0.0, 2.0]
+        """
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        """min(self, max) elementwise, as `clamp(max=max)`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([-1.0, 2.0]).clamp_max(0.0).tolist()
+            [-1.0, 0.0]
+        """
+        return self.clamp(max=max)
 
     def maximum(self, other):
         """Elementwise max with a tensor or number (ties share the gradient equally)."""
@@ -311,3 +349,22 @@ class ElementwiseMethods:
         return self._compare(other, np.not_equal)
 
     __hash__ = object.__hash__
+
+
+def _clamp_by_tensors(x, lo, hi):
+    """clamp with tensor bounds, from `where` (PyTorch's masks for every gradient)."""
+    where = type(x).where
+    lo = None if lo is None else x._operand(lo)
+    hi = None if hi is None else x._operand(hi)
+    xd = x.data
+    if hi is None:
+        below = x._make(np.asarray(xd < lo.data), None)
+        return where(below, lo, x)
+    if lo is None:
+        above = x._make(np.asarray(xd > hi.data), None)
+        return where(above, hi, x)
+    with np.errstate(invalid="ignore"):
+        to_lo = (xd < lo.data) & (lo.data < hi.data)
+        to_hi = (xd > hi.data) | (hi.data < lo.data)
+    return where(x._make(np.asarray(to_lo), None), lo,
+                 where(x._make(np.asarray(to_hi), None), hi, x))

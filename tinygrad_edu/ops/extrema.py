@@ -50,7 +50,7 @@ class ExtremaMethods:
     def max(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Largest element: `max()` of all elements (tied maxima share the gradient equally),
         or `max(dim)`: a named tuple `(values, indices)` along one dim, as PyTorch's, whose
-        gradient goes to the returned index only.
+        gradient goes to the returned index only; `max(other)` with a tensor is `maximum`.
 
         numpy's `axis=` keeps numpy's meaning (the values only, like `amax`).
 
@@ -63,6 +63,8 @@ class ExtremaMethods:
         if axis is not None or keepdims is not None:
             dim, keepdim = aliases("max", dim, axis, keepdim, keepdims)
             return self.amax(dim, keepdim)
+        if hasattr(dim, "_operand"):            # x.max(other): elementwise, as PyTorch
+            return self.maximum(dim)
         if isinstance(dim, (int, np.integer)):
             return ReturnMax(*self._select_along("max", np.argmax, dim, keepdim))
         return self.amax(dim, keepdim)
@@ -79,6 +81,8 @@ class ExtremaMethods:
         if axis is not None or keepdims is not None:
             dim, keepdim = aliases("min", dim, axis, keepdim, keepdims)
             return self.amin(dim, keepdim)
+        if hasattr(dim, "_operand"):            # x.min(other): elementwise, as PyTorch
+            return self.minimum(dim)
         if isinstance(dim, (int, np.integer)):
             return ReturnMin(*self._select_along("min", np.argmin, dim, keepdim))
         return self.amin(dim, keepdim)
@@ -93,8 +97,10 @@ class ExtremaMethods:
             [0.5, 0.5]
         """
         dim, keepdim = aliases("amax", dim, axis, keepdim, keepdims)
-        self._check_nonempty("max")
-        return Max.apply(self, axes=reduce_axes("max", dim, self.ndim), keepdims=keepdim)
+        axes = reduce_axes("max", dim, self.ndim)
+        if any(self.shape[a] == 0 for a in axes) or (not axes and self.data.size == 0 and dim is None):
+            self._check_nonempty("max")        # an empty dim has no max (other dims may be empty)
+        return Max.apply(self, axes=axes, keepdims=keepdim)
 
     def amin(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
         """Smallest value over `dim`; tied minima share the gradient equally.
@@ -105,8 +111,10 @@ class ExtremaMethods:
             [1.0]
         """
         dim, keepdim = aliases("amin", dim, axis, keepdim, keepdims)
-        self._check_nonempty("min")
-        return Min.apply(self, axes=reduce_axes("min", dim, self.ndim), keepdims=keepdim)
+        axes = reduce_axes("min", dim, self.ndim)
+        if any(self.shape[a] == 0 for a in axes) or (not axes and self.data.size == 0 and dim is None):
+            self._check_nonempty("min")        # an empty dim has no min (other dims may be empty)
+        return Min.apply(self, axes=axes, keepdims=keepdim)
 
     def _select_along(self, op_name, arg_fn, dim, keepdim):
         """(values, indices) of max(dim)/min(dim): the values are picked by indexing, so the

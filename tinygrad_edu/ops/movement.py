@@ -156,6 +156,16 @@ class Cat(Function):
                                              self.needs_input_grad))
 
 
+class Clone(Function):
+    """Copy f(x) = x (new memory);  df/dx = 1"""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g):
+        return g
+
+
 def _pad_widths(pad_width, ndim):
     """Accept numpy-style widths: an int, one (before, after) pair, or a pair per dimension."""
     if ndim == 0:
@@ -276,6 +286,9 @@ class MovementMethods:
         tensors = _tensor_list("cat", tensors)
         if not tensors:
             raise ValueError("cat: needs at least one tensor")
+        if any(t.ndim > 1 for t in tensors):    # PyTorch skips 1-D empty tensors (its old
+            kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)]   # "no shape")
+            tensors = kept or tensors
         ref = tensors[0]
         if any(t.ndim != ref.ndim for t in tensors):
             raise ValueError("cat: tensors have different numbers of dimensions: "
@@ -319,8 +332,12 @@ class MovementMethods:
         return tuple(self[lead + (slice(int(a), int(b)),)] for a, b in zip(bounds[:-1], bounds[1:]))
 
     def chunk(self, chunks: int, dim: int = 0):
-        """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller)."""
+        """Cut into `chunks` nearly equal pieces along `dim` (the last may be smaller; an empty
+        dim gives `chunks` empty pieces)."""
         if int_arg("chunk", "chunks", chunks) <= 0:
             raise ValueError(f"chunk: chunks must be a positive number of pieces, got {chunks}")
-        length = self.shape[single_axis("chunk", dim, self.ndim, scalar_ok=False)]
+        axis = single_axis("chunk", dim, self.ndim, scalar_ok=False)
+        length = self.shape[axis]
+        if length == 0:             # an empty dim gives `chunks` empty pieces, as PyTorch
+            return self.split([0] * chunks, dim)
         return self.split(max(1, -(-length // chunks)), dim)

@@ -175,6 +175,8 @@ class ReduceMethods:
             >>> x.var().item(), x.var(correction=0).item(), x.var(ddof=0).item()
             (1.6666666269302368, 1.25, 1.25)
         """
+        if isinstance(dim, (bool, np.bool_)):     # var(True): PyTorch's positional unbiased
+            dim, unbiased = None, bool(dim)
         dim, keepdim = aliases("var", dim, axis, keepdim, keepdims)
         given = [name for name, v in (("unbiased", unbiased), ("correction", correction),
                                       ("ddof", ddof)) if v is not None]
@@ -206,6 +208,8 @@ class ReduceMethods:
             >>> x.std(dim=0, unbiased=False).sum().backward(); x.grad.tolist()
             [[0.0, -0.5], [0.0, 0.5]]
         """
+        if isinstance(dim, (bool, np.bool_)):     # std(True): PyTorch's positional unbiased
+            dim, unbiased = None, bool(dim)
         dim, keepdim = aliases("std", dim, axis, keepdim, keepdims)
         variance = self.var(dim, unbiased, keepdim, correction=correction, ddof=ddof)
         return SqrtOfSpread.apply(variance)
@@ -231,9 +235,10 @@ class ReduceMethods:
             out = out.reshape(*[n for i, n in enumerate(x.shape) if i not in axes])
         return out
 
-    def prod(self, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
-        """Product of elements over `dim`, built from multiplications (a tree of halves), so
-        zeros are handled exactly and every derivative order comes from Mul's rule.
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None):
+        """Product of elements over `dim` (in `dtype` when given), built from multiplications (a
+        tree of halves), so zeros are handled exactly and every derivative order comes from
+        Mul's rule.
 
         Example:
             >>> from tinygrad_edu import Tensor
@@ -242,6 +247,8 @@ class ReduceMethods:
             [0.0, 6.0, 0.0]
         """
         dim, keepdim = aliases("prod", dim, axis, keepdim, keepdims)
+        if dtype is not None:                   # PyTorch's dtype=: cast first, then multiply
+            self = self.to(dtype)
         axes = reduce_axes("prod", dim, self.ndim)
         kept = [i for i in range(self.ndim) if i not in axes]
         out_shape = tuple(n for i, n in enumerate(self.shape) if i not in axes)

@@ -2,12 +2,12 @@
 
 Sizes (`size()`, `numel()`, `dim()`), conversions (`long()`, `int()`, `bool()`, `type()`,
 `int(t)`, `float(t)`, `clone()`), the device (CPU only) and shapes (`view`, `t`, `repeat`,
-`new_zeros`, ...). The math names (`add(alpha=)`, `pow`, `log2`, `gather`, `norm`, ...)
-are in `torch_math.py`; the new primitives in `torch_ops.py`.
+`new_zeros`, ...). The math names live with their families (binary_math.py: `add(alpha=)`,
+`div(rounding_mode=)`; indexing.py: `gather`, `masked_fill`; linalg.py: `norm`; ...).
 """
 import numpy as np
 
-from .torch_ops import Clone
+from .movement import Clone
 from .reduce import single_axis
 from ..argcheck import require_tensor, shape_arg
 
@@ -159,7 +159,7 @@ class TorchNameMethods:
                             f"index; this one has dtype {self.dtype} and shape {self.shape}")
         return int(self.item())
 
-    def long(self):
+    def long(self, memory_format=None):
         """Convert to int64 (PyTorch's long), e.g. class labels.
 
         Example:
@@ -169,7 +169,7 @@ class TorchNameMethods:
         """
         return self.to(np.int64)
 
-    def int(self):
+    def int(self, memory_format=None):
         """Convert to int32.
 
         Example:
@@ -179,7 +179,7 @@ class TorchNameMethods:
         """
         return self.to(np.int32)
 
-    def bool(self):
+    def bool(self, memory_format=None):
         """Convert to bool.
 
         Example:
@@ -301,7 +301,7 @@ class TorchNameMethods:
         final = tuple(r * n for r, n in zip(sizes, shape))
         return self.reshape(*interleaved).expand(*expanded).reshape(*final)
 
-    def new_zeros(self, *size, dtype=None, requires_grad=False):
+    def new_zeros(self, *size, dtype=None, requires_grad=False, device=None):
         """Zeros of shape `size` with this tensor's dtype (unless `dtype`).
 
         Example:
@@ -309,9 +309,10 @@ class TorchNameMethods:
             >>> Tensor([1], dtype=np.int64).new_zeros(2, 2).dtype.name
             'int64'
         """
-        return type(self).zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return type(self).zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad,
+                                device=device)
 
-    def new_ones(self, *size, dtype=None, requires_grad=False):
+    def new_ones(self, *size, dtype=None, requires_grad=False, device=None):
         """Ones of shape `size` with this tensor's dtype (unless `dtype`).
 
         Example:
@@ -319,9 +320,10 @@ class TorchNameMethods:
             >>> Tensor([1.0]).new_ones(2).tolist()
             [1.0, 1.0]
         """
-        return type(self).ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return type(self).ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad,
+                               device=device)
 
-    def new_full(self, size, fill_value, dtype=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False, device=None):
         """`fill_value` everywhere, of shape `size`, with this tensor's dtype (unless `dtype`).
 
         Example:
@@ -330,9 +332,9 @@ class TorchNameMethods:
             [3.0, 3.0]
         """
         return type(self).full(size, fill_value, dtype=dtype or self.dtype,
-                               requires_grad=requires_grad)
+                               requires_grad=requires_grad, device=device)
 
-    def new_tensor(self, data, dtype=None, requires_grad=False):
+    def new_tensor(self, data, dtype=None, requires_grad=False, device=None):
         """A new tensor (a copy of `data`) with this tensor's dtype (unless `dtype`).
 
         Example:
@@ -340,5 +342,18 @@ class TorchNameMethods:
             >>> Tensor([1.0], dtype=np.float64).new_tensor([1, 2]).dtype.name
             'float64'
         """
+        if device is not None:
+            check_device(device, "new_tensor")
         return type(self)(np.array(getattr(data, "data", data)), dtype=dtype or self.dtype,
                           requires_grad=requires_grad)
+
+    def multinomial(self, num_samples, replacement=False, generator=None):
+        """Draw category indices with probabilities proportional to the rows (as PyTorch).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 1.0]).multinomial(3, replacement=True).tolist()
+            [1, 1, 1]
+        """
+        from ..sampling import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)

@@ -1,4 +1,6 @@
 """Unary elementwise ops: math functions and activations, each with its derivative."""
+import math
+
 import numpy as np
 
 from ..function import Function
@@ -176,6 +178,30 @@ class Clip(Function):
     def backward(self, g):
         g, _ = self.values(g)
         return g * self.saved[0]
+
+
+class Log2(Function):
+    """Base-2 log f(x) = log2 x;  df/dx = 1 / (x ln 2)"""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log2(as_float(x))
+
+    def backward(self, g):
+        g, x = self.values(g)
+        return g / (x * math.log(2.0))
+
+
+class Log10(Function):
+    """Base-10 log f(x) = log10 x;  df/dx = 1 / (x ln 10)"""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(as_float(x))
+
+    def backward(self, g):
+        g, x = self.values(g)
+        return g / (x * math.log(10.0))
 
 
 class Cast(Function):

@@ -1,0 +1,381 @@
+"""Module-level shape, indexing, sorting and matrix-product functions named as in `torch`
+(`torch.flip(x, [0])` ports as `tinygrad_edu.flip(x, [0])`). Each is a door to the Tensor method
+of the same name (ops/); a non-Tensor input is made a Tensor first.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.flip(tg.tensor([1, 2, 3]), [0]).tolist(), tg.sort(tg.tensor([3.0, 1.0])).indices.tolist()
+    ([3, 2, 1], [1, 0])
+"""
+from .tensor import Tensor
+
+
+def _t(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def reshape(input, shape):
+    """The same elements with a new shape. As torch.reshape."""
+    return _t(input).reshape(*shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim. As torch.flatten."""
+    return _t(input).flatten(start_dim, end_dim)
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dims. As torch.transpose."""
+    return _t(input).transpose(dim0, dim1)
+
+
+def swapaxes(input, axis0, axis1):
+    """Swap two dims. As torch.swapaxes."""
+    return _t(input).transpose(axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    """Swap two dims. As torch.swapdims."""
+    return _t(input).transpose(dim0, dim1)
+
+
+def t(input):
+    """Transpose of a matrix (0-D and 1-D unchanged). As torch.t."""
+    return _t(input).t()
+
+
+def permute(input, dims):
+    """Reorder the dims. As torch.permute."""
+    return _t(input).permute(*dims)
+
+
+def squeeze(input, dim=None):
+    """Remove dims of size 1. As torch.squeeze."""
+    return _t(input).squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    """Insert a dim of size 1. As torch.unsqueeze."""
+    return _t(input).unsqueeze(dim)
+
+
+def flip(input, dims):
+    """Reverse the order along dims. As torch.flip."""
+    return _t(input).flip(dims)
+
+
+def fliplr(input):
+    """Flip dim 1. As torch.fliplr."""
+    return _t(input).fliplr()
+
+
+def flipud(input):
+    """Flip dim 0. As torch.flipud."""
+    return _t(input).flipud()
+
+
+def roll(input, shifts, dims=None):
+    """Shift along dims with wrap-around. As torch.roll."""
+    return _t(input).roll(shifts, dims)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees k times. As torch.rot90."""
+    return _t(input).rot90(k, dims)
+
+
+def narrow(input, dim, start, length):
+    """length elements from start along dim. As torch.narrow."""
+    return _t(input).narrow(dim, start, length)
+
+
+def select(input, dim, index):
+    """The slice at index along dim. As torch.select."""
+    return _t(input).select(dim, index)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """A diagonal of the (dim1, dim2) planes. As torch.diagonal."""
+    return _t(input).diagonal(offset, dim1, dim2)
+
+
+def diag(input, diagonal=0):
+    """Vector to diagonal matrix, or matrix to diagonal. As torch.diag."""
+    return _t(input).diag(diagonal)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Matrices with the last dim on a diagonal. As torch.diag_embed."""
+    return _t(input).diag_embed(offset, dim1, dim2)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle, zeros above. As torch.tril."""
+    return _t(input).tril(diagonal)
+
+
+def triu(input, diagonal=0):
+    """The upper triangle, zeros below. As torch.triu."""
+    return _t(input).triu(diagonal)
+
+
+def tile(input, dims):
+    """Repeat dims[i] times along dim i. As torch.tile."""
+    return _t(input).tile(*dims)
+
+
+def unbind(input, dim=0):
+    """The slices along dim, as a tuple. As torch.unbind."""
+    return _t(input).unbind(dim)
+
+
+def movedim(input, source, destination):
+    """Move dims to new positions. As torch.movedim."""
+    return _t(input).movedim(source, destination)
+
+
+def moveaxis(input, source, destination):
+    """Move dims to new positions. As torch.moveaxis."""
+    return _t(input).movedim(source, destination)
+
+
+def broadcast_to(input, size):
+    """Expand to size. As torch.broadcast_to."""
+    return _t(input).broadcast_to(size)
+
+
+def unflatten(input, dim, sizes):
+    """Split a dim into sizes. As torch.unflatten."""
+    return _t(input).unflatten(dim, sizes)
+
+
+def ravel(input):
+    """The elements as a 1-D tensor. As torch.ravel."""
+    return _t(input).ravel()
+
+
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
+    """Repeat each element. As torch.repeat_interleave."""
+    return _t(input).repeat_interleave(repeats, dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Split into parts or at indices. As torch.tensor_split."""
+    return _t(input).tensor_split(indices_or_sections, dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Cut into pieces of the given size(s). As torch.split."""
+    return _t(tensor).split(split_size_or_sections, dim)
+
+
+def chunk(input, chunks, dim=0):
+    """Cut into chunks nearly equal pieces. As torch.chunk."""
+    return _t(input).chunk(chunks, dim)
+
+
+def hsplit(input, sections):
+    """tensor_split along dim 1 (0 for 1-D). As torch.hsplit."""
+    return _t(input).hsplit(sections)
+
+
+def vsplit(input, sections):
+    """tensor_split along dim 0. As torch.vsplit."""
+    return _t(input).vsplit(sections)
+
+
+def dsplit(input, sections):
+    """tensor_split along dim 2. As torch.dsplit."""
+    return _t(input).dsplit(sections)
+
+
+def gather(input, dim, index):
+    """Values at index along dim. As torch.gather."""
+    return _t(input).gather(dim, index)
+
+
+def index_select(input, dim, index):
+    """The slices at index along dim. As torch.index_select."""
+    return _t(input).index_select(dim, index)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """Add source's slices at index. As torch.index_add."""
+    return _t(input).index_add(dim, index, source, alpha)
+
+
+def index_copy(input, dim, index, source):
+    """Write source's slices at index. As torch.index_copy."""
+    return _t(input).index_copy(dim, index, source)
+
+
+def index_fill(input, dim, index, value):
+    """Fill value at index along dim. As torch.index_fill."""
+    return _t(input).index_fill(dim, index, value)
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """Write src at index along dim. As torch.scatter."""
+    return _t(input).scatter(dim, index, src, value, reduce)
+
+
+def scatter_add(input, dim, index, src):
+    """Add src at index along dim. As torch.scatter_add."""
+    return _t(input).scatter_add(dim, index, src)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Combine src at index with a reduction. As torch.scatter_reduce."""
+    return _t(input).scatter_reduce(dim, index, src, reduce, include_self)
+
+
+def masked_select(input, mask):
+    """The elements where mask is true. As torch.masked_select."""
+    return _t(input).masked_select(mask)
+
+
+def masked_fill(input, mask, value):
+    """value where mask is true. As torch.masked_fill."""
+    return _t(input).masked_fill(mask, value)
+
+
+def take(input, index):
+    """Elements of the flattened tensor at index. As torch.take."""
+    return _t(input).take(index)
+
+
+def take_along_dim(input, indices, dim=None):
+    """Values at indices along dim. As torch.take_along_dim."""
+    return _t(input).take_along_dim(indices, dim)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """(values, indices) sorted along dim. As torch.sort."""
+    return _t(input).sort(dim, descending, stable)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    """Indices that sort along dim. As torch.argsort."""
+    return _t(input).argsort(dim, descending, stable)
+
+
+def msort(input):
+    """Sorted along dim 0. As torch.msort."""
+    return _t(input).msort()
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """(values, indices) of the k largest. As torch.topk."""
+    return _t(input).topk(k, dim, largest, sorted)
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements. As torch.nonzero."""
+    return _t(input).nonzero(as_tuple)
+
+
+def argwhere(input):
+    """Indices of the non-zero elements. As torch.argwhere."""
+    return _t(input).argwhere()
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values. As torch.unique."""
+    return _t(input).unique(sorted, return_inverse, return_counts, dim)
+
+
+def mm(input, mat2):
+    """Matrix product of two matrices. As torch.mm."""
+    return _t(input).mm(mat2)
+
+
+def bmm(input, mat2):
+    """Batched matrix product. As torch.bmm."""
+    return _t(input).bmm(mat2)
+
+
+def mv(input, vec):
+    """Matrix times vector. As torch.mv."""
+    return _t(input).mv(vec)
+
+
+def outer(input, vec2):
+    """Outer product of two vectors. As torch.outer."""
+    return _t(input).outer(vec2)
+
+
+def ger(input, vec2):
+    """Outer product of two vectors. As torch.ger."""
+    return _t(input).outer(vec2)
+
+
+def inner(input, other):
+    """Sum over the last dims of both. As torch.inner."""
+    return _t(input).inner(other)
+
+
+def vdot(input, other):
+    """Dot product of two 1-D tensors. As torch.vdot."""
+    return _t(input).vdot(other)
+
+
+def tensordot(a, b, dims=2):
+    """Sum of products over dims. As torch.tensordot."""
+    return _t(a).tensordot(b, dims)
+
+
+def kron(input, other):
+    """The Kronecker product. As torch.kron."""
+    return _t(input).kron(other)
+
+
+def cross(input, other, dim=None):
+    """Cross product of 3-vectors. As torch.cross."""
+    return _t(input).cross(other, dim)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta input + alpha mat1 @ mat2. As torch.addmm."""
+    return _t(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """beta input + alpha mat @ vec. As torch.addmv."""
+    return _t(input).addmv(mat, vec, beta=beta, alpha=alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """beta input + alpha outer(vec1, vec2). As torch.addr."""
+    return _t(input).addr(vec1, vec2, beta=beta, alpha=alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta input + alpha batch1 @ batch2. As torch.baddbmm."""
+    return _t(input).baddbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta input + alpha sum of batch products. As torch.addbmm."""
+    return _t(input).addbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """Pairwise p-norm distances between rows. As torch.cdist."""
+    return _t(x1).cdist(x2, p, compute_mode)
+
+
+def chain_matmul(*matrices):
+    """The product of matrices, in order. As torch.chain_matmul."""
+    return _t(matrices[0]).chain_matmul(*matrices[1:])
+
+
+__all__ = [
+    "reshape", "flatten", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze",
+    "unsqueeze", "flip", "fliplr", "flipud", "roll", "rot90", "narrow", "select", "diagonal",
+    "diag", "diag_embed", "tril", "triu", "tile", "unbind", "movedim", "moveaxis", "broadcast_to",
+    "unflatten", "ravel", "repeat_interleave", "tensor_split", "split", "chunk", "hsplit",
+    "vsplit", "dsplit", "gather", "index_select", "index_add", "index_copy", "index_fill",
+    "scatter", "scatter_add", "scatter_reduce", "masked_select", "masked_fill", "take",
+    "take_along_dim", "sort", "argsort", "msort", "topk", "nonzero", "argwhere", "unique", "mm",
+    "bmm", "mv", "outer", "ger", "inner", "vdot", "tensordot", "kron", "cross", "addmm", "addmv",
+    "addr", "baddbmm", "addbmm", "cdist", "chain_matmul",
+]
