@@ -152,5 +152,5 @@ def on_config(config):
     for entry in config["nav"] or []:
         if isinstance(entry, dict) and "Lessons" in entry:
             entry["Lessons"] = list(entry["Lessons"]) + [{name: f"lessons/{name}.md"}
-                                                          for name in LESSONS]
+                                                         for name in LESSONS]
     return config

@@ -34,7 +34,7 @@ def python_blocks():
 
 def test_the_readme_has_its_three_snippets():
     assert [title for title, _ in python_blocks()] == ["Backprop in 10 lines",
-                                                        "Training in 10 lines", "In a notebook"]
+                                                       "Training in 10 lines", "In a notebook"]
 
 
 @pytest.mark.parametrize("title", ["Backprop in 10 lines", "Training in 10 lines"])
