@@ -17,6 +17,7 @@ import importlib
 import inspect
 import io
 import os
+import re
 import shutil
 import tempfile
 
@@ -109,12 +110,23 @@ def _run_lesson(module, figures_dir):
     return printed.getvalue(), paths, all(result.get("checks", {}).values())
 
 
+def _plain_text(text):
+    """Docstring prose as Markdown that shows it as written: `F[W, b](x)` is no link and
+    `a*b*c` no emphasis (code spans in backticks are kept as they are)."""
+    pieces = text.split("`")
+    for k in range(0, len(pieces), 2):                # outside backticks
+        for char in "\\[]*_<":
+            pieces[k] = pieces[k].replace(char, "\\" + char)
+    # a "* " that starts a line is a bullet of the docstring's own list: keep it one
+    return re.sub(r"^(\s*)\\\* ", r"\1* ", "`".join(pieces), flags=re.M)
+
+
 def _lesson_page(name, summary, module, output, figures, held):
-    doc = (module.__doc__ or "").strip()
+    doc = _plain_text((module.__doc__ or "").strip())
     title, _, body = doc.partition("\n")
     title = title.removeprefix("Lesson:").strip() or summary
     verdict = "every claim held" if held else "**a claim FAILED in this build**"
-    lines = [f"# {name}", "", f"*{summary}*", "", f"**{title}**", "", body.strip(), "",
+    lines = [f"# {name}", "", f"*{_plain_text(summary)}*", "", f"**{title}**", "", body.strip(), "",
              "## Run it", "", "```bash", f"tinygrad-edu lesson {name} --quick", "```", "",
              f"(or `python -m tinygrad_edu.lessons {name}` without `--quick` for the full run; "
              f"`--seed K` and `--out DIR` as for every lesson)", "",
