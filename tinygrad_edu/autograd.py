@@ -60,20 +60,24 @@ def _apply_hooks(hooks, grad):
 
 
 def _accumulate_leaf(leaf, grad, create_graph):
-    """Add `grad` into `leaf.grad` (sum across backward calls, as in PyTorch)."""
+    """Add `grad` into `leaf.grad` (sum across backward calls, as in PyTorch).
+
+    The engine reads and writes the `_grad` slot: `.grad` is a property that checks for the
+    non-leaf mistake, and this runs for every leaf of every backward.
+    """
     if leaf._hooks:
         grad = _apply_hooks(leaf._hooks, grad)
-    if leaf.grad is None:
+    if leaf._grad is None:
         if not grad.data.flags.writeable:       # a broadcast view: give the leaf its own array
             grad = leaf._make(np.array(grad.data), grad.grad_fn)
-        leaf.grad = grad
+        leaf._grad = grad
     elif create_graph:
-        leaf.grad = leaf.grad + grad
+        leaf._grad = leaf._grad + grad
     else:
-        total = leaf.grad.data + grad.data
+        total = leaf._grad.data + grad.data
         if type(total) is not np.ndarray:           # 0-d + 0-d gives a numpy scalar
             total = np.array(total)
-        leaf.grad = leaf._make(total, None)
+        leaf._grad = leaf._make(total, None)
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capture=None):
@@ -101,7 +105,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, capt
             captured[i] = g if captured[i] is None else captured[i] + g
 
     def accumulate(leaf, g):
-        if leaf.grad is None and not create_graph:
+        if leaf._grad is None and not create_graph:
             # `a + b` sends one array to both leaves: give each leaf memory of its own,
             # so an in-place edit of a.grad can never change b.grad
             block = g.data if g.data.base is None else g.data.base
@@ -189,4 +193,4 @@ def _checked_backward(node, grad):
 def _retain(node, grad):
     tensor = node.retained()
     if tensor is not None:
-        tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
