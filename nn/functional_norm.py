@@ -113,6 +113,10 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
     size = input.abs()
     if p == float("inf"):
         norm = size.amax(dim, True)
+    elif p == float("-inf"):
+        norm = size.amin(dim, True)
+    elif p == 0:                         # PyTorch's 0-"norm": the count of nonzeros, gradient 0
+        norm = Tensor((size.data != 0).sum(axis=dim, keepdims=True).astype(size.data.dtype))
     else:
         norm = (size ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
     norm = Tensor.where(norm.data > eps, norm, eps)          # clamp_min: no gradient below eps
