@@ -39,3 +39,23 @@ def test_normalize_p0_and_minus_inf_follow_pytorch(p):
 def test_normalize_p0_and_minus_inf_gradcheck(p):
     x = Tensor(_rng(2).standard_normal((3, 4)) + 3.0, requires_grad=True)
     assert gradcheck(lambda t: F.normalize(t, p=p, dim=1), [x])
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (0, 4, 3)])
+def test_group_norm_of_an_empty_batch_is_empty_like_pytorch(shape):
+    torch = pytest.importorskip("torch")
+    x = np.zeros(shape)
+    weight, bias = _rng(3).standard_normal(shape[1]), _rng(4).standard_normal(shape[1])
+    _against_torch(torch, lambda t, w, b: F.group_norm(t, 2, w, b),
+                   lambda t, w, b: torch.nn.functional.group_norm(t, 2, w, b), x, weight, bias)
+
+
+def test_group_norm_gradcheck_through_the_explicit_group_shape():
+    x = Tensor(_rng(5).standard_normal((2, 4, 3)), requires_grad=True)
+    assert gradcheck(lambda t: F.group_norm(t, 2), [x])
+
+
+def test_rms_norm_refuses_an_empty_normalized_shape_like_pytorch():
+    x = Tensor(np.ones((1, 2, 3)))
+    with pytest.raises(ValueError, match=r"rms_norm: normalized_shape must name at least one dim"):
+        F.rms_norm(x, [])
