@@ -43,13 +43,17 @@ def pad(input, pad, mode: str = "constant", value=None):
     for k in range(len(widths) // 2):
         axis, (left, right) = input.ndim - 1 - k, widths[2 * k:2 * k + 2]
         n = out.shape[axis]
-        if mode == "constant":
+        if mode in ("constant", "circular") and min(left, right) < 0:
+            # negative widths crop first; circular then wraps the cropped dim (as PyTorch)
             keep = slice(max(-left, 0), n - max(-right, 0))
             out = out[(slice(None),) * axis + (keep,)]
+            left, right = max(left, 0), max(right, 0)
+        if mode == "constant":
             spec = [(0, 0)] * out.ndim
-            spec[axis] = (max(left, 0), max(right, 0))
+            spec[axis] = (left, right)
             out = out.pad(spec, value=0 if value is None else value)
             continue
+        n = out.shape[axis]                                  # circular wraps the cropped size
         too_wide = max(left, right) >= n if mode == "reflect" else max(left, right) > n
         if too_wide and mode != "replicate" or n == 0:
             raise ValueError(f"pad: {mode} padding ({left}, {right}) of dim {axis} needs a "

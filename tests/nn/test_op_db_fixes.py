@@ -59,3 +59,16 @@ def test_rms_norm_refuses_an_empty_normalized_shape_like_pytorch():
     x = Tensor(np.ones((1, 2, 3)))
     with pytest.raises(ValueError, match=r"rms_norm: normalized_shape must name at least one dim"):
         F.rms_norm(x, [])
+
+
+@pytest.mark.parametrize("widths", [(-1, 1, -2, 1), (1, -1, 0, 2), (-1, -1, 2, -1), (-1, 3, 0, 0)])
+def test_circular_pad_crops_then_wraps_the_cropped_dim_like_pytorch(widths):
+    torch = pytest.importorskip("torch")
+    x = _rng(6).standard_normal((1, 2, 4, 4))
+    _against_torch(torch, lambda t: F.pad(t, widths, mode="circular"),
+                   lambda t: torch.nn.functional.pad(t, widths, mode="circular"), x)
+
+
+def test_circular_pad_with_negative_widths_gradcheck():
+    x = Tensor(_rng(8).standard_normal((1, 1, 4, 3)), requires_grad=True)
+    assert gradcheck(lambda t: F.pad(t, (-1, 2, 1, -2), mode="circular"), [x])
