@@ -72,3 +72,31 @@ def test_circular_pad_crops_then_wraps_the_cropped_dim_like_pytorch(widths):
 def test_circular_pad_with_negative_widths_gradcheck():
     x = Tensor(_rng(8).standard_normal((1, 1, 4, 3)), requires_grad=True)
     assert gradcheck(lambda t: F.pad(t, (-1, 2, 1, -2), mode="circular"), [x])
+
+
+def test_max_unpool2d_writes_a_shared_cell_once_and_sends_its_gradient_to_every_source():
+    torch = pytest.importorskip("torch")
+    x = _rng(9).standard_normal((1, 2, 4, 5))
+    values, index = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    assert len(np.unique(index.numpy()[0, 0])) < index[0, 0].numel()   # overlapping windows share
+    _against_torch(torch, lambda t: F.max_unpool2d(t, index.numpy(), 3, 2, 1, output_size=(4, 5)),
+                   lambda t: torch.nn.functional.max_unpool2d(t, index, 3, 2, 1, output_size=(4, 5)),
+                   values.numpy())
+
+
+def test_max_unpool2d_gradient_is_the_gather_of_the_output_gradient():
+    """With shared cells the forward is one write, so central differences see only the written
+    input; PyTorch's gradient (followed here) is the gather g[index] for every input: closed form."""
+    index = np.array([[[[0, 0, 1, 0]]]])
+    x = Tensor(_rng(10).standard_normal((1, 1, 1, 4)), requires_grad=True)
+    out = F.max_unpool2d(x, index, (1, 2), output_size=(1, 8))
+    np.testing.assert_array_equal(out.data[0, 0, 0, :2], [x.data[0, 0, 0, 3], x.data[0, 0, 0, 2]])
+    g = _rng(11).standard_normal((1, 1, 1, 8))
+    (out * Tensor(g)).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, g[0, 0, 0][index])
+
+
+def test_max_unpool2d_without_shared_cells_gradcheck():
+    index = np.array([[[[0, 3, 1, 6]]]])
+    x = Tensor(_rng(10).standard_normal((1, 1, 1, 4)), requires_grad=True)
+    assert gradcheck(lambda t: F.max_unpool2d(t, index, (1, 2), output_size=(1, 8)), [x])
