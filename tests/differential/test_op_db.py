@@ -60,8 +60,6 @@ NOT_YET_OTHERS = {
     "nn.functional.interpolate.trilinear": _NN + "; mode 'trilinear' not supported",
     "nn.functional.interpolate.area": _NN + "; mode 'area' not supported",
     "nn.functional.upsample_nearest": _NN + "; 5-D (volumetric) input not supported",
-    "nn.functional.multi_margin_loss": _NN + "; some samples differ",
-    "nn.functional.triplet_margin_loss": _NN + "; some samples differ",
 }
 
 # Thousands of samples each (two thirds of the run): only with `pytest --slow`.

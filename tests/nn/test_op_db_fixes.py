@@ -100,3 +100,17 @@ def test_max_unpool2d_without_shared_cells_gradcheck():
     index = np.array([[[[0, 3, 1, 6]]]])
     x = Tensor(_rng(10).standard_normal((1, 1, 1, 4)), requires_grad=True)
     assert gradcheck(lambda t: F.max_unpool2d(t, index, (1, 2), output_size=(1, 8)), [x])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_multi_margin_loss_of_a_0d_score_is_one_sample_of_one_class(reduction):
+    torch = pytest.importorskip("torch")
+    _against_torch(torch, lambda t: F.multi_margin_loss(t, np.array(0), reduction=reduction),
+                   lambda t: torch.nn.functional.multi_margin_loss(t, torch.tensor(0), reduction=reduction),
+                   np.array(0.5))
+
+
+def test_triplet_margin_loss_refuses_a_margin_that_is_not_positive():
+    a, p, n = (Tensor(_rng(k).standard_normal((3, 4))) for k in (12, 13, 14))
+    with pytest.raises(ValueError, match=r"triplet_margin_loss: margin must be greater than 0, got -1.0"):
+        F.triplet_margin_loss(a, p, n, margin=-1.0)
