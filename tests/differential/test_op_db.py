@@ -53,7 +53,6 @@ NOT_YET_OTHERS = {
                  "does (with gradient 0)",
     # nn.functional names added in this release and matched by op_db for the first time; what
     # differs, sample by sample, is printed by `python tests/differential/op_db_runner.py NAME`
-    "nn.functional.conv_transpose2d": _NN + "; groups with dilation fail in the input-gradient kernel",
     "nn.functional.interpolate.nearest": _NN + "; 5-D (volumetric) input not supported",
     "nn.functional.interpolate.nearest-exact": _NN + "; 5-D (volumetric) input not supported",
     "nn.functional.interpolate.bicubic": _NN + "; mode 'bicubic' not supported",

@@ -114,3 +114,26 @@ def test_triplet_margin_loss_refuses_a_margin_that_is_not_positive():
     a, p, n = (Tensor(_rng(k).standard_normal((3, 4))) for k in (12, 13, 14))
     with pytest.raises(ValueError, match=r"triplet_margin_loss: margin must be greater than 0, got -1.0"):
         F.triplet_margin_loss(a, p, n, margin=-1.0)
+
+
+OUTPUT_PADDING_PAST_STRIDE = [
+    dict(stride=[3, 2], padding=[1, 2], output_padding=[2, 3], groups=2, dilation=[4, 4]),
+    dict(stride=1, padding=0, output_padding=[2, 1], dilation=3, groups=1),
+    dict(stride=2, padding=3, output_padding=2, dilation=3, groups=2),
+]
+
+
+@pytest.mark.parametrize("kwargs", OUTPUT_PADDING_PAST_STRIDE)
+def test_conv_transpose2d_with_output_padding_past_the_stride_matches_pytorch(kwargs):
+    torch = pytest.importorskip("torch")
+    x, w = _rng(15).standard_normal((2, 4, 4, 3)), _rng(16).standard_normal((4, 2, 4, 5))
+    b = _rng(17).standard_normal(2 * kwargs["groups"])
+    _against_torch(torch, lambda *t: F.conv_transpose2d(*t, **kwargs),
+                   lambda *t: torch.nn.functional.conv_transpose2d(*t, **kwargs), x, w, b)
+
+
+def test_conv_transpose2d_with_output_padding_past_the_stride_gradcheck():
+    x = Tensor(_rng(18).standard_normal((1, 2, 2, 3)), requires_grad=True)
+    w = Tensor(_rng(19).standard_normal((2, 1, 2, 2)), requires_grad=True)
+    assert gradcheck(lambda a, b: F.conv_transpose2d(a, b, stride=1, padding=[1, 0], output_padding=2,
+                                                     dilation=3, groups=2), [x, w])
