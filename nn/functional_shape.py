@@ -145,10 +145,12 @@ def _linear(x, axis, out_size, scale, align_corners):
 
 def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
                 recompute_scale_factor=None, antialias: bool = False):
-    """Resize the spatial dims of (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`.
+    """Resize the spatial dims of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by
+    `scale_factor`.
 
     Modes: 'nearest' (PyTorch's: source index floor(i * in / out)), 'nearest-exact',
-    'linear' (1-D) and 'bilinear' (2-D), separable, with `align_corners` as PyTorch.
+    'linear' (1-D), 'bilinear' (2-D) and 'trilinear' (3-D), separable (one spatial dim at a
+    time), with `align_corners` as PyTorch.
 
     Example:
         >>> interpolate(Tensor([[[1.0, 2.0]]]), scale_factor=2).tolist()
@@ -156,11 +158,11 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     """
     require_tensor("interpolate", "input", input, Tensor)
     dims = input.ndim - 2
-    linear = {"linear": 1, "bilinear": 2}
-    if mode not in ("nearest", "nearest-exact", "linear", "bilinear") or dims not in (1, 2):
+    linear = {"linear": 1, "bilinear": 2, "trilinear": 3}
+    if mode not in ("nearest", "nearest-exact", *linear) or dims not in (1, 2, 3):
         raise NotImplementedError(f"interpolate: mode {mode!r} of a {input.ndim}-D input is not "
-                                  f"supported (nearest, nearest-exact, linear for 3-D, "
-                                  f"bilinear for 4-D)")
+                                  f"supported (nearest, nearest-exact for 3-D to 5-D; linear for "
+                                  f"3-D, bilinear for 4-D, trilinear for 5-D)")
     if mode in linear and linear[mode] != dims:
         raise ValueError(f"interpolate: mode {mode!r} needs a {linear[mode] + 2}-D input, got "
                          f"shape {input.shape}")

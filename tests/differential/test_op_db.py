@@ -53,12 +53,8 @@ NOT_YET_OTHERS = {
                  "does (with gradient 0)",
     # nn.functional names added in this release and matched by op_db for the first time; what
     # differs, sample by sample, is printed by `python tests/differential/op_db_runner.py NAME`
-    "nn.functional.interpolate.nearest": _NN + "; 5-D (volumetric) input not supported",
-    "nn.functional.interpolate.nearest-exact": _NN + "; 5-D (volumetric) input not supported",
     "nn.functional.interpolate.bicubic": _NN + "; mode 'bicubic' not supported",
-    "nn.functional.interpolate.trilinear": _NN + "; mode 'trilinear' not supported",
     "nn.functional.interpolate.area": _NN + "; mode 'area' not supported",
-    "nn.functional.upsample_nearest": _NN + "; 5-D (volumetric) input not supported",
 }
 
 # Thousands of samples each (two thirds of the run): only with `pytest --slow`.

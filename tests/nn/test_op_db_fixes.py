@@ -137,3 +137,22 @@ def test_conv_transpose2d_with_output_padding_past_the_stride_gradcheck():
     w = Tensor(_rng(19).standard_normal((2, 1, 2, 2)), requires_grad=True)
     assert gradcheck(lambda a, b: F.conv_transpose2d(a, b, stride=1, padding=[1, 0], output_padding=2,
                                                      dilation=3, groups=2), [x, w])
+
+
+VOLUMETRIC = [dict(mode="nearest", scale_factor=(2, 1.5, 0.7)), dict(mode="nearest-exact", size=(3, 5, 2)),
+              dict(mode="trilinear", size=(3, 5, 4), align_corners=True),
+              dict(mode="trilinear", scale_factor=1.7, align_corners=False)]
+
+
+@pytest.mark.parametrize("kwargs", VOLUMETRIC)
+def test_interpolate_of_a_5d_volume_matches_pytorch(kwargs):
+    torch = pytest.importorskip("torch")
+    x = _rng(20).standard_normal((2, 3, 2, 4, 3))
+    _against_torch(torch, lambda t: F.interpolate(t, **kwargs),
+                   lambda t: torch.nn.functional.interpolate(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("kwargs", VOLUMETRIC)
+def test_interpolate_of_a_5d_volume_gradcheck(kwargs):
+    x = Tensor(_rng(21).standard_normal((1, 1, 2, 4, 3)), requires_grad=True)
+    assert gradcheck(lambda t: F.interpolate(t, **kwargs), [x])
