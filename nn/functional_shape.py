@@ -150,7 +150,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
 
     Modes: 'nearest' (PyTorch's: source index floor(i * in / out)), 'nearest-exact',
     'linear' (1-D), 'bilinear' (2-D) and 'trilinear' (3-D), separable (one spatial dim at a
-    time), with `align_corners` as PyTorch.
+    time), with `align_corners` as PyTorch; 'area' (any of them) is the adaptive average pool.
 
     Example:
         >>> interpolate(Tensor([[[1.0, 2.0]]]), scale_factor=2).tolist()
@@ -159,10 +159,10 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     require_tensor("interpolate", "input", input, Tensor)
     dims = input.ndim - 2
     linear = {"linear": 1, "bilinear": 2, "trilinear": 3}
-    if mode not in ("nearest", "nearest-exact", *linear) or dims not in (1, 2, 3):
+    if mode not in ("nearest", "nearest-exact", "area", *linear) or dims not in (1, 2, 3):
         raise NotImplementedError(f"interpolate: mode {mode!r} of a {input.ndim}-D input is not "
-                                  f"supported (nearest, nearest-exact for 3-D to 5-D; linear for "
-                                  f"3-D, bilinear for 4-D, trilinear for 5-D)")
+                                  f"supported (nearest, nearest-exact, area for 3-D to 5-D; "
+                                  f"linear for 3-D, bilinear for 4-D, trilinear for 5-D)")
     if mode in linear and linear[mode] != dims:
         raise ValueError(f"interpolate: mode {mode!r} needs a {linear[mode] + 2}-D input, got "
                          f"shape {input.shape}")
@@ -173,6 +173,9 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     sizes, scales = _output_sizes(input, size, scale_factor, dims)
     if recompute_scale_factor:
         scales = [None] * dims
+    if mode == "area":
+        from .functional_pool import _adaptive         # local: the pools import nothing from here
+        return _adaptive("interpolate", input, sizes, lambda t, axis: t.mean(axis=axis), dims)
     out = input
     for k, (out_size, scale) in enumerate(zip(sizes, scales)):
         if mode in linear:

@@ -156,3 +156,17 @@ def test_interpolate_of_a_5d_volume_matches_pytorch(kwargs):
 def test_interpolate_of_a_5d_volume_gradcheck(kwargs):
     x = Tensor(_rng(21).standard_normal((1, 1, 2, 4, 3)), requires_grad=True)
     assert gradcheck(lambda t: F.interpolate(t, **kwargs), [x])
+
+
+@pytest.mark.parametrize("shape,kwargs", [((2, 3, 7), dict(size=3)), ((1, 2, 5, 6), dict(scale_factor=0.6)),
+                                          ((1, 2, 3, 4, 5), dict(size=(2, 3, 3)))])
+def test_interpolate_area_is_the_adaptive_average_like_pytorch(shape, kwargs):
+    torch = pytest.importorskip("torch")
+    x = _rng(22).standard_normal(shape)
+    _against_torch(torch, lambda t: F.interpolate(t, mode="area", **kwargs),
+                   lambda t: torch.nn.functional.interpolate(t, mode="area", **kwargs), x)
+
+
+def test_interpolate_area_gradcheck():
+    x = Tensor(_rng(23).standard_normal((1, 1, 3, 5, 4)), requires_grad=True)
+    assert gradcheck(lambda t: F.interpolate(t, size=(2, 3, 3), mode="area"), [x])
