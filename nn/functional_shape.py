@@ -143,6 +143,35 @@ def _linear(x, axis, out_size, scale, align_corners):
     return _take(x, axis, low) * (1.0 - frac) + _take(x, axis, high) * frac
 
 
+def _cubic(x, axis, out_size, scale, align_corners, a=-0.75):
+    """Keys' cubic convolution (a = -0.75, as PyTorch) over the 4 nearest source cells, the
+    indices clamped at the edges; the source position is _linear's, not clamped at 0."""
+    n = x.shape[axis]
+    positions = np.arange(out_size, dtype=np.float64)
+    if align_corners:
+        source = positions * ((n - 1) / (out_size - 1)) if out_size > 1 else positions * 0.0
+    else:
+        ratio = n / out_size if scale is None else 1.0 / scale
+        source = (positions + 0.5) * ratio - 0.5
+    floor = np.floor(source)
+    t = source - floor
+
+    def near(d):                                       # the kernel for |d| <= 1
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d):                                        # and for 1 < |d| < 2
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    shape = [1] * x.ndim
+    shape[axis] = out_size
+    out = None
+    for offset, weight in zip((-1, 0, 1, 2), (far(t + 1), near(t), near(1 - t), far(2 - t))):
+        index = np.clip(floor.astype(np.int64) + offset, 0, n - 1)
+        term = _take(x, axis, index) * Tensor(weight.reshape(shape).astype(x.dtype), dtype=x.dtype)
+        out = term if out is None else out + term
+    return out
+
+
 def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
                 recompute_scale_factor=None, antialias: bool = False):
     """Resize the spatial dims of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by
@@ -150,7 +179,8 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
 
     Modes: 'nearest' (PyTorch's: source index floor(i * in / out)), 'nearest-exact',
     'linear' (1-D), 'bilinear' (2-D) and 'trilinear' (3-D), separable (one spatial dim at a
-    time), with `align_corners` as PyTorch; 'area' (any of them) is the adaptive average pool.
+    time), with `align_corners` as PyTorch; 'bicubic' (4-D) is Keys' cubic convolution on the
+    same grid, and 'area' (any of them) is the adaptive average pool.
 
     Example:
         >>> interpolate(Tensor([[[1.0, 2.0]]]), scale_factor=2).tolist()
@@ -158,11 +188,12 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     """
     require_tensor("interpolate", "input", input, Tensor)
     dims = input.ndim - 2
-    linear = {"linear": 1, "bilinear": 2, "trilinear": 3}
+    linear = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
     if mode not in ("nearest", "nearest-exact", "area", *linear) or dims not in (1, 2, 3):
         raise NotImplementedError(f"interpolate: mode {mode!r} of a {input.ndim}-D input is not "
                                   f"supported (nearest, nearest-exact, area for 3-D to 5-D; "
-                                  f"linear for 3-D, bilinear for 4-D, trilinear for 5-D)")
+                                  f"linear for 3-D, bilinear and bicubic for 4-D, trilinear for "
+                                  f"5-D)")
     if mode in linear and linear[mode] != dims:
         raise ValueError(f"interpolate: mode {mode!r} needs a {linear[mode] + 2}-D input, got "
                          f"shape {input.shape}")
@@ -178,7 +209,9 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
         return _adaptive("interpolate", input, sizes, lambda t, axis: t.mean(axis=axis), dims)
     out = input
     for k, (out_size, scale) in enumerate(zip(sizes, scales)):
-        if mode in linear:
+        if mode == "bicubic":
+            out = _cubic(out, 2 + k, out_size, scale, bool(align_corners))
+        elif mode in linear:
             out = _linear(out, 2 + k, out_size, scale, bool(align_corners))
         else:
             out = _nearest(out, 2 + k, out_size, scale, mode == "nearest-exact")

@@ -53,7 +53,6 @@ NOT_YET_OTHERS = {
                  "does (with gradient 0)",
     # nn.functional names added in this release and matched by op_db for the first time; what
     # differs, sample by sample, is printed by `python tests/differential/op_db_runner.py NAME`
-    "nn.functional.interpolate.bicubic": _NN + "; mode 'bicubic' not supported",
 }
 
 # Thousands of samples each (two thirds of the run): only with `pytest --slow`.

@@ -170,3 +170,24 @@ def test_interpolate_area_is_the_adaptive_average_like_pytorch(shape, kwargs):
 def test_interpolate_area_gradcheck():
     x = Tensor(_rng(23).standard_normal((1, 1, 3, 5, 4)), requires_grad=True)
     assert gradcheck(lambda t: F.interpolate(t, size=(2, 3, 3), mode="area"), [x])
+
+
+@pytest.mark.parametrize("kwargs", [dict(size=(5, 7)), dict(scale_factor=1.6, align_corners=True),
+                                    dict(scale_factor=(0.6, 2.0)), dict(size=(1, 3), align_corners=True)])
+def test_interpolate_bicubic_matches_pytorch(kwargs):
+    torch = pytest.importorskip("torch")
+    x = _rng(24).standard_normal((2, 3, 4, 5))
+    _against_torch(torch, lambda t: F.interpolate(t, mode="bicubic", **kwargs),
+                   lambda t: torch.nn.functional.interpolate(t, mode="bicubic", **kwargs), x)
+
+
+def test_interpolate_bicubic_gradcheck():
+    x = Tensor(_rng(25).standard_normal((1, 2, 3, 4)), requires_grad=True)
+    assert gradcheck(lambda t: F.interpolate(t, size=(5, 6), mode="bicubic"), [x])
+
+
+def test_interpolate_bicubic_reproduces_a_linear_ramp_inside():
+    """Keys' kernel reproduces polynomials up to degree 2 away from the clamped edges."""
+    ramp = Tensor(np.tile(np.arange(8.0), (1, 1, 8, 1)))
+    out = F.interpolate(ramp, size=(8, 15), mode="bicubic", align_corners=True).data[0, 0, 0]
+    np.testing.assert_allclose(out[3:-3], np.linspace(0, 7, 15)[3:-3], atol=1e-12)
