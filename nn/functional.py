@@ -113,6 +113,9 @@ def embedding(input, weight, padding_idx=None):
     if index.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {index.dtype}; convert "
                         f"with .astype(np.int64)")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be a 2-D table (num_embeddings, embedding_dim), "
+                         f"got shape {weight.shape}")
     rows = weight.shape[0]
     if index.size and (index.min() < 0 or index.max() >= rows):
         bad = index[(index < 0) | (index >= rows)].flat[0]

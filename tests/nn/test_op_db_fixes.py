@@ -191,3 +191,8 @@ def test_interpolate_bicubic_reproduces_a_linear_ramp_inside():
     ramp = Tensor(np.tile(np.arange(8.0), (1, 1, 8, 1)))
     out = F.interpolate(ramp, size=(8, 15), mode="bicubic", align_corners=True).data[0, 0, 0]
     np.testing.assert_allclose(out[3:-3], np.linspace(0, 7, 15)[3:-3], atol=1e-12)
+
+
+def test_embedding_refuses_a_weight_that_is_not_a_2d_table():
+    with pytest.raises(ValueError, match=r"embedding: weight must be a 2-D table .* got shape \(1, 1, 1\)"):
+        F.embedding(np.zeros((2, 2), dtype=np.int64), Tensor(np.ones((1, 1, 1))))
