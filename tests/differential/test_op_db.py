@@ -43,7 +43,6 @@ NOT_YET_OTHERS = {
     "softmax.with_dtype": _NN + "; softmax(dtype=) is refused",
     "nn.functional.max_pool1d": _NN + ("; every sample agrees, but error inputs PyTorch refuses are "
                                        "accepted (seen with --slow)"),
-    "nn.functional.batch_norm": _NN + "; a 1-D input of size 0 refused",
     "nn.functional.dropout": _RANDOM + "; and p=1 is refused",
     "randn": _RANDOM + "; and device= is refused (sampling.py)", "rand_like": _RANDOM,
     "normal": _RANDOM, "normal.number_mean": _RANDOM + "; and layout= is refused",

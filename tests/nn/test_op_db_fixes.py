@@ -196,3 +196,14 @@ def test_interpolate_bicubic_reproduces_a_linear_ramp_inside():
 def test_embedding_refuses_a_weight_that_is_not_a_2d_table():
     with pytest.raises(ValueError, match=r"embedding: weight must be a 2-D table .* got shape \(1, 1, 1\)"):
         F.embedding(np.zeros((2, 2), dtype=np.int64), Tensor(np.ones((1, 1, 1))))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_an_empty_1d_input_with_empty_statistics_is_empty(training):
+    torch = pytest.importorskip("torch")
+    stats = (np.zeros(0), np.ones(0))
+    _against_torch(torch, lambda t: F.batch_norm(t, *(Tensor(s) for s in stats), training=training),
+                   lambda t: torch.nn.functional.batch_norm(t, *(torch.tensor(s) for s in stats),
+                                                            training=training), np.zeros(0))
+    with pytest.raises(ValueError, match=r"batch_norm: input needs a batch and a channel dim"):
+        F.batch_norm(Tensor(np.zeros(3)), Tensor(np.zeros(3)), Tensor(np.ones(3)), training=training)
