@@ -56,6 +56,9 @@ def batch_norm(input, running_mean=None, running_var=None, weight=None, bias=Non
         [[-1.0], [1.0]]
     """
     require_tensor("batch_norm", "input", input, Tensor)
+    stats = (running_mean, running_var, weight, bias)
+    if input.ndim == 1 and input.shape == (0,) and all(getattr(t, "shape", (0,)) == (0,) for t in stats):
+        return input * 1.0              # PyTorch counts 0 channels here: empty in, empty out
     if input.ndim < 2:
         raise ValueError(f"batch_norm: input needs a batch and a channel dim (N, C, ...), got "
                          f"shape {input.shape}")
@@ -113,6 +116,9 @@ def embedding(input, weight, padding_idx=None):
     if index.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {index.dtype}; convert "
                         f"with .astype(np.int64)")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be a 2-D table (num_embeddings, embedding_dim), "
+                         f"got shape {weight.shape}")
     rows = weight.shape[0]
     if index.size and (index.min() < 0 or index.max() >= rows):
         bad = index[(index < 0) | (index >= rows)].flat[0]

@@ -164,13 +164,30 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         raise ValueError(f"conv_transpose2d: the output size {out_hw} is not positive (input "
                          f"{input.shape}, kernel {kernel}, stride {steps}, padding {pads})")
     win = Window(out_hw, kernel, steps, pads, dils)
+    full = win.out_hw != tuple(input.shape[2:])
+    if full:
+        # output_padding >= stride (allowed when the dilation is larger): conv2d of the padded
+        # output would have more positions than the input has, so the adjoint is taken on the
+        # unpadded, uncropped output and the requested window is cut out of it below
+        win = Window(tuple((n - 1) * s + d * (k - 1) + 1 for n, s, d, k in
+                           zip(input.shape[2:], steps, dils, kernel)), kernel, steps, (0, 0), dils)
     xs = input.split(input.shape[1] // groups, dim=1) if groups > 1 else [input]
     ws = weight.split(weight.shape[0] // groups, dim=0) if groups > 1 else [weight]
     outs = [Conv2dInputGrad.apply(x, w, win=win) for x, w in zip(xs, ws)]
     out = type(input).cat(outs, dim=1) if groups > 1 else outs[0]
+    if full:
+        out = _cut_out(out, pads, out_hw)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
     return out
+
+
+def _cut_out(full, pads, out_hw):
+    """Cells [p, p + size) of each spatial dim of the uncropped output, zeros past its end."""
+    spec = [(0, 0), (0, 0)] + [(0, max(p + size - n, 0))
+                               for p, size, n in zip(pads, out_hw, full.shape[2:])]
+    out = full.pad(spec, value=0) if any(right for _, right in spec) else full
+    return out[:, :, pads[0]:pads[0] + out_hw[0], pads[1]:pads[1] + out_hw[1]]
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,

@@ -93,9 +93,9 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     """
     if p not in (1, 2):
         raise ValueError(f"multi_margin_loss: only p = 1 and p = 2 are supported, got {p}")
-    x = input if input.ndim == 2 else input.reshape(1, -1)
-    if input.ndim not in (1, 2):
-        raise ValueError(f"multi_margin_loss: input must be (N, C) or (C,), got {input.shape}")
+    x = input if input.ndim == 2 else input.reshape(1, -1)     # (C,) and a 0-d score: one sample
+    if input.ndim > 2:
+        raise ValueError(f"multi_margin_loss: input must be (N, C), (C,) or 0-d, got {input.shape}")
     n, classes = x.shape
     y = _class_indices("multi_margin_loss", target, n, classes).reshape(-1)
     if y.shape != (n,) or (y.size and (y.min() < 0 or y.max() >= classes)):
@@ -110,7 +110,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     others = np.ones((n, classes), dtype=x.dtype)
     others[np.arange(n), y] = 0                       # j = y does not count
     loss = (terms * Tensor(others, dtype=x.dtype)).sum(axis=1) / classes
-    if input.ndim == 1:
+    if input.ndim < 2:
         loss = loss.reshape(())
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction), "multi_margin_loss")
 
@@ -211,6 +211,9 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
         >>> round(triplet_margin_loss(a, p_, n).item(), 4)
         0.0
     """
+    if not margin > 0:
+        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}; with "
+                         f"margin <= 0 a triplet with d(a, p) = d(a, n) already has loss 0")
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:

@@ -40,7 +40,8 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
         raise ValueError(f"group_norm: the input {input.shape} needs a channel dim (dim 1) "
                          f"divisible by num_groups={num_groups}")
     n, c = input.shape[:2]
-    grouped = input.reshape(n, num_groups, -1)
+    per_group = (c // num_groups) * int(np.prod(input.shape[2:], dtype=np.int64))
+    grouped = input.reshape(n, num_groups, per_group)       # explicit: an empty batch has no -1 to infer
     out = _standardise(grouped, (2,), eps).reshape(*input.shape)
     return _affine(out, weight, bias)
 
@@ -91,6 +92,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     require_tensor("rms_norm", "input", input, Tensor)
     shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
         else tuple(normalized_shape)
+    if not shape:
+        raise ValueError(f"rms_norm: normalized_shape must name at least one dim (got {shape}); pass "
+                         f"the trailing dims of the input {input.shape} to normalise over")
     if input.shape[input.ndim - len(shape):] != shape or len(shape) > input.ndim:
         raise ValueError(f"rms_norm: normalized_shape {shape} must equal the last dims of the "
                          f"input, got input of shape {input.shape}")
@@ -113,6 +117,10 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
     size = input.abs()
     if p == float("inf"):
         norm = size.amax(dim, True)
+    elif p == float("-inf"):
+        norm = size.amin(dim, True)
+    elif p == 0:                         # PyTorch's 0-"norm": the count of nonzeros, gradient 0
+        norm = Tensor((size.data != 0).sum(axis=dim, keepdims=True).astype(size.data.dtype))
     else:
         norm = (size ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
     norm = Tensor.where(norm.data > eps, norm, eps)          # clamp_min: no gradient below eps

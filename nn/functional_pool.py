@@ -335,4 +335,12 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     selector = np.zeros(lead + (plane, flat_index.shape[-1]), dtype=input.dtype)
     np.put_along_axis(selector, flat_index[..., None, :], 1, axis=-2)
     out = (Tensor(selector, dtype=input.dtype) * flat_in.unsqueeze(-2)).sum(axis=-1)
+    duplicates = selector.sum(axis=-1) > 1
+    if duplicates.any():
+        # several inputs name one cell (overlapping pooling windows): PyTorch writes one of them
+        # (we keep the last) but sends the cell's gradient to all; subtract the others' sum as a
+        # constant, so the value is one write and the gradient stays the sum's
+        last = np.where(np.cumsum(selector[..., ::-1], axis=-1)[..., ::-1] == 1, selector, 0)
+        extra = ((selector - last) * flat_in.data[..., None, :]).sum(axis=-1)
+        out = out - Tensor(extra, dtype=input.dtype)
     return out.reshape(*lead, *hw)

@@ -43,13 +43,17 @@ def pad(input, pad, mode: str = "constant", value=None):
     for k in range(len(widths) // 2):
         axis, (left, right) = input.ndim - 1 - k, widths[2 * k:2 * k + 2]
         n = out.shape[axis]
-        if mode == "constant":
+        if mode in ("constant", "circular") and min(left, right) < 0:
+            # negative widths crop first; circular then wraps the cropped dim (as PyTorch)
             keep = slice(max(-left, 0), n - max(-right, 0))
             out = out[(slice(None),) * axis + (keep,)]
+            left, right = max(left, 0), max(right, 0)
+        if mode == "constant":
             spec = [(0, 0)] * out.ndim
-            spec[axis] = (max(left, 0), max(right, 0))
+            spec[axis] = (left, right)
             out = out.pad(spec, value=0 if value is None else value)
             continue
+        n = out.shape[axis]                                  # circular wraps the cropped size
         too_wide = max(left, right) >= n if mode == "reflect" else max(left, right) > n
         if too_wide and mode != "replicate" or n == 0:
             raise ValueError(f"pad: {mode} padding ({left}, {right}) of dim {axis} needs a "
@@ -139,12 +143,44 @@ def _linear(x, axis, out_size, scale, align_corners):
     return _take(x, axis, low) * (1.0 - frac) + _take(x, axis, high) * frac
 
 
+def _cubic(x, axis, out_size, scale, align_corners, a=-0.75):
+    """Keys' cubic convolution (a = -0.75, as PyTorch) over the 4 nearest source cells, the
+    indices clamped at the edges; the source position is _linear's, not clamped at 0."""
+    n = x.shape[axis]
+    positions = np.arange(out_size, dtype=np.float64)
+    if align_corners:
+        source = positions * ((n - 1) / (out_size - 1)) if out_size > 1 else positions * 0.0
+    else:
+        ratio = n / out_size if scale is None else 1.0 / scale
+        source = (positions + 0.5) * ratio - 0.5
+    floor = np.floor(source)
+    t = source - floor
+
+    def near(d):                                       # the kernel for |d| <= 1
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d):                                        # and for 1 < |d| < 2
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    shape = [1] * x.ndim
+    shape[axis] = out_size
+    out = None
+    for offset, weight in zip((-1, 0, 1, 2), (far(t + 1), near(t), near(1 - t), far(2 - t))):
+        index = np.clip(floor.astype(np.int64) + offset, 0, n - 1)
+        term = _take(x, axis, index) * Tensor(weight.reshape(shape).astype(x.dtype), dtype=x.dtype)
+        out = term if out is None else out + term
+    return out
+
+
 def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
                 recompute_scale_factor=None, antialias: bool = False):
-    """Resize the spatial dims of (N, C, L) or (N, C, H, W) to `size` or by `scale_factor`.
+    """Resize the spatial dims of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size` or by
+    `scale_factor`.
 
     Modes: 'nearest' (PyTorch's: source index floor(i * in / out)), 'nearest-exact',
-    'linear' (1-D) and 'bilinear' (2-D), separable, with `align_corners` as PyTorch.
+    'linear' (1-D), 'bilinear' (2-D) and 'trilinear' (3-D), separable (one spatial dim at a
+    time), with `align_corners` as PyTorch; 'bicubic' (4-D) is Keys' cubic convolution on the
+    same grid, and 'area' (any of them) is the adaptive average pool.
 
     Example:
         >>> interpolate(Tensor([[[1.0, 2.0]]]), scale_factor=2).tolist()
@@ -152,11 +188,12 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     """
     require_tensor("interpolate", "input", input, Tensor)
     dims = input.ndim - 2
-    linear = {"linear": 1, "bilinear": 2}
-    if mode not in ("nearest", "nearest-exact", "linear", "bilinear") or dims not in (1, 2):
+    linear = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
+    if mode not in ("nearest", "nearest-exact", "area", *linear) or dims not in (1, 2, 3):
         raise NotImplementedError(f"interpolate: mode {mode!r} of a {input.ndim}-D input is not "
-                                  f"supported (nearest, nearest-exact, linear for 3-D, "
-                                  f"bilinear for 4-D)")
+                                  f"supported (nearest, nearest-exact, area for 3-D to 5-D; "
+                                  f"linear for 3-D, bilinear and bicubic for 4-D, trilinear for "
+                                  f"5-D)")
     if mode in linear and linear[mode] != dims:
         raise ValueError(f"interpolate: mode {mode!r} needs a {linear[mode] + 2}-D input, got "
                          f"shape {input.shape}")
@@ -167,9 +204,14 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     sizes, scales = _output_sizes(input, size, scale_factor, dims)
     if recompute_scale_factor:
         scales = [None] * dims
+    if mode == "area":
+        from .functional_pool import _adaptive         # local: the pools import nothing from here
+        return _adaptive("interpolate", input, sizes, lambda t, axis: t.mean(axis=axis), dims)
     out = input
     for k, (out_size, scale) in enumerate(zip(sizes, scales)):
-        if mode in linear:
+        if mode == "bicubic":
+            out = _cubic(out, 2 + k, out_size, scale, bool(align_corners))
+        elif mode in linear:
             out = _linear(out, 2 + k, out_size, scale, bool(align_corners))
         else:
             out = _nearest(out, 2 + k, out_size, scale, mode == "nearest-exact")
