@@ -174,15 +174,15 @@ def relu(input):
     return _as_tensor(input).relu()
 
 
-def softmax(input, dim):
-    """exp(x) / sum(exp(x)) along `dim`.
+def softmax(input, dim, dtype=None):
+    """exp(x) / sum(exp(x)) along `dim` (computed in `dtype` when given, as PyTorch's).
 
     Example:
         >>> import tinygrad_edu as tg
         >>> tg.softmax(tg.zeros(1, 4), dim=1).tolist()
         [[0.25, 0.25, 0.25, 0.25]]
     """
-    return _as_tensor(input).softmax(dim)
+    return _as_tensor(input).softmax(dim, dtype=dtype)
 
 
 def sum(input, dim=None, keepdim=False):

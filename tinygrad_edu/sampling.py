@@ -13,6 +13,8 @@ from .random import resolve
 from .argcheck import int_arg
 from .dtypes import as_array, get_default_dtype
 from .tensor import Tensor
+from .grad_mode import is_grad_enabled
+from .ops.torch_names import check_device
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -34,7 +36,17 @@ def _float_dtype(op_name, dtype):
     return dtype
 
 
-def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None):
+def _placement(op_name, device, layout):
+    """`device=` and `layout=` as PyTorch code passes them: "cpu" and the strided layout only."""
+    if device is not None:
+        check_device(device, op_name)
+    if layout is not None and str(layout) not in ("strided", "torch.strided"):
+        raise ValueError(f"{op_name}: only the strided (dense) layout exists here, got "
+                         f"layout={layout!r}; drop the argument")
+
+
+def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None, device=None,
+         layout=None):
     """U[0, 1) samples, PyTorch's values for the same seed: `rand(2, 3)` or `rand((2, 3))`.
 
     Example:
@@ -42,6 +54,7 @@ def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None):
         >>> _ = tg.manual_seed(42); [round(v, 4) for v in tg.rand(3).tolist()]
         [0.8823, 0.915, 0.3829]
     """
+    _placement("rand", device, layout)
     shape = Tensor._shape(size)
     dtype = _float_dtype("rand", dtype)
     gen = resolve(generator, seed, "rand")
@@ -49,7 +62,8 @@ def rand(*size, generator=None, dtype=None, requires_grad=False, seed=None):
     return Tensor._creation(values.astype(dtype, copy=False).reshape(shape), requires_grad, dtype)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None):
+def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None, device=None,
+          layout=None):
     """Standard normal samples, PyTorch's values for the same seed: `randn(2, 3)`.
 
     Example:
@@ -57,13 +71,15 @@ def randn(*size, generator=None, dtype=None, requires_grad=False, seed=None):
         >>> _ = tg.manual_seed(0); [round(v, 4) for v in tg.randn(3).tolist()]
         [1.541, -0.2934, -2.1788]
     """
+    _placement("randn", device, layout)
     shape = Tensor._shape(size)
     dtype = _float_dtype("randn", dtype)
     values = draws.normal(resolve(generator, seed, "randn"), int(np.prod(shape)), dtype)
     return Tensor._creation(values.astype(dtype, copy=False).reshape(shape), requires_grad, dtype)
 
 
-def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_grad=False):
+def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_grad=False,
+            device=None, layout=None):
     """Random integers in [low, high), as `torch.randint(low=0, high, size)`.
 
     Example:
@@ -71,6 +87,7 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
         >>> randint(0, 10, (5,), generator=Generator().manual_seed(0)).tolist()
         [4, 9, 3, 0, 3]
     """
+    _placement("randint", device, layout)
     if requires_grad:
         raise TypeError("randint: integer tensors cannot require grad")
     if size is None and args and not isinstance(args[-1], (int, np.integer)):
@@ -91,7 +108,8 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
     return Tensor(values.reshape(shape).astype(dtype))
 
 
-def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False):
+def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False, device=None,
+             layout=None):
     """A random permutation of 0 .. n-1 (int64), PyTorch's for the same seed.
 
     Example:
@@ -99,6 +117,7 @@ def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False):
         >>> randperm(5, generator=Generator().manual_seed(0)).tolist()
         [4, 0, 1, 3, 2]
     """
+    _placement("randperm", device, layout)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"randperm: n must be a non-negative integer, got {n!r}")
     values = draws.permutation(resolve(generator, seed, "randperm"), int(n))
@@ -134,7 +153,8 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     return Tensor(out.reshape(weights.shape[:-1] + (num_samples,)))
 
 
-def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False):
+def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False,
+           device=None, layout=None):
     """Samples of N(mean, std^2); `mean` and `std` may be tensors (broadcast), else give
     `size`, as `torch.normal` (and in its order: standard normals, times std, plus mean).
 
@@ -143,6 +163,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
         >>> [round(v, 3) for v in normal(1.0, 2.0, size=(2,), generator=Generator().manual_seed(0)).tolist()]
         [4.082, 0.413]
     """
+    _placement("normal", device, layout)
     for name, value in (("mean", mean), ("std", std)):
         as_array(getattr(value, "data", value), op=f"normal ({name})")     # refuses non-numbers
     m = np.asarray(getattr(mean, "data", mean))
@@ -169,7 +190,25 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
         values = draws.normal(gen, n, dtype, 0.0, float(s)).reshape(shape) + m.astype(dtype)
     else:                                                          # normals * std + mean
         values = draws.normal(gen, n, dtype).reshape(shape) * s.astype(dtype) + m.astype(dtype)
-    return Tensor._creation(values.astype(dtype), requires_grad, dtype)
+    result = Tensor._creation(values.astype(dtype), requires_grad, dtype)
+    return _zero_gradient_to(result, mean, std)
+
+
+def _zero_gradient_to(result, *inputs):
+    """`result`, joined to the inputs that require grad with gradient 0, as PyTorch's `normal`
+    and `bernoulli` are (a draw is not differentiated; `rsample` in torch.distributions is the
+    reparameterised one). The values are unchanged: (t - t.detach()) * 0 is exactly 0."""
+    parts = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    if not parts or not is_grad_enabled():
+        return result
+    for t in parts:
+        joined = ((t - t.detach()) * 0.0).expand(*result.shape) if t.shape != result.shape \
+            else (t - t.detach()) * 0.0
+        result = result + joined
+    return result
+    for part in parts:
+        result = result + part
+    return result
 
 
 def bernoulli(input, p=None, generator=None):
@@ -189,4 +228,4 @@ def bernoulli(input, p=None, generator=None):
         raise ValueError("bernoulli: probabilities must be in [0, 1]" +
                          ("" if p is None else f", got p={p!r}"))
     gen = resolve(generator, None, "bernoulli")
-    return Tensor(draws.bernoulli(gen, probs, data.shape).astype(data.dtype))
+    return _zero_gradient_to(Tensor(draws.bernoulli(gen, probs, data.shape).astype(data.dtype)), input)

@@ -40,15 +40,12 @@ _NN = "nn.functional / conv / pool (ops/nn.py, conv.py, pool.py, nn/): the nn pa
 _RANDOM = ("random stream: PyTorch's generator (random.py, sampling.py) is the random-draw part "
            "of issue 19; until then the same seed gives other numbers")
 NOT_YET_OTHERS = {
-    "softmax.with_dtype": _NN + "; softmax(dtype=) is refused",
     "nn.functional.max_pool1d": _NN + ("; every sample agrees, but error inputs PyTorch refuses are "
                                        "accepted (seen with --slow)"),
     "nn.functional.dropout": _RANDOM + "; and p=1 is refused",
-    "randn": _RANDOM + "; and device= is refused (sampling.py)", "rand_like": _RANDOM,
-    "normal": _RANDOM, "normal.number_mean": _RANDOM + "; and layout= is refused",
-    "randint": _RANDOM + "; and device= is refused (sampling.py)",
-    "bernoulli": "random draws (sampling.py): the result does not require grad where PyTorch's "
-                 "does (with gradient 0)",
+    "rand_like": ("op_db makes its sample tensors with PyTorch's global generator after seeding "
+                  "it, so the two streams stand at different places when rand_like draws (the "
+                  "draws themselves are PyTorch's: tests/core/test_random_streams.py)"),
     # nn.functional names added in this release and matched by op_db for the first time; what
     # differs, sample by sample, is printed by `python tests/differential/op_db_runner.py NAME`
 }
