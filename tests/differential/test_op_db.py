@@ -42,7 +42,6 @@ _RANDOM = ("random stream: PyTorch's generator (random.py, sampling.py) is the r
 NOT_YET_OTHERS = {
     "nn.functional.max_pool1d": _NN + ("; every sample agrees, but error inputs PyTorch refuses are "
                                        "accepted (seen with --slow)"),
-    "nn.functional.dropout": _RANDOM + "; and p=1 is refused",
     "rand_like": ("op_db makes its sample tensors with PyTorch's global generator after seeding "
                   "it, so the two streams stand at different places when rand_like draws (the "
                   "draws themselves are PyTorch's: tests/core/test_random_streams.py)"),

@@ -389,11 +389,13 @@ class ConvMethods:
             >>> Tensor.ones(3).dropout(0.5, training=False).tolist()
             [1.0, 1.0, 1.0]
         """
-        if not isinstance(p, (int, float)) or not 0 <= p < 1:
+        if not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ValueError(f"dropout: p is the probability of zeroing an element and must be in "
-                             f"[0, 1), got {p!r}")
+                             f"[0, 1], got {p!r}")
         if not training or p == 0:
             return self
+        if p == 1:                      # every element dropped: zeros, gradient 0 (as PyTorch)
+            return self * 0.0
         _check_float("dropout", "input", self)
         return Dropout.apply(self, mask=dropout_mask(self.shape, p, self.dtype, generator))
 
