@@ -13,15 +13,15 @@ import functools
 import http.server
 import os
 import shutil
-import tempfile
 import threading
 import urllib.parse
 
 import pytest
 
+from chromium_support import CHROMEDRIVER, chromium, quit_chromium
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SITE = os.environ.get("TINYGRAD_EDU_SITE", os.path.join(ROOT, "site"))
-CHROMEDRIVER = "/usr/bin/chromedriver"
 API_NAMES = {"api/tensor.html": "tinygrad_edu.Tensor", "api/nn.html": "tinygrad_edu.nn.Linear",
              "api/optim.html": "tinygrad_edu.optim.Adam",
              "api/viz.html": "tinygrad_edu.viz.draw_graph", "api/train.html": "tinygrad_edu.train.fit"}
@@ -54,22 +54,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    _need(binary and os.path.exists(CHROMEDRIVER), "no chromium/chromedriver (Debian: apt-get "
-                                                   "install chromium chromium-driver)")
-    profile = tempfile.mkdtemp(prefix="docs-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    _need(shutil.which("chromium") and os.path.exists(CHROMEDRIVER),
+          "no chromium/chromedriver (Debian: apt-get install chromium chromium-driver)")
+    driver = chromium(1400, 1000)
     yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    quit_chromium(driver)
 
 
 PAGE_FACTS = """

@@ -3,8 +3,6 @@
 Skipped, with the reason, only where selenium, chromium or chromedriver is missing.
 """
 import os
-import shutil
-import tempfile
 import time
 
 import pytest
@@ -12,39 +10,14 @@ import pytest
 from tinygrad_edu import Tensor, viz
 from tinygrad_edu.viz.labels import one_line, title
 from viz_helpers import micrograd_example
-
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
-
-def chromium_binary():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+from chromium_support import chromium, quit_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
-                                    "(pip install -e '.[browser]')")
-    from selenium.webdriver.chrome.service import Service
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("no chromium on PATH (Debian: apt-get install chromium)")
-    if not os.path.exists(CHROMEDRIVER):
-        pytest.skip(f"no {CHROMEDRIVER} (Debian: apt-get install chromium-driver)")
-    profile = tempfile.mkdtemp(prefix="viz-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1400,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(1400, 900)
     yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    quit_chromium(driver)
 
 
 def open_page(driver, path):
