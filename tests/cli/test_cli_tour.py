@@ -1,7 +1,5 @@
 """`tinygrad-edu tour --quick`, run once for the module: it learns, it draws, its page shows everything."""
-import os
 import re
-import shutil
 import struct
 import time
 import xml.etree.ElementTree as ElementTree
@@ -9,6 +7,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from tinygrad_edu.cli import main
+from chromium_support import chromium, quit_chromium
 
 PICTURES = ["network_graph.svg", "backprop.html", "moons_linear_regions.svg",
             "moons_decision_regions.svg", "cnn_filters.png", "lstm_unrolled.svg",
@@ -99,20 +98,8 @@ def test_the_index_page_shows_every_picture_and_the_table(tour):
 
 def test_the_index_page_renders_in_a_browser(tour):
     """Every image of index.html loads in headless Chromium (skipped without selenium)."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not os.path.exists(driver_path):
-        pytest.skip("no chromedriver")
     _, _, _, folder, _ = tour
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--window-size=1280,900"]:
-        options.add_argument(flag)
-    try:
-        browser = webdriver.Chrome(service=Service(driver_path), options=options)
-    except Exception as error:                      # noqa: BLE001 -- no usable browser here
-        pytest.skip(f"headless Chromium did not start: {error}")
+    browser = chromium(1280, 900)
     try:
         browser.get((folder / "index.html").as_uri())
         sizes = browser.execute_script(
@@ -120,7 +107,7 @@ def test_the_index_page_renders_in_a_browser(tour):
             "i.naturalWidth]);")
         frames = browser.execute_script("return document.querySelectorAll('iframe').length")
     finally:
-        browser.quit()
+        quit_chromium(browser)
     assert {src for src, _, _ in sizes} == {p for p in PICTURES if not p.endswith(".html")}
     for src, complete, width in sizes:
         assert complete and width > 100, f"{src} did not load ({width} px)"
