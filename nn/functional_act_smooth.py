@@ -5,19 +5,12 @@ engine's checked primitives.
 from tinygrad_edu import Tensor
 from tinygrad_edu.argcheck import require_tensor
 from .functional_act import softmax
+from .functional_act_piecewise import _float          # the same float-input check
 
 # SELU's constants (Klambauer et al., "Self-Normalizing Neural Networks"): with them the
 # activations of a deep network keep zero mean and unit variance
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _float(op, input):
-    require_tensor(op, "input", input, Tensor)
-    if input.dtype.kind != "f":
-        raise TypeError(f"{op}: input must be floating point, got dtype {input.dtype}; convert "
-                        f"with .float()")
-    return input
 
 
 def selu(input, inplace: bool = False):
