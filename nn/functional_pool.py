@@ -62,8 +62,14 @@ def _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode):
     return kernel, steps, pads, dils, extra
 
 
-def _batched(fn, input, ndim):
-    """Run fn on a batch of one when the input lacks the batch dim."""
+def _batched(fn, input, ndim, op):
+    """Run fn on a batch of one when the input lacks the batch dim. As PyTorch, only the batch
+    dim may be empty: a pool over no channels or no positions is refused."""
+    per_sample = input.shape[1:] if input.ndim == ndim else input.shape
+    if input.ndim in (ndim - 1, ndim) and 0 in per_sample:
+        layout = "(N, C, H, W) or (C, H, W)" if ndim == 4 else "(N, C, L) or (C, L)"
+        raise ValueError(f"{op}: expected a {layout} input whose dims other than the batch dim N "
+                         f"are non-zero, got shape {tuple(input.shape)}; only N may be 0")
     if input.ndim == ndim - 1:
         out = fn(input.unsqueeze(0))
         return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
@@ -110,7 +116,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         if not return_indices:
             return out
         return out, _argmax_indices(x.data, kernel, steps, pads, dils, extra, out.shape[2:])
-    return _batched(pool, input, 4)
+    return _batched(pool, input, 4, "max_pool2d")
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
@@ -127,7 +133,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = max_pool2d(x.unsqueeze(2), (1, k), None if s is None else (1, s), (0, p), (1, d),
                          ceil_mode, return_indices)
         return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
-    return _batched(pool, input, 3)
+    return _batched(pool, input, 3, "max_pool1d")
 
 
 def _single(value):
@@ -183,7 +189,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
         divisor = _divisors(x.shape[2:], kernel, steps, pads, sums.shape[2:], count_include_pad,
                             divisor_override)
         return sums / Tensor(divisor.astype(x.dtype), dtype=x.dtype)
-    return _batched(pool, input, 4)
+    return _batched(pool, input, 4, "avg_pool2d")
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
@@ -199,7 +205,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
         k, s, p = (_single(v) for v in (kernel_size, stride, padding))
         return avg_pool2d(x.unsqueeze(2), (1, k), None if s is None else (1, s), (0, p),
                           ceil_mode, count_include_pad).squeeze(2)
-    return _batched(pool, input, 3)
+    return _batched(pool, input, 3, "avg_pool1d")
 
 
 # ---------------------------------------------------------------- adaptive pools

@@ -30,9 +30,11 @@ from .api_elementwise import *  # noqa: F401,F403 (torch-named module functions,
 from .api_elementwise import abs, round, pow  # noqa: F401 (shadow builtins: not in import *)
 from .api_reduce import *  # noqa: F401,F403
 from .api_shape import *  # noqa: F401,F403
-from . import api_elementwise as _api_elementwise, api_reduce as _api_reduce, api_shape as _api_shape
+from .api_special import *  # noqa: F401,F403
+from . import (api_elementwise as _api_elementwise, api_reduce as _api_reduce,
+               api_shape as _api_shape, api_special as _api_special)
 
-__all__ = [
+__all__ = ([
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "detect_anomaly", "AnomalyError", "grad", "gradcheck", "gradgradcheck",
     "GradcheckError", "set_default_dtype", "get_default_dtype", "manual_seed", "from_numpy",
@@ -51,6 +53,7 @@ __all__ = [
     "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
     "searchsorted", "bucketize", "einsum", "histogram",
 ] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
+           + _api_special.__all__)
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.

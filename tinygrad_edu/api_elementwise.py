@@ -106,26 +106,6 @@ def log10(input):
     return _t(input).log10()
 
 
-def erf(input):
-    """The error function. As torch.erf."""
-    return _t(input).erf()
-
-
-def erfc(input):
-    """1 - erf(x). As torch.erfc."""
-    return _t(input).erfc()
-
-
-def erfinv(input):
-    """The inverse error function. As torch.erfinv."""
-    return _t(input).erfinv()
-
-
-def lgamma(input):
-    """ln |Gamma(x)|. As torch.lgamma."""
-    return _t(input).lgamma()
-
-
 def floor(input):
     """Round down (gradient 0). As torch.floor."""
     return _t(input).floor()
@@ -391,7 +371,7 @@ sgn = sign
 
 __all__ = [
     "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
-    "exp2", "expm1", "log1p", "log2", "log10", "erf", "erfc", "erfinv", "lgamma", "floor", "ceil",
+    "exp2", "expm1", "log1p", "log2", "log10", "floor", "ceil",
     "trunc", "frac", "sign", "sgn", "neg", "negative", "reciprocal", "rsqrt", "square", "isnan",
     "isinf", "isfinite", "isposinf", "isneginf", "signbit", "logical_not", "arcsin", "arccos",
     "arctan", "fix", "atan2", "arctan2", "fmod", "remainder", "floor_divide", "true_divide",

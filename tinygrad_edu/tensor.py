@@ -14,9 +14,11 @@ from .autograd import run_backward, seed_gradient
 from .ops.elementwise import ElementwiseMethods
 from .ops.unary import Cast
 from .ops.unary_math import UnaryMathMethods
+from .ops.special import SpecialMethods
 from .ops.binary_math import BinaryMathMethods
 from .ops.arrange import ArrangeMethods
 from .ops.indexing import IndexingMethods
+from .ops.scatter_reduce import ScatterReduceMethods
 from .ops.sorting import SortingMethods
 from .ops.scan import ScanMethods
 from .ops.reduce import ReduceMethods
@@ -57,8 +59,8 @@ def _check_grad_dtype(op_name, dtype):
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, TorchNameMethods, InplaceMethods,
-             UnaryMathMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
-             SortingMethods, ProductMethods, ScanMethods, CreationMethods):
+             UnaryMathMethods, SpecialMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
+             ScatterReduceMethods, SortingMethods, ProductMethods, ScanMethods, CreationMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

@@ -7,10 +7,5 @@ def pytest_terminal_summary(terminalreporter):
     results = getattr(module, "RESULTS", None)
     if not results:
         return
-    ops = {r.name for r in results}
-    bad = {r.name for r in results if r.problems}
-    terminalreporter.write_line(
-        f"op_db: {len(ops)} ops matched ({len(results)} OpInfos run), {len(ops - bad)} agree on "
-        f"every sample; samples {sum(r.samples for r in results)}, agreeing "
-        f"{sum(r.agreeing for r in results)}; error inputs {sum(r.errors for r in results)}, "
-        f"raising here {sum(r.errors_raised for r in results)}")
+    from op_db_runner import summary
+    terminalreporter.write_line("op_db: " + summary(results))

@@ -10,7 +10,6 @@ PyTorch is only a reference (never imported by the library); its test helpers ne
 small `expecttest` package, whose absence is bridged with a stand-in (only its TestCase
 base class is used when op_db is imported).
 """
-import math
 import sys
 import types
 import unittest
@@ -19,11 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import tinygrad_edu
+from op_db_compare import VALUE_TOL, compare_gradients, compare_values, leaves_of
 from tinygrad_edu import Tensor
-
-VALUE_TOL = dict(rtol=1e-7, atol=1e-9)
-GRAD_TOL = dict(rtol=1e-6, atol=1e-8)
-UPSTREAM_SEED = 20261205
 
 
 def load_op_db():
@@ -97,17 +93,6 @@ def to_ours(value, torch):
     return value
 
 
-def leaves_of(value, kind):
-    """Every tensor of class `kind` inside a (nested) argument structure, in order."""
-    if isinstance(value, kind):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in leaves_of(v, kind)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in leaves_of(v, kind)]
-    return []
-
-
 # OpInfos whose `op` is a lambda that reorders arguments (PyTorch's own wrappers): the same
 # reordering for ours. Keyed by (name, variant_test_name).
 ADAPTERS = {
@@ -116,9 +101,21 @@ ADAPTERS = {
     ("normal", "in_place"): lambda x, *a, **kw: x.normal_(*a, **kw),
     ("zero_", ""): lambda x: x.clone().zero_(),
     ("einsum", ""): lambda tensors, equation: tinygrad_edu.einsum(equation, tensors),
+    **{("polygamma", f"polygamma_n_{n}"): lambda x, n, **kw: tinygrad_edu.polygamma(n, x, **kw)
+       for n in range(5)},
     ("nn.functional.embedding", ""): lambda weight, idx, **kw: _nn_functional().embedding(
         idx, weight, **kw),
 }
+
+
+def their_op(opinfo, torch):
+    """PyTorch's function for an OpInfo: its `op`, except where op_db's entry calls another
+    function than its name says. `rand_like`'s entry runs `torch.randn_like` (its op lambda in
+    common_methods_invocations.py); here it runs `torch.rand_like` under the same seed wrapper."""
+    if opinfo.name == "rand_like":
+        from torch.testing._internal.common_methods_invocations import wrapper_set_seed
+        return lambda inp, *args, **kwargs: wrapper_set_seed(torch.rand_like, inp, *args, **kwargs)
+    return opinfo.op
 
 
 def call_ours(how, sample_input, args, kwargs):
@@ -136,90 +133,6 @@ def call_ours(how, sample_input, args, kwargs):
     return target(sample_input, *args, **kwargs)
 
 
-# ---------------------------------------------------------------- comparing
-def as_numpy_results(value, torch):
-    """A result as a flat list of numpy arrays (tensors) or Python values, in order."""
-    if isinstance(value, torch.Tensor):
-        return [value.detach().resolve_conj().resolve_neg().numpy()]
-    if isinstance(value, Tensor):
-        return [value.data]
-    if isinstance(value, (list, tuple)):
-        return [a for v in value for a in as_numpy_results(v, torch)]
-    if isinstance(value, (bool, int, float, np.generic, np.ndarray)) or value is None:
-        return [value]
-    if isinstance(value, torch.dtype):
-        return [str(value).replace("torch.", "")]
-    if isinstance(value, np.dtype):
-        return [value.name]
-    return [value]
-
-
-def _dtype_name(a):
-    return np.asarray(a).dtype.name
-
-
-def compare_values(ours, theirs, tol, torch, what):
-    """None when they agree, else a one-line reason."""
-    ours_list, theirs_list = as_numpy_results(ours, torch), as_numpy_results(theirs, torch)
-    if len(ours_list) != len(theirs_list):
-        return f"{what}: {len(ours_list)} result(s), PyTorch {len(theirs_list)}"
-    for k, (o, t) in enumerate(zip(ours_list, theirs_list)):
-        if isinstance(t, np.ndarray):
-            if not isinstance(o, np.ndarray):
-                return f"{what} {k}: got {type(o).__name__}, PyTorch a tensor"
-            if o.shape != t.shape:
-                return f"{what} {k}: shape {o.shape}, PyTorch {t.shape}"
-            if _dtype_name(o) != _dtype_name(t):
-                return f"{what} {k}: dtype {o.dtype}, PyTorch {t.dtype}"
-            if t.dtype.kind in "fc":
-                bad = ~np.isclose(o, t, equal_nan=True, **tol)
-                if bad.any():
-                    i = tuple(int(j) for j in np.argwhere(bad)[0])
-                    return f"{what} {k}: at {i} {o[i]!r}, PyTorch {t[i]!r} ({int(bad.sum())} differ)"
-            elif not np.array_equal(o, t):
-                return f"{what} {k}: {int((o != t).sum())} of {t.size} values differ"
-        elif isinstance(t, float) and isinstance(o, (float, int, np.number)):
-            if not (math.isclose(o, t, rel_tol=tol["rtol"], abs_tol=tol["atol"])
-                    or (math.isnan(t) and math.isnan(o))):
-                return f"{what} {k}: {o!r}, PyTorch {t!r}"
-        elif o != t and not (isinstance(o, np.ndarray) and o.shape == () and o.item() == t):
-            return f"{what} {k}: {o!r}, PyTorch {t!r}"
-    return None
-
-
-def _upstream(shape, k):
-    rng = np.random.default_rng(UPSTREAM_SEED + 7919 * k)
-    return rng.standard_normal(shape)
-
-
-def compare_gradients(ours_out, theirs_out, our_leaves, their_leaves, torch):
-    """Input gradients of both results for the same fixed upstream gradient; None when equal."""
-    t_outs = [t for t in leaves_of(theirs_out, torch.Tensor) if t.requires_grad]
-    o_outs = [o for o in leaves_of(ours_out, Tensor) if o.requires_grad]
-    wanted = [k for k, t in enumerate(their_leaves) if t.requires_grad]
-    if not t_outs or not wanted:
-        return None
-    if len(o_outs) != len(t_outs):
-        return f"gradient: {len(o_outs)} differentiable result(s), PyTorch {len(t_outs)}"
-    ups = [_upstream(tuple(t.shape), k) for k, t in enumerate(t_outs)]
-    t_grads = torch.autograd.grad(t_outs, [their_leaves[k] for k in wanted],
-                                  [torch.tensor(u, dtype=t.dtype) for u, t in zip(ups, t_outs)],
-                                  allow_unused=True)
-    o_ins = [our_leaves[k] for k in wanted]
-    if not all(t.requires_grad for t in o_ins):
-        return "gradient: an input that requires grad in PyTorch does not here"
-    o_grads = tinygrad_edu.grad(o_outs, o_ins, [Tensor(u, dtype=o.dtype) for u, o in zip(ups, o_outs)],
-                                allow_unused=True)
-    for k, (o, t, leaf) in enumerate(zip(o_grads, t_grads, o_ins)):
-        o = np.zeros(leaf.shape) if o is None else o.data
-        t = np.zeros(leaf.shape) if t is None else t.detach().numpy(force=True)
-        problem = compare_values(Tensor(o, dtype=np.asarray(o).dtype), torch.tensor(t), GRAD_TOL, torch,
-                                 f"gradient of input {wanted[k]}")
-        if problem:
-            return problem
-    return None
-
-
 # ---------------------------------------------------------------- running
 @dataclass
 class OpReport:
@@ -229,6 +142,7 @@ class OpReport:
     agreeing: int = 0
     errors: int = 0
     errors_raised: int = 0
+    orders: dict = field(default_factory=dict)      # samples compared at first / second order
     problems: list = field(default_factory=list)
 
     @property
@@ -247,10 +161,10 @@ def _describe(sample, torch):
     return f"({d(sample.input)}, {', '.join(d(a) for a in sample.args)}{', ' + kw if kw else ''})"
 
 
-def run_sample(how, opinfo, sample, torch):
+def run_sample(how, opinfo, sample, torch, tally=None):
     """None when the sample agrees, else a reason."""
     try:
-        theirs = opinfo.op(sample.input, *sample.args, **sample.kwargs)
+        theirs = their_op(opinfo, torch)(sample.input, *sample.args, **sample.kwargs)
     except Exception as error:          # PyTorch itself refuses (rare): not a sample to compare
         return f"PyTorch raised {type(error).__name__}"
     their_leaves = leaves_of((sample.input, sample.args, sample.kwargs), torch.Tensor)
@@ -270,7 +184,8 @@ def run_sample(how, opinfo, sample, torch):
     except Exception as error:
         return f"harness: output_process_fn_grad failed on ours ({type(error).__name__}: {error})"
     try:
-        return compare_gradients(ours_g, theirs_g, our_leaves, their_leaves, torch)
+        return compare_gradients(ours_g, theirs_g, our_leaves, their_leaves, torch,
+                                 second_order=bool(opinfo.supports_gradgrad), tally=tally)
     except Exception as error:
         return f"gradient raised {type(error).__name__}: {str(error)[:160]}"
 
@@ -288,7 +203,7 @@ def run_opinfo(opinfo, torch, accept_errors=False):
         samples = opinfo.sample_inputs("cpu", dtype, requires_grad=opinfo.supports_autograd)
         for sample in samples:
             report.samples += 1
-            problem = run_sample(how, opinfo, sample, torch)
+            problem = run_sample(how, opinfo, sample, torch, report.orders)
             if problem is None:
                 report.agreeing += 1
             else:
@@ -323,6 +238,18 @@ def _number_operand(sample):
     return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in operands)
 
 
+def summary(reports):
+    """The counts of a run, in one line."""
+    ops = {r.name for r in reports}
+    bad = {r.name for r in reports if r.problems}
+    total = lambda key: sum(r.orders.get(key, 0) for r in reports)  # noqa: E731
+    return (f"{len(ops)} ops matched ({len(reports)} OpInfos run), {len(ops - bad)} agree on every "
+            f"sample; samples {sum(r.samples for r in reports)}, agreeing "
+            f"{sum(r.agreeing for r in reports)}; gradients compared on {total('first_order')}, "
+            f"second derivatives on {total('second_order')}; error inputs "
+            f"{sum(r.errors for r in reports)}, raising here {sum(r.errors_raised for r in reports)}")
+
+
 def matched_opinfos(op_db):
     return [op for op in op_db if our_callable(op) is not None]
 
@@ -349,12 +276,8 @@ def main(argv):
               f"{report.errors_raised}/{report.errors} error inputs raise")
         for p in report.problems[:4]:
             print("      ", p)
-    ops = {r.name for r in reports}
-    good = {r.name for r in reports} - {r.name for r in reports if r.problems}
     print(f"op_db import {loaded - start:.1f} s, run {time.time() - loaded:.1f} s")
-    print(f"ops matched {len(ops)} (OpInfos {len(reports)}), agreeing on everything {len(good)}; "
-          f"samples {sum(r.samples for r in reports)}, agreeing {sum(r.agreeing for r in reports)}; "
-          f"error inputs {sum(r.errors for r in reports)}, raising {sum(r.errors_raised for r in reports)}")
+    print(summary(reports))
 
 
 if __name__ == "__main__":

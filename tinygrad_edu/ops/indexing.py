@@ -1,6 +1,6 @@
 """Indexing ops with PyTorch's names: index_select, index_add, index_copy, index_fill, scatter,
-scatter_add, scatter_reduce, masked_select, take, take_along_dim, nonzero, argwhere,
-count_nonzero.
+scatter_add, masked_select, take, take_along_dim, nonzero, argwhere, count_nonzero
+(scatter_reduce is in scatter_reduce.py).
 
 They are composites: reading is indexing (GetItem) or gather (Gather, below), writing is
 their adjoint (ScatterAdd / ScatterAddAlong) combined with `where`, so every gradient comes
@@ -233,101 +233,6 @@ class IndexingMethods:
         index = index.reshape(x.ndim * (1,)) if x.ndim != index.ndim else index
         placed = ScatterAddAlong.apply(src.reshape(*index.shape), shape=x.shape, dim=axis, index=index)
         return (x + placed).reshape(*self.shape)
-
-    def scatter_reduce(self, dim, index, src, reduce, include_self=True):
-        """Combine src into self at index along dim with 'sum', 'prod', 'mean', 'amax' or 'amin'.
-
-        Every mode has PyTorch's first derivative ('amax'/'amin' share it between tied
-        contributors, 'prod' sends each factor the product of the others); 'sum' and 'mean'
-        also have second derivatives.
-        """
-        if reduce not in ("sum", "prod", "mean", "amax", "amin"):
-            raise ValueError(f"scatter_reduce: reduce must be 'sum', 'prod', 'mean', 'amax' or "
-                             f"'amin', got {reduce!r}")
-        if self.ndim == 0:                      # a 0-d tensor is a 1-element vector
-            index = np.asarray(getattr(index, "data", index)).reshape(-1)
-            src = self._operand(src).reshape(-1)
-            return self.reshape(1).scatter_reduce(0, index, src, reduce, include_self).reshape(())
-        axis, index, src = self._scatter_args("scatter_reduce", dim, index, src)
-        if index.size == 0:
-            return self.clone()
-        if reduce == "sum":
-            out = self.scatter_add(dim, index, src)
-            return out if include_self else out - self._only_hit(axis, index)
-        if reduce == "mean":
-            counts = np.zeros(self.shape, dtype=self.dtype)
-            np.add.at(counts, _open_index(index, axis), 1)
-            total = self.scatter_reduce(dim, index, src, "sum", include_self)
-            divisor = counts + (1 if include_self else (counts == 0))
-            if self.dtype.kind in "iu":
-                return total.div(self._make(divisor.astype(self.dtype), None), rounding_mode="floor")
-            return total / self._make(divisor, None)
-        result = self._reduce_values(reduce, axis, index, src, include_self)
-        if not (self.requires_grad or src.requires_grad):
-            return result
-        if reduce == "prod":
-            return self._prod_gradient(result, axis, index, src, include_self)
-        # amax/amin: the gradient is shared equally by every contributor equal to the result
-        # (self when included, and the src elements sent there), as PyTorch
-        hit_value = _take(result.data, index, axis)
-        src_wins = src.data == hit_value
-        self_wins = (self.data == result.data) & (include_self | ~self._hit_mask(axis, index))
-        count = self_wins.astype(self.dtype)
-        np.add.at(count, _open_index(index, axis), src_wins)
-        share = self._make(np.where(self_wins, 1 / np.maximum(count, 1), 0).astype(self.dtype), None)
-        src_share = src._make((src_wins / _take(np.maximum(count, 1), index, axis)).astype(src.dtype),
-                              None)
-        spread = ScatterAddAlong.apply(src * src_share, shape=self.shape, dim=axis, index=index)
-        weighted = self * share + spread
-        return weighted - weighted.detach() + result
-
-    def _prod_gradient(self, result, axis, index, src, include_self):
-        """scatter_reduce 'prod' with its first derivative: each factor's gradient is the
-        product of the other factors at its place (exact with zeros: the non-zero product
-        when it is the only zero, else 0)."""
-        where = _open_index(index, axis)
-        self_in = include_self | ~self._hit_mask(axis, index)
-        zeros = np.where(self_in, self.data == 0, False).astype(np.int64)
-        np.add.at(zeros, where, src.data == 0)
-        nonzero = np.where(self_in & (self.data != 0), self.data, 1).astype(self.dtype)
-        np.multiply.at(nonzero, where, np.where(src.data == 0, 1, src.data))
-
-        def others(x, zeros_here, nonzero_here):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(x == 0, np.where(zeros_here == 1, nonzero_here, 0),
-                                np.where(zeros_here == 0, nonzero_here / np.where(x == 0, 1, x), 0))
-        w_self = np.where(self_in, others(self.data, zeros, nonzero), 0).astype(self.dtype)
-        w_src = others(src.data, _take(zeros, index, axis), _take(nonzero, index, axis))
-        spread = ScatterAddAlong.apply(src * src._make(w_src.astype(src.dtype), None),
-                                       shape=self.shape, dim=axis, index=index)
-        weighted = self * self._make(w_self, None) + spread
-        return weighted - weighted.detach() + result
-
-    def _hit_mask(self, axis, index):
-        hit = np.zeros(self.shape, dtype=bool)
-        hit[_open_index(index, axis)] = True
-        return hit
-
-    def _reduce_values(self, reduce, axis, index, src, include_self):
-        """scatter_reduce's values for 'prod', 'amax', 'amin' (no graph)."""
-        data = self.data.copy()
-        ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
-        where = _open_index(index, axis)
-        if not include_self:
-            identity = {"prod": 1, "amax": -np.inf, "amin": np.inf}[reduce]
-            hit = np.zeros(self.shape, dtype=bool)
-            hit[where] = True
-            data[hit] = identity if self.dtype.kind == "f" else (
-                np.iinfo(self.dtype).min if reduce == "amax" else
-                np.iinfo(self.dtype).max if reduce == "amin" else 1)
-        ufunc.at(data, where, src.data)
-        return self._make(data, None)
-
-    def _only_hit(self, axis, index):
-        hit = np.zeros(self.shape, dtype=bool)
-        hit[_open_index(index, axis)] = True
-        zero = self._make(np.zeros((), self.dtype), None)
-        return type(self).where(self._make(hit, None), self, zero)
 
     def masked_select(self, mask):
         """The elements where `mask` (broadcast with self) is true, as a 1-D tensor."""

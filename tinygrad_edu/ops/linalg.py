@@ -64,10 +64,37 @@ class NuclearNorm(Function):
         return singular.sum(axis=-1)
 
     def backward(self, g):
-        if STATE.grad_enabled:
-            raise RuntimeError("norm(p='nuc'): second derivatives of the nuclear norm are not "
-                               "implemented; compute the first derivative without create_graph")
+        if STATE.grad_enabled:          # create_graph: U V^T as a differentiable op
+            return g.reshape(*g.shape, 1, 1) * PolarFactor.apply(self.inputs[0])
         return g.data[..., None, None] * self.saved[0]
+
+
+class PolarFactor(Function):
+    """The orthogonal factor of the polar decomposition f(X) = U V^T (X = U S V^T, full rank),
+    the nuclear norm's gradient. For m >= n its derivative is
+    dQ = U [(M - M^T) / (s_i + s_j)] V^T + (I - U U^T) dX V S^-1 V^T with M = U^T dX V,
+    and the backward below is that map's adjoint (wide matrices are handled transposed)."""
+
+    def forward(self, x):
+        self.wide = x.shape[-2] < x.shape[-1]
+        x = x.swapaxes(-1, -2) if self.wide else x
+        u, s, vh = np.linalg.svd(x, full_matrices=False)
+        self.save_for_backward(u, s, vh)
+        q = u @ vh
+        return q.swapaxes(-1, -2) if self.wide else q
+
+    def backward(self, g):
+        if STATE.grad_enabled:
+            raise RuntimeError("norm(p='nuc'): third derivatives of the nuclear norm are not "
+                               "implemented; stop at the second (one create_graph=True)")
+        u, s, vh = self.saved
+        g = g.data.swapaxes(-1, -2) if self.wide else g.data
+        v = vh.swapaxes(-1, -2)
+        m = u.swapaxes(-1, -2) @ g @ v
+        inner = (m - m.swapaxes(-1, -2)) / (s[..., :, None] + s[..., None, :])
+        outside = g - u @ (u.swapaxes(-1, -2) @ g)          # (I - U U^T) G
+        grad = u @ inner @ vh + outside @ (v / s[..., None, :]) @ vh
+        return grad.swapaxes(-1, -2) if self.wide else grad
 
 
 def nuclear_norm(x, dim=None, keepdim=False):

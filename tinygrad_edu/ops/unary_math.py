@@ -1,5 +1,6 @@
 """More elementwise math with PyTorch's names: trigonometric and hyperbolic functions and their
-inverses, exp/log variants, erf and erfc, and the rounding functions (whose derivative is 0).
+inverses, exp/log variants, and the rounding functions (whose derivative is 0). The error and
+gamma functions are in special.py.
 
 Each primitive is one Function: its numpy forward next to its derivative, written with Tensor
 ops so that second derivatives exist too. Integer and boolean inputs give the default float
@@ -30,15 +31,6 @@ class UnaryMath(Function):
 
     def backward(self, g):
         return g * type(self).derivative(self.inputs[0])
-
-
-def _erf(values):
-    """erf elementwise: scipy's when installed (imported on first use), else math.erf."""
-    try:
-        from scipy.special import erf
-    except ImportError:                 # pragma: no cover (scipy is in the test extra)
-        erf = np.vectorize(math.erf, otypes=[np.float64])
-    return np.asarray(erf(values), dtype=values.dtype)
 
 
 class Tan(UnaryMath):
@@ -111,80 +103,6 @@ class Exp2(UnaryMath):
     """f(x) = 2^x;  df/dx = 2^x ln 2"""
     numpy_fn = staticmethod(np.exp2)
     derivative = staticmethod(lambda x: x.exp2() * math.log(2.0))
-
-
-class Erf(UnaryMath):
-    """Error function f(x) = erf x;  df/dx = 2 / sqrt(pi) e^(-x^2)"""
-    numpy_fn = staticmethod(_erf)
-    derivative = staticmethod(lambda x: (-(x * x)).exp() * (2 / math.sqrt(math.pi)))
-
-
-class Erfc(UnaryMath):
-    """Complementary error function f(x) = 1 - erf x;  df/dx = -2 / sqrt(pi) e^(-x^2)"""
-    numpy_fn = staticmethod(lambda x: 1 - _erf(x))
-    derivative = staticmethod(lambda x: (-(x * x)).exp() * (-2 / math.sqrt(math.pi)))
-
-
-def _erfinv(values):
-    """erf^-1 elementwise: scipy's when installed, else bisection on erf (erf is increasing)
-    and two Newton steps to polish."""
-    try:
-        from scipy.special import erfinv
-        return np.asarray(erfinv(values), dtype=values.dtype)
-    except ImportError:                 # pragma: no cover (scipy is in the test extra)
-        lo, hi = np.full(values.shape, -6.0), np.full(values.shape, 6.0)
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            below = _erf(mid) < values
-            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        y = (lo + hi) / 2
-        for _ in range(2):
-            y = y - (_erf(y) - values) / (2 / math.sqrt(math.pi) * np.exp(-y * y))
-        with np.errstate(invalid="ignore"):
-            y = np.where(np.abs(values) == 1, np.sign(values) * np.inf, y)
-            return np.where(np.abs(values) > 1, np.nan, y).astype(values.dtype)
-
-
-def _lgamma(values):
-    """ln |Gamma(x)| elementwise (math.lgamma; inf at the poles 0, -1, -2, ...)."""
-    def one(v):
-        try:
-            return math.lgamma(v)
-        except ValueError:
-            return math.inf
-    return np.vectorize(one, otypes=[values.dtype])(values) if values.size else values.copy()
-
-
-def digamma_array(x):
-    """psi(x) = d/dx ln Gamma(x): the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 6, then
-    the asymptotic series; reflection for x < 0.5; -inf/nan at the poles as PyTorch."""
-    x = np.asarray(x, dtype=np.float64)
-    out = np.empty_like(x)
-    reflect = x < 0.5
-    z = np.where(reflect, 1 - x, x)
-    shift = np.zeros_like(z)
-    while (z < 10).any():
-        small = z < 10
-        shift = np.where(small, shift - 1 / z, shift)
-        z = np.where(small, z + 1, z)
-    inv2 = 1 / (z * z)
-    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
-    out = np.log(z) - 0.5 / z - series + shift
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(reflect, out - math.pi / np.tan(math.pi * x), out)
-    return np.where((x <= 0) & (x == np.floor(x)), np.nan, out)
-
-
-class Erfinv(UnaryMath):
-    """Inverse error function f(x) = erf^-1 x;  df/dx = sqrt(pi) / 2 e^(f(x)^2)"""
-    numpy_fn = staticmethod(_erfinv)
-    derivative = staticmethod(lambda x: (x.erfinv() ** 2).exp() * (math.sqrt(math.pi) / 2))
-
-
-class Lgamma(UnaryMath):
-    """Log-gamma f(x) = ln |Gamma(x)|;  df/dx = digamma(x) (no second derivative here)"""
-    numpy_fn = staticmethod(_lgamma)
-    derivative = staticmethod(lambda x: x._make(digamma_array(x.data).astype(x.dtype), None))
 
 
 class Rounding(Function):
@@ -288,28 +206,6 @@ class UnaryMathMethods:
             [8.0]
         """
         return Exp2.apply(self)
-
-    def erf(self):
-        """The error function 2/sqrt(pi) * integral of e^(-t^2) from 0 to x."""
-        return Erf.apply(self)
-
-    def erfc(self):
-        """1 - erf(x)."""
-        return Erfc.apply(self)
-
-    def erfinv(self):
-        """The inverse of erf, on (-1, 1) (+-inf at +-1).
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> round(Tensor([0.5]).erf().erfinv().item(), 6)
-            0.5
-        """
-        return Erfinv.apply(self)
-
-    def lgamma(self):
-        """ln |Gamma(x)| (its gradient is the digamma function)."""
-        return Lgamma.apply(self)
 
     def neg(self):
         """-x elementwise."""
