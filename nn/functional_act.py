@@ -12,19 +12,6 @@ from tinygrad_edu import Tensor
 from tinygrad_edu.argcheck import require_tensor, int_arg
 
 
-def _erf_array(values):
-    """erf elementwise: scipy's vectorised erf when installed (imported on first use, so that
-    `import tinygrad_edu.nn` does not pay for scipy), else math.erf per element."""
-    try:
-        from scipy.special import erf
-    except ImportError:                # pragma: no cover (scipy is in the test extra)
-        erf = np.vectorize(math.erf, otypes=[np.float64])
-    return erf(values)
-
-
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-
 def relu(input, inplace: bool = False):
     """max(x, 0). `inplace` is accepted for PyTorch code and ignored (the result is new).
 
@@ -82,25 +69,14 @@ def silu(input, inplace: bool = False):
 
 
 def erf(input):
-    """The error function erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt, differentiable twice.
-
-    Why this shape: the engine has no erf primitive, so the value is computed exactly on the
-    numpy array and the derivatives come from composed ops. With x0 = x.detach() and
-    d(x) = 2/sqrt(pi) e^(-x^2) (the derivative of erf), the expression
-    erf(x0) + (x - x0) * (d(x) + d(x0)) / 2 has the value erf(x) (since x - x0 = 0), first
-    derivative d(x) and second derivative d'(x), as erf itself; higher ones are not exact.
+    """The error function erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt (the engine's primitive, with
+    derivatives of every order; see ops/special.py).
 
     Example:
         >>> round(erf(Tensor([1.0])).item(), 6)
         0.842701
     """
-    require_tensor("erf", "input", input, Tensor)
-    value = Tensor(_erf_array(input.data).astype(input.dtype), dtype=input.dtype)
-    if not input.requires_grad:
-        return value
-    d = (input * input * -1.0).exp() * _TWO_OVER_SQRT_PI
-    d0 = d.detach()
-    return value + (input - input.detach()) * (d + d0) * 0.5
+    return require_tensor("erf", "input", input, Tensor).erf()
 
 
 def gelu(input, approximate: str = "none"):

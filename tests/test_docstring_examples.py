@@ -13,13 +13,15 @@ from tinygrad_edu import Tensor
 MODULES = [
     # the engine's PyTorch names
     "tinygrad_edu.api", "tinygrad_edu.api_math", "tinygrad_edu.sampling", "tinygrad_edu.random",
-    "tinygrad_edu.ops.torch_names", "tinygrad_edu.ops.elementwise", "tinygrad_edu.ops.inplace",
+    "tinygrad_edu.device", "tinygrad_edu.ops.conversion", "tinygrad_edu.ops.views",
+    "tinygrad_edu.creation", "tinygrad_edu.ops.elementwise", "tinygrad_edu.ops.inplace",
     "tinygrad_edu.tensor", "tinygrad_edu.api_elementwise", "tinygrad_edu.api_reduce",
-    "tinygrad_edu.api_shape",
+    "tinygrad_edu.api_shape", "tinygrad_edu.api_special",
     # the op families added for PyTorch's op database
     "tinygrad_edu.ops.unary_math", "tinygrad_edu.ops.binary_math", "tinygrad_edu.ops.arrange",
     "tinygrad_edu.ops.indexing", "tinygrad_edu.ops.sorting", "tinygrad_edu.ops.scan",
-    "tinygrad_edu.ops.linalg", "tinygrad_edu.ops.einsum",
+    "tinygrad_edu.ops.linalg", "tinygrad_edu.ops.einsum", "tinygrad_edu.ops.special",
+    "tinygrad_edu.ops.scatter_reduce",
     # nn, data and optim additions
     "tinygrad_edu.utils.data", "tinygrad_edu.nn.containers", "tinygrad_edu.nn.lazy",
     "tinygrad_edu.nn.functional_act", "tinygrad_edu.nn.functional_conv", "tinygrad_edu.nn.utils",

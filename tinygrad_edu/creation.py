@@ -1,5 +1,5 @@
-"""Tensor's factory methods (`Tensor.zeros`, `ones`, `full`, `randn`, `rand`, `arange`, `eye`
-and the `*_like` forms), as a mixin of `Tensor`.
+"""Tensor's factory methods (`Tensor.zeros`, `ones`, `full`, `randn`, `rand`, `arange`, `eye`,
+the `*_like` and `new_*` forms, and `multinomial`), as a mixin of `Tensor`.
 
 Why a file of their own: they are the part of the class that makes new data rather than
 recording ops, and keeping them here keeps `tensor.py` about what a Tensor is.
@@ -8,7 +8,7 @@ import numpy as np
 
 from .argcheck import creation_shape, int_arg, number_arg
 from .dtypes import as_array, check_dtype, get_default_dtype
-from .ops.torch_names import check_device
+from .device import check_device
 
 
 class CreationMethods:
@@ -128,3 +128,60 @@ class CreationMethods:
         """Uniform [0, 1) samples with this tensor's shape and dtype."""
         return self.rand(*self.shape, seed=seed, generator=generator, requires_grad=requires_grad,
                          device=device, dtype=dtype or self.dtype)
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False, device=None):
+        """Zeros of shape `size` with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1], dtype=np.int64).new_zeros(2, 2).dtype.name
+            'int64'
+        """
+        return type(self).zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad,
+                                device=device)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False, device=None):
+        """Ones of shape `size` with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).new_ones(2).tolist()
+            [1.0, 1.0]
+        """
+        return type(self).ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad,
+                               device=device)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False, device=None):
+        """`fill_value` everywhere, of shape `size`, with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0]).new_full((2,), 3.0).tolist()
+            [3.0, 3.0]
+        """
+        return type(self).full(size, fill_value, dtype=dtype or self.dtype,
+                               requires_grad=requires_grad, device=device)
+
+    def new_tensor(self, data, dtype=None, requires_grad=False, device=None):
+        """A new tensor (a copy of `data`) with this tensor's dtype (unless `dtype`).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([1.0], dtype=np.float64).new_tensor([1, 2]).dtype.name
+            'float64'
+        """
+        if device is not None:
+            check_device(device, "new_tensor")
+        return type(self)(np.array(getattr(data, "data", data)), dtype=dtype or self.dtype,
+                          requires_grad=requires_grad)
+
+    def multinomial(self, num_samples, replacement=False, generator=None):
+        """Draw category indices with probabilities proportional to the rows (as PyTorch).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 1.0]).multinomial(3, replacement=True).tolist()
+            [1, 1, 1]
+        """
+        from .sampling import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)

@@ -28,7 +28,9 @@ from .ops.linalg import LinalgMethods, ProductMethods
 from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
-from .ops.torch_names import TorchNameMethods, check_device, device as device_type
+from .ops.conversion import ConversionMethods
+from .ops.views import ViewMethods
+from .device import DeviceMethods, check_device, device as device_type
 from .creation import CreationMethods
 
 
@@ -58,7 +60,7 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
-             NNMethods, ConvMethods, TorchNameMethods, InplaceMethods,
+             NNMethods, ConvMethods, ConversionMethods, ViewMethods, DeviceMethods, InplaceMethods,
              UnaryMathMethods, SpecialMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
              ScatterReduceMethods, SortingMethods, ProductMethods, ScanMethods, CreationMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.

@@ -1,4 +1,6 @@
-"""Matrix multiplication: one primitive for 2-D and batched N-D; 1-D cases reshape into it."""
+"""Linear algebra: matrix multiplication (one primitive for 2-D and batched N-D; 1-D cases
+reshape into it), the products with PyTorch's names built on it (mm, bmm, mv, outer, inner,
+tensordot, kron, cross, addmm, baddbmm, cdist, ...), and the norms (Euclidean, nuclear)."""
 import numpy as np
 
 from ..function import Function
