@@ -32,7 +32,9 @@ from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithL
 from .loss_margin import (SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss,
                           MarginRankingLoss, SoftMarginLoss, HingeEmbeddingLoss,
                           CosineEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss,
-                          MultiLabelSoftMarginLoss, TripletMarginLoss)
+                          MultiLabelSoftMarginLoss, TripletMarginLoss,
+                          TripletMarginWithDistanceLoss)
+from .distance import PairwiseDistance, CosineSimilarity
 from .serialization import save, load
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Dropout
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,

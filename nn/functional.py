@@ -26,6 +26,7 @@ from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # n
                                      hinge_embedding_loss, cosine_embedding_loss,
                                      multi_margin_loss, multilabel_margin_loss,
                                      multilabel_soft_margin_loss, triplet_margin_loss,
+                                     triplet_margin_with_distance_loss,
                                      pairwise_distance, cosine_similarity)
 from .functional_norm import group_norm, instance_norm, rms_norm, normalize  # noqa: F401
 from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # noqa: F401

@@ -1,6 +1,7 @@
 """Margin and embedding losses (PyTorch's F.margin_ranking_loss, soft_margin_loss,
 hinge_embedding_loss, cosine_embedding_loss, multi_margin_loss, multilabel_margin_loss,
-multilabel_soft_margin_loss, triplet_margin_loss) and the distances they use
+multilabel_soft_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss) and the
+distances they use
 (F.pairwise_distance, F.cosine_similarity), composed from Tensor ops.
 """
 import numpy as np
@@ -221,3 +222,30 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
         d_neg = Tensor.where(d_swap.data < d_neg.data, d_swap, d_neg)
     loss = (d_pos - d_neg + margin).relu()
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction), "triplet_margin_loss")
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean"):
+    """The triplet loss max(d(a, p) - d(a, n) + margin, 0) with any distance d (a function of
+    two tensors; `pairwise_distance` by default), e.g. `1 - cosine_similarity` for embeddings
+    compared by angle. `swap` takes min(d(a, n), d(p, n)).
+
+    Example:
+        >>> a, p_, n = Tensor([[0.0]]), Tensor([[1.0]]), Tensor([[1.5]])
+        >>> round(triplet_margin_with_distance_loss(a, p_, n).item(), 4)
+        0.5
+    """
+    op = "triplet_margin_with_distance_loss"
+    if not margin > 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    dims = [t.ndim for t in (anchor, positive, negative)]
+    if len(set(dims)) != 1:
+        raise ValueError(f"{op}: anchor, positive and negative must have the same number of dims, "
+                         f"got {dims[0]}, {dims[1]} and {dims[2]}")
+    distance = distance_function if distance_function is not None else pairwise_distance
+    d_pos, d_neg = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        d_neg = d_neg.minimum(distance(positive, negative))
+    loss = (d_pos - d_neg + margin).clamp_min(0)
+    return _reduce(loss, reduction, op)

@@ -84,6 +84,8 @@ def to_ours(value, torch):
         return str(value).replace("torch.", "")
     if isinstance(value, torch.Size):
         return tuple(value)
+    if isinstance(value, torch.nn.Module):
+        return _our_module(value, torch)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(*(to_ours(v, torch) for v in value))
     if isinstance(value, (list, tuple)):
@@ -91,6 +93,20 @@ def to_ours(value, torch):
     if isinstance(value, dict):
         return {k: to_ours(v, torch) for k, v in value.items()}
     return value
+
+
+def _our_module(module, torch):
+    """Our counterpart of a parameter-free torch module passed as an argument (a distance
+    function such as `nn.PairwiseDistance()`): the same class, with its settings copied."""
+    if any(True for _ in module.parameters()):
+        raise TypeError(f"harness: {type(module).__name__} has parameters; only stateless modules "
+                        f"are translated")
+    from tinygrad_edu import nn
+    ours = getattr(nn, type(module).__name__)()
+    for name, value in vars(module).items():
+        if not name.startswith("_") and isinstance(value, (bool, int, float, str)):
+            setattr(ours, name, value)
+    return ours
 
 
 # OpInfos whose `op` is a lambda that reorders arguments (PyTorch's own wrappers): the same
