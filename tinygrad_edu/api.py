@@ -77,6 +77,27 @@ def zeros(*size, dtype=None, requires_grad=False, device=None, layout=None, out=
     return Tensor.zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
+def empty(*size, dtype=None, requires_grad=False, device=None, layout=None, out=None,
+          memory_format=None, pin_memory=False):
+    """A tensor to be filled in (`torch.empty(n).uniform_()`): PyTorch leaves its memory
+    uninitialised; here it holds zeros, so a forgotten fill gives zeros, not garbage.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.empty(2, 3).uniform_(-1, 1).shape
+        (2, 3)
+    """
+    _no_out("empty", out, layout)
+    return Tensor.zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def empty_like(input, dtype=None, requires_grad=False, device=None, layout=None,
+               memory_format=None):
+    """A tensor with `input`'s shape and dtype, to be filled in (zeros here; see `empty`)."""
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad, device=device,
+                      layout=layout)
+
+
 def ones(*size, dtype=None, requires_grad=False, device=None, layout=None, out=None):
     """Ones of the given shape.
 

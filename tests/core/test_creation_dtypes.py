@@ -143,3 +143,12 @@ def test_casting_to_an_integer_dtype_gives_a_tensor_that_does_not_require_grad()
     y = Tensor([1.5, 2.5], requires_grad=True).to(np.int64)
     assert y.dtype == np.int64 and y.tolist() == [1, 2]
     assert not y.requires_grad and y.grad_fn is None
+
+
+def test_empty_is_zeros_to_be_filled_in():
+    import tinygrad_edu as tg
+    t = tg.empty(2, 3)
+    assert t.shape == (2, 3) and t.dtype == tg.get_default_dtype() and not t.data.any()
+    assert tg.empty((4,), dtype=tg.float64, requires_grad=True).requires_grad
+    like = tg.empty_like(tg.ones(2, dtype=tg.int64))
+    assert like.dtype == tg.int64 and like.tolist() == [0, 0]
