@@ -20,7 +20,8 @@ from .random import (manual_seed, initial_seed, seed, Generator, default_generat
 from .device import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
     tensor, zeros, ones, full, empty, empty_like, randn, rand, randint, randperm, arange,
-    linspace, eye, zeros_like, ones_like, full_like, randn_like, rand_like, normal, multinomial, bernoulli, cat, concat, concatenate,
+    linspace, eye, zeros_like, ones_like, full_like, randn_like, rand_like, normal, multinomial,
+    bernoulli, cat, concat, concatenate,
     stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
     mean, all, any, allclose, histc, numel, is_tensor, clone, float32, float64, float16, int64,
     int32, int16, int8, uint8, bool, float, double, half, long, int, short, hstack, vstack, dstack,
