@@ -13,7 +13,7 @@ from tinygrad_edu import Tensor
 MODULES = [
     # the engine's PyTorch names
     "tinygrad_edu.api", "tinygrad_edu.api_math", "tinygrad_edu.sampling", "tinygrad_edu.random",
-    "tinygrad_edu.device", "tinygrad_edu.ops.conversion", "tinygrad_edu.ops.views",
+    "tinygrad_edu.devices", "tinygrad_edu.ops.conversion", "tinygrad_edu.ops.views",
     "tinygrad_edu.creation", "tinygrad_edu.ops.elementwise", "tinygrad_edu.ops.inplace",
     "tinygrad_edu.tensor", "tinygrad_edu.api_elementwise", "tinygrad_edu.api_reduce",
     "tinygrad_edu.api_shape", "tinygrad_edu.api_special",

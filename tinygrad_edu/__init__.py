@@ -17,7 +17,7 @@ from .function import Function
 from .sharing import from_numpy, as_tensor
 from .random import (manual_seed, initial_seed, seed, Generator, default_generator, get_rng_state,
                      set_rng_state)
-from .device import device
+from .devices import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
     tensor, zeros, ones, full, empty, empty_like, randn, rand, randint, randperm, arange,
     linspace, eye, zeros_like, ones_like, full_like, randn_like, rand_like, normal, multinomial,

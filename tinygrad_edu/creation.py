@@ -8,7 +8,7 @@ import numpy as np
 
 from .argcheck import creation_shape, int_arg, number_arg
 from .dtypes import as_array, check_dtype, get_default_dtype
-from .device import check_device
+from .devices import check_device
 
 
 class CreationMethods:

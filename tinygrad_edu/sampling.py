@@ -14,7 +14,7 @@ from .argcheck import int_arg
 from .dtypes import as_array, get_default_dtype
 from .tensor import Tensor
 from .grad_mode import is_grad_enabled
-from .device import check_device
+from .devices import check_device
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 

@@ -30,7 +30,7 @@ from .ops.conv import ConvMethods
 from .ops.inplace import InplaceMethods
 from .ops.conversion import ConversionMethods
 from .ops.views import ViewMethods
-from .device import DeviceMethods, check_device, device as device_type
+from .devices import DeviceMethods, check_device, device as device_type
 from .creation import CreationMethods
 
 

@@ -87,11 +87,27 @@ def _tensor_class():
     return Tensor
 
 
+def _tensor_families():
+    """The Tensor methods by op family: one section per mixin of the class (ops/special.py's
+    SpecialMethods, ...), headed by its module's file and first docstring sentence, so the page
+    reads as the code is laid out."""
+    lines = ["## Methods by family", ""]
+    for mixin in _tensor_class().__bases__:
+        module = importlib.import_module(mixin.__module__)
+        path = mixin.__module__.removeprefix("tinygrad_edu.").replace(".", "/") + ".py"
+        summary = (module.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        lines += [f"### `{path}`", "", _plain_text(summary), "",
+                  f"::: {mixin.__module__}.{mixin.__name__}", "    options:",
+                  "      show_root_heading: false", "      heading_level: 4", ""]
+    return lines
+
+
 def _api_page(title, namespaces, sentence):
     lines = [f"# {title}", "", sentence, ""]
     for namespace in namespaces:
         if namespace == "tinygrad_edu.Tensor":
             lines += ["::: tinygrad_edu.Tensor", "    options:", "      heading_level: 2", ""]
+            lines += _tensor_families()
             continue
         names = public_names(namespace)
         if len(namespaces) > 1:

@@ -92,7 +92,7 @@ class IndexingMethods:
         return type(self).where(mask_array, value, self)
 
     def gather(self, dim, index):
-        """out[i][j] = self[i][index[i][j]] for dim=1 (and likewise for other dims), as PyTorch.
+        """`out[i][j] = self[i][index[i][j]]` for dim=1 (and likewise for other dims), as PyTorch.
 
         Example:
             >>> from tinygrad_edu import Tensor
@@ -200,7 +200,7 @@ class IndexingMethods:
         return axis, index, src
 
     def scatter(self, dim, index, src=None, value=None, reduce=None):
-        """self with src[i][j] written at [i][index[i][j]] (dim=1), as PyTorch's scatter.
+        """self with `src[i][j]` written at `[i][index[i][j]]` (dim=1), as PyTorch's scatter.
 
         Example:
             >>> from tinygrad_edu import Tensor
@@ -225,7 +225,7 @@ class IndexingMethods:
         return out.reshape(*self.shape)
 
     def scatter_add(self, dim, index, src):
-        """self with src[i][j] added at [i][index[i][j]] (dim=1); repeated indices add up."""
+        """self with `src[i][j]` added at `[i][index[i][j]]` (dim=1); repeated indices add up."""
         axis, index, src = self._scatter_args("scatter_add", dim, index, src)
         if index.size == 0:
             return self.clone()
