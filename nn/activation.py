@@ -6,6 +6,7 @@ piecewise-linear ones are in `activation_piecewise.py`.
 import numpy as np
 
 from tinygrad_edu import get_default_dtype
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import functional_act as F
 from . import functional_act_smooth as S
@@ -271,7 +272,8 @@ class PReLU(Module):
         [-1.0, 1.0]
     """
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype=None):
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_parameters, self.init = int(num_parameters), init
         self.weight = Parameter(np.full(self.num_parameters, init,

@@ -1,8 +1,8 @@
-"""Autoencoders (seed 002, section 9): plain, linear (= PCA), denoising and contractive
+"""Autoencoders (the course notes (summary), section 9): plain, linear (= PCA), denoising and contractive
 (the VAE is in vae.py).
 
 An autoencoder x -> z = G(x) -> x^ = H(z) learns a code z by reconstructing its own input. All
-losses follow the seed's scaling, (1/2N) sum_i ||x_i - x^_i||^2 (seed 002, 9.1), and are built
+losses follow the notes' scaling, (1/2N) sum_i ||x_i - x^_i||^2 (summary notes, 9.1), and are built
 from Tensor ops only, so every gradient (including the contractive penalty's gradient of a
 gradient) comes from the engine.
 
@@ -96,7 +96,7 @@ def _check_input(name, x, input_dim):
 
 
 def reconstruction_error(x_hat, x):
-    """(1/2N) sum_i ||x_i - x^_i||^2, the autoencoder risk of seed 002 (9.1).
+    """(1/2N) sum_i ||x_i - x^_i||^2, the autoencoder risk of the course notes (summary) (9.1).
 
     Summed over the features of each sample and averaged over the batch, so the value does not
     depend on the batch size and is the same scale as a Gaussian negative log-likelihood.
@@ -116,7 +116,7 @@ def reconstruction_error(x_hat, x):
 class TiedLinear(Module):
     """The transpose of a Linear layer, sharing its weight: z -> z W + b (tied decoder).
 
-    Why: a tied autoencoder (seed 002, 9.1: D = C^T) has half the weights, and the encoder's
+    Why: a tied autoencoder (the course notes (summary), 9.1: D = C^T) has half the weights, and the encoder's
     weight gets gradient from both uses. Only the bias is a new Parameter.
 
     Example:
@@ -187,7 +187,7 @@ class Autoencoder(Module):
         return self.decode(self.encode(x))
 
     def loss(self, x):
-        """The reconstruction error (1/2N) sum ||x - x^||^2 of this batch (seed 002, 9.1)."""
+        """The reconstruction error (1/2N) sum ||x - x^||^2 of this batch (summary notes, 9.1)."""
         return reconstruction_error(self(x), x)
 
 
@@ -232,7 +232,7 @@ class LinearAutoencoder(Autoencoder):
 
 
 class DenoisingAutoencoder(Autoencoder):
-    """Reconstruct the clean x from x + eta, eta ~ N(0, noise_std^2 I) (seed 002, 9.1).
+    """Reconstruct the clean x from x + eta, eta ~ N(0, noise_std^2 I) (the course notes (summary), 9.1).
 
     Why: a network that must undo noise cannot simply copy its input, so it learns features
     robust to the noise. Noise is added in training mode only; `eval()` gives the plain map.

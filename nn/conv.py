@@ -11,6 +11,7 @@ import numpy as np
 
 from tinygrad_edu import get_default_dtype
 from tinygrad_edu.argcheck import sizes_arg
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import init
 from .functional_conv import conv2d as _conv2d, conv1d as _conv1d, conv_transpose2d, conv_transpose1d
@@ -43,7 +44,8 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 dtype=None):
+                 device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         if padding_mode != "zeros":
             raise ValueError(f"{type(self).__name__}: only padding_mode='zeros' is supported, got "
@@ -154,13 +156,14 @@ class _ConvTransposeNd(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", dtype=None):
+                 padding_mode: str = "zeros", device=None, dtype=None):
+        check_device(device, type(self).__name__)
         if isinstance(padding, str):
             raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple, got "
                              f"{padding!r}")
         self.__dict__["output_padding"] = _tuple(output_padding, self.dims)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, dtype)
+                         groups, bias, padding_mode, dtype=dtype)
 
     def _weight_shape(self) -> tuple:
         return (self.in_channels, self.out_channels // self.groups) + self.kernel_size
@@ -233,7 +236,7 @@ class Dropout(Module):
     identity in eval mode.
 
     Why: a unit cannot rely on any particular other unit being present, which regularises
-    the network like an average over many thinned networks (seed 002, section 6.6); the
+    the network like an average over many thinned networks (the course notes (summary), section 6.6); the
     1/(1-p) scaling keeps expectations equal, so nothing changes at test time.
 
     Example:

@@ -8,6 +8,7 @@ looked it up (`F.embedding`, built on Tensor indexing, no hand-written backward)
 import numpy as np
 
 from tinygrad_edu import get_default_dtype
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import functional as F
 from . import init
@@ -28,8 +29,11 @@ class Embedding(Module):
         (2, 3, 3)
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None, max_norm=None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False,
+                 _weight=None, _freeze: bool = False, device=None, dtype=None):
         super().__init__()
+        check_device(device, "Embedding")
         for name, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
@@ -38,12 +42,21 @@ class Embedding(Module):
                 raise ValueError(f"Embedding: padding_idx {padding_idx} is outside the table of "
                                  f"{num_embeddings} rows")
             padding_idx = int(padding_idx) % num_embeddings
+        F.check_embedding_options("Embedding", max_norm, sparse)
         self.num_embeddings = int(num_embeddings)
         self.embedding_dim = int(embedding_dim)
         self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
-                                         dtype=dtype or get_default_dtype()))
-        self.reset_parameters()
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            self.weight = Parameter(np.empty(shape, dtype=dtype or get_default_dtype()))
+            self.reset_parameters()
+        else:                       # the given table, as PyTorch: no draw from the generator
+            table = np.array(getattr(_weight, "data", _weight), dtype=dtype)
+            if table.shape != shape:
+                raise ValueError(f"Embedding: _weight has shape {table.shape}, expected {shape}")
+            self.weight = Parameter(table, requires_grad=not _freeze)
 
     def reset_parameters(self):
         """Draw the table from N(0, 1) (the padding row, if any, is zero)."""
@@ -52,7 +65,9 @@ class Embedding(Module):
             self.weight.data[self.padding_idx] = 0
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx=None):
+    def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx=None, max_norm=None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False):
         """An Embedding whose table is a copy of `embeddings` (N, D); frozen by default.
 
         Example:
@@ -65,14 +80,13 @@ class Embedding(Module):
             raise ValueError(f"Embedding.from_pretrained: embeddings must be a 2-d float array "
                              f"(num_embeddings, embedding_dim), got shape {table.shape} and dtype "
                              f"{table.dtype}")
-        layer = cls(table.shape[0], table.shape[1], padding_idx=padding_idx, dtype=table.dtype)
-        layer.weight.data[...] = table
-        layer.weight.requires_grad = not freeze
-        return layer
+        return cls(table.shape[0], table.shape[1], padding_idx, max_norm, norm_type,
+                   scale_grad_by_freq, sparse, _weight=table, _freeze=freeze)
 
     def forward(self, indices):
         try:
-            return F.embedding(indices, self.weight, self.padding_idx)
+            return F.embedding(indices, self.weight, self.padding_idx, self.max_norm,
+                               self.norm_type, self.scale_grad_by_freq, self.sparse)
         except (TypeError, IndexError) as error:
             raise type(error)(f"Embedding({self.num_embeddings}, {self.embedding_dim}): "
                               f"{error}") from None

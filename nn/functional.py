@@ -101,18 +101,22 @@ def batch_norm(input, running_mean=None, running_var=None, weight=None, bias=Non
     return out
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False):
     """Rows of `weight` picked by integer indices of any shape: output shape input.shape + (D,).
 
     A lookup is indexing, so the gradient of a row is the sum of the output gradients of
     every position that picked it (repeated indices accumulate). The row `padding_idx`
-    gets no gradient.
+    gets no gradient. As PyTorch: `max_norm` first rescales, in place, every looked-up row
+    whose `norm_type`-norm exceeds it; `scale_grad_by_freq` divides a row's gradient by how
+    often it was looked up in this call.
 
     Example:
         >>> table = Tensor([[0.0, 0.0], [1.0, 2.0]])
         >>> embedding(np.array([[1, 1, 0]]), table).shape
         (1, 3, 2)
     """
+    check_embedding_options("embedding", max_norm, sparse)
     index = np.asarray(getattr(input, "data", input))
     if index.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {index.dtype}; convert "
@@ -125,11 +129,35 @@ def embedding(input, weight, padding_idx=None):
         bad = index[(index < 0) | (index >= rows)].flat[0]
         raise IndexError(f"embedding: index {int(bad)} is out of range for a table of {rows} rows "
                          f"(shape {weight.shape}); valid indices are 0..{rows - 1}")
+    if max_norm is not None:
+        _renorm_rows(weight, np.unique(index), max_norm, norm_type)
     out = weight[index]
     if padding_idx is not None:
         keep = (index != padding_idx)[..., None]
         out = Tensor.where(keep, out, out.detach())     # same values, no gradient to padding
+    if scale_grad_by_freq and out.requires_grad:
+        counts = np.bincount(index.reshape(-1), minlength=rows)
+        factor = Tensor((1.0 / counts[index])[..., None].astype(out.dtype))
+        out = out.detach() + (out - out.detach()) * factor     # value unchanged, gradient / count
     return out
+
+
+def check_embedding_options(op, max_norm, sparse):
+    """The options of embedding that have no counterpart here are refused with the reason."""
+    if sparse:
+        raise ValueError(f"{op}: sparse=True asks for a sparse gradient, and tinygrad_edu's "
+                         f"gradients are dense numpy arrays; use sparse=False (the default)")
+    if max_norm is not None and not max_norm > 0:
+        raise ValueError(f"{op}: max_norm must be positive (or None), got {max_norm!r}")
+
+
+def _renorm_rows(weight, rows, max_norm, norm_type):
+    """PyTorch's embedding_renorm_: rows longer than max_norm are scaled to max_norm, in place
+    and outside the graph (as an optimiser step is)."""
+    table = weight.data
+    norms = np.linalg.norm(table[rows], ord=norm_type, axis=1)
+    long = norms > max_norm
+    table[rows[long]] *= (max_norm / (norms[long] + 1e-7))[:, None].astype(table.dtype)
 
 
 # ---------------------------------------------------------------- convolution, pooling, dropout

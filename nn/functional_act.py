@@ -23,7 +23,7 @@ def relu(input, inplace: bool = False):
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
-    """x if x > 0 else negative_slope * x (seed 003's Leaky-ReLU)."""
+    """x if x > 0 else negative_slope * x (the one-page backprop notes' Leaky-ReLU)."""
     return require_tensor("leaky_relu", "input", input, Tensor).leaky_relu(negative_slope)
 
 

@@ -122,7 +122,7 @@ def _class_weight(op_name, weight, classes, dtype):
     return w
 
 
-def nll_loss(log_probs, target, weight=None, size_average=None, ignore_index: int = -100,
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,
              reduce=None, reduction: str = "mean"):
     """Negative log-likelihood -log p[target] of integer class targets, given log-probabilities.
 
@@ -136,6 +136,7 @@ def nll_loss(log_probs, target, weight=None, size_average=None, ignore_index: in
         >>> nll_loss(logp, np.array([1, 0]), reduction='none').tolist()
         [1.0, 2.0]
     """
+    log_probs = input           # PyTorch's argument name; the maths calls it log_probs
     reduction = legacy_reduction(size_average, reduce, reduction)
     target, kept = _check_class_targets("nll_loss", log_probs, target, ignore_index)
     classes = log_probs.shape[1] if log_probs.ndim > 1 else log_probs.shape[0]
@@ -160,11 +161,11 @@ def nll_loss(log_probs, target, weight=None, size_average=None, ignore_index: in
     return _reduce(loss, reduction, "nll_loss")
 
 
-def cross_entropy(logits, target, weight=None, size_average=None, ignore_index: int = -100,
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
                   reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
     """Softmax cross-entropy: -log softmax(logits)[target] = -z_y + log sum_i exp(z_i).
 
-    This is the multinomial negative log-likelihood of the course notes (seed 002, 3.2).
+    This is the multinomial negative log-likelihood of the course notes (the course notes (summary), 3.2).
     It is computed as log_softmax (z - logsumexp z), so logits of 1e4 give a finite loss
     with finite gradients (softmax(z) - onehot(y)). `target` holds integer class indices
     (with optional class `weight` and `ignore_index`, as `nll_loss`) or, as in PyTorch,
@@ -175,6 +176,7 @@ def cross_entropy(logits, target, weight=None, size_average=None, ignore_index: 
         >>> round(cross_entropy(Tensor([[0.0, 0.0]]), np.array([1])).item(), 4)
         0.6931
     """
+    logits = input           # PyTorch's argument name; the maths calls it logits
     try:
         target_array = np.asarray(getattr(target, "data", target))
     except (TypeError, ValueError):
@@ -263,11 +265,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction), "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(logits, target, weight=None, size_average=None, reduce=None,
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction: str = "mean", pos_weight=None):
     """Binary cross-entropy on logits z: softplus(z) - y z = -[y log s(z) + (1-y) log(1-s(z))].
 
-    The logistic log-likelihood of the course notes (seed 002, 3.2: -log sigma((2y-1) z) =
+    The logistic log-likelihood of the course notes (the course notes (summary), 3.2: -log sigma((2y-1) z) =
     zeta((1-2y) z) with zeta the softplus), finite for |z| of 1e4 and beyond, with the
     gradient sigmoid(z) - y. `pos_weight` p scales the positive term as PyTorch does:
     (1 - y) z + (1 + (p - 1) y) softplus(-z); `weight` multiplies each element's loss.
@@ -276,6 +278,7 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, size_average=N
         >>> binary_cross_entropy_with_logits(Tensor([1e4, -1e4]), Tensor([1.0, 0.0])).item()
         0.0
     """
+    logits = input           # PyTorch's argument name; the maths calls it logits
     target = _as_tensor(target, logits)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
     if pos_weight is None:
@@ -292,8 +295,9 @@ def binary_cross_entropy_with_logits(logits, target, weight=None, size_average=N
 def hinge_loss(scores, target, margin: float = 1.0, reduction: str = "mean"):
     """max(0, margin - y s) for labels y in {-1, +1}: the SVM loss of the course notes.
 
-    Its derivative is -y where y s < margin and 0 beyond the margin (seed 000, Corollary
-    2.1). Labels 0/1 are refused (they would silently ignore one class): use 2 * y - 1.
+    Its derivative is -y where y s < margin and 0 beyond the margin (Liang et al.'s
+    Fisher-Rao cheat sheet, Corollary 2.1). Labels 0/1 are refused (they would silently ignore
+    one class): use 2 * y - 1.
 
     Example:
         >>> hinge_loss(Tensor([2.0, 0.5, -1.0]), Tensor([1.0, 1.0, 1.0]), reduction='sum').item()

@@ -9,6 +9,7 @@ still holds them), and the layer then becomes a plain `Linear` / `Conv2d`.
 """
 import numpy as np
 
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from .linear import Linear
 from .conv import Conv2d
@@ -66,7 +67,8 @@ class LazyLinear(_LazyMixin, Linear):
 
     cls_to_become = Linear
 
-    def __init__(self, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__(0, out_features, bias=bias, dtype=dtype)
         self._empty_parameters(self.weight.dtype)
 
@@ -104,10 +106,13 @@ class LazyConv2d(_LazyMixin, Conv2d):
     cls_to_become = Conv2d
 
     def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, dtype=None):
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device=None, dtype=None):
+        check_device(device, type(self).__name__)
         object.__setattr__(self, "_pending", True)      # (before Module.__init__ has run)
         super().__init__(groups, out_channels, kernel_size, stride=stride, padding=padding,
-                         dilation=dilation, bias=bias, dtype=dtype, groups=groups)
+                         dilation=dilation, bias=bias, padding_mode=padding_mode, dtype=dtype,
+                         groups=groups)
         self._pending = False
         self.in_channels = 0
         self._empty_parameters(self.weight.dtype)

@@ -5,6 +5,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype  # noqa: F401 (Tensor: used by the examples)
 from tinygrad_edu.argcheck import int_arg
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import init
 
@@ -20,7 +21,9 @@ class Linear(Module):
         (4, 2)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
+                 dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         in_features = int_arg("Linear", "in_features", in_features, minimum=0)
         out_features = int_arg("Linear", "out_features", out_features, minimum=0)
@@ -64,7 +67,8 @@ class Bilinear(Module):
     """
 
     def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
-                 dtype=None):
+                 device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         self.in1_features = int_arg("Bilinear", "in1_features", in1_features, minimum=1)
         self.in2_features = int_arg("Bilinear", "in2_features", in2_features, minimum=1)

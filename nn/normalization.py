@@ -2,7 +2,7 @@
 
 Why: normalising each channel over the batch keeps the inputs of the next layer at zero
 mean and unit variance while training, which lets deep networks use larger learning
-rates (seed 002, batch normalisation). The learned scale and shift (`weight`, `bias`)
+rates (the course notes (summary), batch normalisation). The learned scale and shift (`weight`, `bias`)
 can undo the normalisation, so no expressive power is lost.
 
 In training mode a layer normalises with the statistics of the current batch and moves
@@ -13,6 +13,7 @@ of Tensor ops only (no hand-written backward).
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import functional as F
 from . import init
@@ -24,7 +25,9 @@ class _BatchNorm(Module):
     accepted_ndims = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1, affine: bool = True,
-                 track_running_stats: bool = True, bias: bool = True, dtype=None):
+                 track_running_stats: bool = True, device=None, dtype=None, *,
+                 bias: bool = True):
+        check_device(device, type(self).__name__)
         super().__init__()
         if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) \
                 or num_features < 1:
@@ -164,7 +167,8 @@ class LayerNorm(Module):
     """
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, dtype=None):
+                 bias: bool = True, device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
             else tuple(normalized_shape)

@@ -7,6 +7,7 @@ differs between training and evaluation; these layers normalise within each samp
 import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import functional_norm as F
 
@@ -28,7 +29,8 @@ class GroupNorm(_Affine):
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 bias: bool = True, dtype=None):
+                 device=None, dtype=None, *, bias: bool = True):
+        check_device(device, type(self).__name__)
         super().__init__()
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
@@ -57,7 +59,9 @@ class _InstanceNorm(_Affine):
     dims = 1
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum=0.1, affine: bool = False,
-                 track_running_stats: bool = False, bias: bool = True, dtype=None):
+                 track_running_stats: bool = False, device=None, dtype=None, *,
+                 bias: bool = True):
+        check_device(device, type(self).__name__)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -127,7 +131,9 @@ class RMSNorm(Module):
         (2, 4)
     """
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, dtype=None):
+    def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None,
+                 dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
             else tuple(normalized_shape)

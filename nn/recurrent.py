@@ -1,6 +1,6 @@
 """Multi-layer recurrent networks over whole sequences: RNN, LSTM, GRU (PyTorch's interface).
 
-Why: a recurrent network applies the same cell at every time step (seed 002 sec. 7.2), so the
+Why: a recurrent network applies the same cell at every time step (summary notes, sec. 7.2), so the
 unrolled graph shares its weights across steps and backprop through time (BPTT) sums their
 gradients over the steps. Here every time step records its own graph node(s); autograd does BPTT
 through them. The gate maths lives in `nn/rnn_cells.py` (composed Tensor ops) and in
@@ -32,6 +32,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
 from tinygrad_edu.ops.recurrent import lstm_steps, gru_steps
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from .rnn_cells import (RNNCell, LSTMCell, GRUCell, rnn_activation, lstm_gates, lstm_peephole_gates,
                         check_float, uniform_init, NONLINEARITIES)
@@ -257,11 +258,12 @@ class RNN(_RecurrentBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False, dtype=None):
+                 dropout: float = 0.0, bidirectional: bool = False, device=None, dtype=None):
+        check_device(device, type(self).__name__)
         if nonlinearity not in NONLINEARITIES:
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype)
+                         bidirectional, dtype=dtype)
         self.nonlinearity = nonlinearity
         self.reset_parameters()
 
@@ -282,7 +284,7 @@ class RNN(_RecurrentBase):
 class LSTM(_RecurrentBase):
     """Long short-term memory over a sequence (gates i, f, g, o per layer, as PyTorch).
 
-    Per step and layer (seed 002 sec. 8): [i, f, g, o] = W_ih x_t + b_ih + W_hh h + b_hh,
+    Per step and layer (the course notes (summary) sec. 8): [i, f, g, o] = W_ih x_t + b_ih + W_hh h + b_hh,
     i, f, o through sigmoid, g through tanh, c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t).
     The initial state is `(h0, c0)`, each (num_layers, N, H), zeros when None.
 
@@ -309,11 +311,13 @@ class LSTM(_RecurrentBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 proj_size: int = 0, peepholes: bool = False, dtype=None):
+                 proj_size: int = 0, device=None, dtype=None, *,
+                 peepholes: bool = False):
+        check_device(device, type(self).__name__)
         if peepholes and proj_size:
             raise ValueError("LSTM: peepholes and proj_size cannot be combined; choose one")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype, proj_size)
+                         bidirectional, dtype=dtype, proj_size=proj_size)
         self.peepholes = bool(peepholes)
         if self.peepholes:
             for k in range(self.num_layers):
@@ -360,7 +364,7 @@ class GRU(_RecurrentBase):
 
     Per step and layer: r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), z likewise,
     n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h (see
-    `nn.rnn_cells.gru_gates` for how this relates to seed 002's "gated memory units").
+    `nn.rnn_cells.gru_gates` for how this relates to the summary notes' "gated memory units").
 
     Args:
         input_size: features per step (C). hidden_size: H. num_layers: stacked layers.
@@ -379,9 +383,10 @@ class GRU(_RecurrentBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 dtype=None):
+                 device=None, dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype)
+                         bidirectional, dtype=dtype)
         self.reset_parameters()
 
     def _run_layer(self, k, inputs, h, suffix):

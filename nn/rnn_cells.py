@@ -1,7 +1,7 @@
 """One time step of the recurrent networks: RNNCell, LSTMCell, GRUCell, and the gate maths they
 share with the multi-layer RNN, LSTM and GRU of `nn/recurrent.py`.
 
-Why cells: a cell is the body of the loop that a recurrent network unrolls over time (seed 002,
+Why cells: a cell is the body of the loop that a recurrent network unrolls over time (summary notes,
 section 7.2: h^t = F(h^{t-1}, x^t)). Writing your own loop over a cell makes BPTT visible: every
 step adds nodes to the graph, and the gradient of the shared weights is the sum over the steps.
 
@@ -19,6 +19,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor, get_default_dtype
 from tinygrad_edu.ops.recurrent import lstm_cell, gru_cell
+from tinygrad_edu.devices import check_device
 from .module import Module, Parameter
 from . import init
 
@@ -28,7 +29,7 @@ NONLINEARITIES = ("tanh", "relu")
 # ---------------------------------------------------------------- gate maths (shared with layers)
 
 def rnn_activation(z, nonlinearity):
-    """h = tanh(z) or relu(z): the Elman RNN, seed 002 sec. 7.2, F = sigma o F_bar."""
+    """h = tanh(z) or relu(z): the Elman RNN, the course notes (summary) sec. 7.2, F = sigma o F_bar."""
     return z.tanh() if nonlinearity == "tanh" else z.relu()
 
 
@@ -67,10 +68,10 @@ def lstm_gates(z, c, hidden, peepholes=None, halved=False):
 def lstm_peephole_gates(z, c, hidden, peepholes):
     """LSTM update whose gates also look at the cell, through diagonal weights (w_ci, w_cf, w_co).
 
-    Gers & Schmidhuber 2000; seed 002 sec. 8 writes the full form W . [C_{t-1}, h_{t-1}, x_t]:
+    Gers & Schmidhuber 2000; the summary notes, sec. 8, write the full form W . [C_{t-1}, h_{t-1}, x_t]:
         i = sigmoid(z_i + w_ci * c),  f = sigmoid(z_f + w_cf * c),  g = tanh(z_g),
         c' = f * c + i * g,  o = sigmoid(z_o + w_co * c'),  h' = o * tanh(c').
-    The output gate peeks at the *new* cell c', as in Gers et al. 2002 (the OCR of seed 002 shows
+    The output gate peeks at the *new* cell c', as in Gers et al. 2002 (the OCR of the summary notes shows
     C_{t-1} there); the input and forget gates see the old cell c.
 
     Returns (h', c').
@@ -110,7 +111,7 @@ def _named(t, name):
 def lstm_gate_view(z, c, hidden):
     """The LSTM step with each gate its own named graph node, for pictures (`viz.draw_recurrent`).
 
-    Same maths as `lstm_gates` (seed 002 sec. 8), written gate by gate so a drawn graph shows
+    Same maths as `lstm_gates` (summary notes, sec. 8), written gate by gate so a drawn graph shows
     i, f, g, o, the new cell c and the new state h. Slower than the fused primitive: it is for
     looking at, the default path stays fused. Returns (h', c').
     """
@@ -162,7 +163,9 @@ class _CellBase(Module):
     # True: the LSTM/GRU step as one named node per gate (for drawing), not the fused primitive
     unfused = False
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        check_device(device, type(self).__name__)
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -221,7 +224,7 @@ class _CellBase(Module):
 class RNNCell(_CellBase):
     """One step of an Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
 
-    The building block of seed 002 sec. 7.2; loop over time yourself to see BPTT at work.
+    The building block of the course notes (summary) sec. 7.2; loop over time yourself to see BPTT at work.
 
     Args:
         input_size: features per time step (I).
@@ -241,11 +244,12 @@ class RNNCell(_CellBase):
     kind = "RNNCell"
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", dtype=None):
+                 nonlinearity: str = "tanh", device=None, dtype=None):
+        check_device(device, type(self).__name__)
         if nonlinearity not in NONLINEARITIES:
             raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got "
                              f"{nonlinearity!r}")
-        super().__init__(input_size, hidden_size, bias, dtype)
+        super().__init__(input_size, hidden_size, bias, dtype=dtype)
         self.nonlinearity = nonlinearity
         self.reset_parameters()
 
@@ -262,7 +266,7 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """One step of an LSTM (gates i, f, g, o, as PyTorch; seed 002 sec. 8), one graph node.
+    """One step of an LSTM (gates i, f, g, o, as PyTorch; the course notes (summary) sec. 8), one graph node.
 
     The cell state c is updated additively, c' = f * c + i * g, so the gradient along c is
     multiplied only by the forget gate from step to step: that is why an LSTM remembers over
@@ -285,9 +289,10 @@ class LSTMCell(_CellBase):
     gates = 4
     kind = "LSTMCell"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 peepholes: bool = False, dtype=None):
-        super().__init__(input_size, hidden_size, bias, dtype)
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None, *, peepholes: bool = False):
+        check_device(device, type(self).__name__)
+        super().__init__(input_size, hidden_size, bias, dtype=dtype)
         self.peepholes = bool(peepholes)
         if self.peepholes:
             for name in ("weight_ci", "weight_cf", "weight_co"):
@@ -337,8 +342,10 @@ class GRUCell(_CellBase):
     gates = 3
     kind = "GRUCell"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=None):
-        super().__init__(input_size, hidden_size, bias, dtype)
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        check_device(device, type(self).__name__)
+        super().__init__(input_size, hidden_size, bias, dtype=dtype)
         self.reset_parameters()
 
     def forward(self, x, h=None):

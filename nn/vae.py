@@ -1,4 +1,4 @@
-"""The variational autoencoder (seed 002, section 9.3): a latent-variable model trained by
+"""The variational autoencoder (the course notes (summary), section 9.3): a latent-variable model trained by
 maximising the evidence lower bound, with backprop through one reparameterised sample."""
 import math
 from collections import namedtuple
@@ -33,7 +33,7 @@ class VAE(Module):
 
     Training minimises the negative ELBO, E_q[-log p(x|z)] + KL(q(z|x) || p(z)), with one
     reparameterised sample z = mu + e^(logvar/2) * eps, eps ~ N(0, I): z is a differentiable
-    function of (mu, logvar), so backprop reaches the encoder (seed 002, 9.3 stochastic backprop).
+    function of (mu, logvar), so backprop reaches the encoder (summary notes, 9.3 stochastic backprop).
 
     Args:
         encoder: sizes [n, ..., latent_dim] (the MLP gets 2*latent_dim outputs: mu and logvar),

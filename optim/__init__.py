@@ -2,7 +2,7 @@
 
 The optimisers come in order of increasing complexity, one family per file: SGD (sgd.py),
 Adagrad (adagrad.py), RMSprop (rmsprop.py), Adam/AdamW (adam.py), then RNGD (rngd.py), which
-preconditions each neuron's gradient with its relative Fisher information (seed 001). The
+preconditions each neuron's gradient with its relative Fisher information (Sun & Nielsen 2016). The
 Fisher tools behind RNGD are in `optim.fisher`.
 
 Example:

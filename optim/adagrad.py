@@ -21,7 +21,7 @@ class Adagrad(Optimizer):
         lr_decay: the step size at step t is lr / (1 + (t - 1) * lr_decay).
         weight_decay: L2 coefficient mu added to the gradient.
         initial_accumulator_value: starting value of the sum of squares.
-        eps: delta of seed 002, added to the root of the sum (avoids division by zero).
+        eps: delta of the course notes (summary), added to the root of the sum (avoids division by zero).
 
     Example:
         >>> from tinygrad_edu import Tensor

@@ -3,7 +3,7 @@
 Seed 002 (section 6.3): instead of the last iterate, output an average of iterates.
 Linear averaging (convex case): theta_bar(t) = (1/t) sum_s theta(s).
 Running average (non-convex case): theta_bar(t) = alpha theta_bar(t-1) + (1 - alpha) theta(t).
-(The OCR of seed 002 prints theta(t-1) for the first term; the running average needs theta_bar.)
+(The OCR of the summary notes prints theta(t-1) for the first term; the running average needs theta_bar.)
 """
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""L2 and L1 regularisation (seed 002, section 6.4).
+"""L2 and L1 regularisation (the course notes (summary), section 6.4).
 
 L2 (weight decay): Omega = (mu/2) sum ||W||_F^2; its gradient mu*W is smooth, so it can simply
 be added to the loss (or passed as `weight_decay=` to an optimiser).
 L1: Omega = mu sum |W_ij| is not differentiable at 0, so plain (sub)gradient steps make weights
 oscillate around 0 and never reach it. The proximal step solves
     w* = argmin_w (1/2)||w - w0||^2 + t ||w||_1 = sign(w0) max(|w0| - t, 0)
-(the soft-thresholding operator of seed 002), which sets small weights exactly to zero.
+(the soft-thresholding operator of the course notes (summary)), which sets small weights exactly to zero.
 Proximal gradient descent (ISTA) = a gradient step on the smooth loss, then this prox with
 t = lr * mu.
 """
@@ -24,7 +24,7 @@ def _weights(params, include_bias: bool):
 def l2_penalty(params, mu: float, include_bias: bool = False):
     """The L2 penalty (mu/2) sum ||W||^2 as a Tensor, to add to the loss before backward.
 
-    Why `include_bias=False`: seed 002 notes it is common to penalise only weights; the biases
+    Why `include_bias=False`: the summary notes say it is common to penalise only weights; the biases
     (1-D parameters) are left out unless asked for.
 
     Example:
@@ -59,7 +59,7 @@ def l1_penalty(params, mu: float, include_bias: bool = False):
 
 
 def soft_threshold(w0: np.ndarray, t: float) -> np.ndarray:
-    """The proximal operator of t*||.||_1: sign(w0) * max(|w0| - t, 0) (seed 002 6.4).
+    """The proximal operator of t*||.||_1: sign(w0) * max(|w0| - t, 0) (the course notes (summary) 6.4).
 
     Example:
         >>> soft_threshold(np.array([3.0, -0.5, -2.0]), 1.0).tolist()

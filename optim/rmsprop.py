@@ -17,7 +17,7 @@ class RMSprop(Optimizer):
     Args:
         params: Tensors or parameter-group dicts.
         lr: learning rate eta.
-        alpha: the decay rho of seed 002 (PyTorch's name), in [0, 1).
+        alpha: the decay rho of the course notes (summary) (PyTorch's name), in [0, 1).
         eps: added to the root mean square.
         weight_decay: L2 coefficient mu added to the gradient.
         momentum: heavy-ball coefficient applied to the scaled gradient.

@@ -1,4 +1,4 @@
-"""Relative natural gradient descent (RNGD), seed 001 (Sun & Nielsen 2016), eqs. 30-33.
+"""Relative natural gradient descent (RNGD), Sun & Nielsen (2016), eqs. 30-33.
 
 Each neuron l of a layer y = f(W x~) gets its own metric block, the relative Fisher
 information of its weights w_l = (weight[l], bias[l]) given the layer's input (eq. 23):
@@ -59,7 +59,7 @@ def _activation_spec(module, omega: float | None, sigma: float):
 def corrected_decay(lam: float, seen: int | None) -> float:
     """The decay that makes G the bias-corrected moving average after one more batch.
 
-    Adam's correction (seed 002) applied to eq. 32: with M_t = lam M_{t-1} + (1 - lam) B_t from
+    Adam's correction (summary notes) applied to eq. 32: with M_t = lam M_{t-1} + (1 - lam) B_t from
     M_0 = 0, the estimate G_t = M_t / (1 - lam^t) weights batch k by (1 - lam) lam^(t-k) /
     (1 - lam^t), weights that sum to 1. Storing G_t itself, the update is
     G_t = beta_t G_{t-1} + (1 - beta_t) B_t with beta_t = lam (1 - lam^(t-1)) / (1 - lam^t):

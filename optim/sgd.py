@@ -1,7 +1,7 @@
 """Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay.
 
 The simplest optimiser, first in the family order of this package. The update is PyTorch's
-`torch.optim.SGD`, so trajectories agree to rounding. Its heavy-ball form is exactly seed 002's
+`torch.optim.SGD`, so trajectories agree to rounding. Its heavy-ball form is exactly the summary notes'
 theta(t+1) = theta(t) - eta grad + alpha (theta(t) - theta(t-1)) (tested). Seed 002's other,
 bias-corrected form m(t) = alpha m + (1 - alpha) g, m^ = m / (1 - alpha^t) is a different rule:
 PyTorch's buffer v_t = sum_s alpha^(t-s) g_s equals m^(t) (1 - alpha^t) / (1 - alpha), so for

@@ -34,8 +34,9 @@ class device(str):
 
 
 def check_device(name, op_name) -> None:
-    """Accept "cpu" (or "cpu:0", or a device), refuse the others with the reason and the fix."""
-    if str(name).split(":")[0] != "cpu":
+    """Accept "cpu" (or "cpu:0", a device, or None: the default), refuse the others with the
+    reason and the fix."""
+    if name is not None and str(name).split(":")[0] != "cpu":
         raise RuntimeError(f"{op_name}: tinygrad_edu computes with numpy on the CPU only, so the "
                            f"device {str(name)!r} is not available; use 'cpu' (or drop the "
                            f".to(device) / .cuda() call)")

@@ -1,4 +1,4 @@
-"""The linear regions of a ReLU network on a 2-D input, enumerated exactly (seed 004, sec. 2.5).
+"""The linear regions of a ReLU network on a 2-D input, enumerated exactly (lecture notes, sec. 2.5).
 
 A layer of ReLU units cuts the input space along the lines w_i^T x + b_i = 0 into cells
 with one activation pattern 1{W x + b > 0} each; inside a cell the network is one affine
@@ -153,7 +153,7 @@ def linear_regions(model, bounds=(-1.0, 1.0, -1.0, 1.0), max_regions: int = 100_
     Why: "a deep ReLU network is piecewise linear" is easy to say and hard to picture. This
     finds every piece: the convex polygons on which the network is one affine map, with
     each one's activation pattern, so the count can be set against the bounds of
-    `zaslavsky_bound` and `montufar_lower_bound` (seed 004, Theorems 2.8 and 2.9).
+    `zaslavsky_bound` and `montufar_lower_bound` (the course notes (lectures), Theorems 2.8 and 2.9).
 
     Args:
         model: nn.MLP, nn.Sequential or a list of modules: Linear layers with ReLU, LeakyReLU
@@ -250,7 +250,7 @@ def activation_pattern(model, points) -> np.ndarray:
 def zaslavsky_bound(m: int, n: int) -> int:
     """The most regions m hyperplanes in general position cut R^n into: sum_{i<=min(n,m)} C(m, i).
 
-    Why: seed 004, Theorem 2.8; one hidden layer of m ReLU units on n inputs has at most
+    Why: the course notes (lectures), Theorem 2.8; one hidden layer of m ReLU units on n inputs has at most
     this many linear regions (and exactly this many in general position).
 
     Example:
@@ -267,7 +267,7 @@ def zaslavsky_bound(m: int, n: int) -> int:
 def montufar_lower_bound(n0: int, widths) -> int:
     """Montufar et al. (2014): a deep ReLU net can have at least this many linear regions.
 
-    Why: seed 004, Theorem 2.9: with n0 inputs and hidden widths n_1, ..., n_L (each >= n0),
+    Why: lecture notes, Theorem 2.9: with n0 inputs and hidden widths n_1, ..., n_L (each >= n0),
     (prod_{i<L} floor(n_i / n0)^n0) * sum_{j<=n0} C(n_L, j) regions are reachable: depth
     multiplies the count, width only adds to it polynomially.
 

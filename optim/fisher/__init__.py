@@ -1,4 +1,4 @@
-"""Fisher information tools: the closed-form RFIMs of seed 001 and their autodiff definitions.
+"""Fisher information tools: the closed-form RFIMs of Sun & Nielsen (2016) and their autodiff definitions.
 
     closed_form  nu_f coefficients (tanh, sigmoid, smooth (P)ReLU, ELU, linear), neuron, layer
                  (block-diagonal, eqs. 22-23) and softmax (eq. 25) RFIMs, in numpy

@@ -1,16 +1,16 @@
-"""Closed-form relative Fisher information metrics (RFIMs) of seed 001 (Sun & Nielsen 2016).
+"""Closed-form relative Fisher information metrics (RFIMs) of Sun & Nielsen (2016).
 
 A neuron with input x, weights w (its bias last) and activation f is read as a stochastic unit:
 Bernoulli for sigmoid and tanh, Gaussian N(f(w^T x~), sigma^2) for (P)ReLU, ELU and linear units.
 Its RFIM is g(w | x) = nu_f(w, x) x~ x~^T (eq. 21), with x~ = (x, 1). The coefficients, each
-re-derived from the definition E[score score^T] (seed 001, appendices B-E, checked numerically in
+re-derived from the definition E[score score^T] (Sun & Nielsen 2016, appendices B-E, checked numerically in
 tests/optim):
     tanh     nu = 1 - tanh(t)^2                                  eq. 12 (y in {-1, 1})
     sigmoid  nu = sigm(t) (1 - sigm(t))                          eq. 14 (y in {0, 1})
     relu_w   nu = [iota + (1 - iota) sigm((1 - iota) t / w)]^2 / sigma^2       eq. 18
     elu      nu = 1/sigma^2 (t >= 0),  alpha^2 exp(2t)/sigma^2 (t < 0)         eq. 20
     linear   nu = 1/sigma^2                                                    eq. 22
-with t = w^T x~. "sign(t)" in the OCR of seed 001 is sigm(t) = 1/(1+exp(-t)); eq. 17 is
+with t = w^T x~. "sign(t)" in the OCR of Sun & Nielsen (2016) is sigm(t) = 1/(1+exp(-t)); eq. 17 is
 relu_w(t) = w ln(exp(iota t/w) + exp(t/w)). Layouts follow PyTorch: weight (out, in), bias (out,);
 neuron l's vector is w_l = (weight[l], bias[l]) and a layer's vector stacks w_1, ..., w_out.
 """
@@ -41,7 +41,7 @@ def sigm(t):
 
 
 def smooth_relu(t, omega: float = 0.1, iota: float = 0.0):
-    """relu_w(t) = w ln(exp(iota t/w) + exp(t/w)) (seed 001 eq. 17), a smooth (P)ReLU.
+    """relu_w(t) = w ln(exp(iota t/w) + exp(t/w)) (Sun & Nielsen 2016, eq. 17), a smooth (P)ReLU.
 
     Written as iota t + w softplus((1 - iota) t / w), which is the same value without overflow.
     As w -> 0 it tends to max(t, iota t).

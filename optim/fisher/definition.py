@@ -1,4 +1,4 @@
-"""RFIMs computed from their definition with autodiff (seed 001, Definition 1, eq. 9):
+"""RFIMs computed from their definition with autodiff (Sun & Nielsen 2016, Definition 1, eq. 9):
 
     g^h(theta) = E_{h ~ p(h | theta)} [ d/dtheta ln p(h | theta)  d/dtheta^T ln p(h | theta) ].
 

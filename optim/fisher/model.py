@@ -1,4 +1,5 @@
-"""Fisher matrices of a whole (small) model, and the gradient-structure identity of seed 000.
+"""Fisher matrices of a whole (small) model, and the gradient-structure identity of Liang et al.'s
+Fisher-Rao cheat sheet.
 
 These loop over samples and classes with one backward pass each, so they are for small models
 in lessons and tests: the point is to see the matrices, not to train with them.
@@ -48,7 +49,7 @@ def empirical_fisher(model, loss_fn, x, y) -> np.ndarray:
 
 
 def fisher_information(model, x, likelihood: str = "categorical") -> np.ndarray:
-    """The Fisher information metric of a classifier, seed 001 eq. 5, computed exactly.
+    """The Fisher information metric of a classifier, Sun & Nielsen (2016), eq. 5, computed exactly.
 
     g(theta) = mean_i sum_y p(y | x_i) grad ln p(y | x_i) grad ln p(y | x_i)^T, where the
     model's outputs are logits of a softmax ("categorical") or of one sigmoid unit
@@ -81,7 +82,7 @@ def neuron_major_permutation(out_features: int, in_features: int, bias: bool = T
     """Indices that reorder a Linear layer's flat (weight, bias) gradient neuron by neuron.
 
     `model.parameters()` flattening gives [W_00 .. W_{m-1,n-1}, b_0 .. b_{m-1}]; the RFIM
-    layout of seed 001 stacks w_l = (W_l0 .. W_l,n-1, b_l). Use as `F[np.ix_(perm, perm)]`.
+    layout of Sun & Nielsen (2016) stacks w_l = (W_l0 .. W_l,n-1, b_l). Use as `F[np.ix_(perm, perm)]`.
     """
     perm = []
     for unit in range(out_features):
@@ -92,7 +93,7 @@ def neuron_major_permutation(out_features: int, in_features: int, bias: bool = T
 
 
 def gradient_structure_identity(model, x):
-    """Both sides of Lemma 2.1 of Liang et al. (seed 000): <theta, grad_theta f(x)> = (L+1) f(x).
+    """Both sides of Lemma 2.1 of Liang et al.'s cheat sheet: <theta, grad_theta f(x)> = (L+1) f(x).
 
     For a ReLU (or leaky ReLU) network without biases and with L+1 weight layers, f is
     positively homogeneous of degree L+1 in the weights jointly, and Euler's theorem for

@@ -1,6 +1,6 @@
 """Symmetric metric blocks stored by their upper block-rows: half the memory, half the flops.
 
-RNGD keeps one D x D block per neuron, G_l = mean_i nu_il x~_i x~_i^T (seed 001 eq. 31), and
+RNGD keeps one D x D block per neuron, G_l = mean_i nu_il x~_i x~_i^T (Sun & Nielsen 2016, eq. 31), and
 computes all of them at once as one GEMM: weights (out, N) @ pairs (N, P), where row i of
 `pairs` holds the products x~_ia x~_ic. A block is symmetric, so only the pairs with c >= a are
 needed; P then drops from D^2 to about D^2/2, and the GEMM's flops with it. Exactly D(D+1)/2

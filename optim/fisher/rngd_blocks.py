@@ -1,4 +1,4 @@
-"""The arithmetic of one RNGD step on one Linear layer (seed 001 eqs. 22, 31-33), in place.
+"""The arithmetic of one RNGD step on one Linear layer (Sun & Nielsen 2016, eqs. 22, 31-33), in place.
 
 `optim.RNGD` decides what happens when (moving average, refresh, momentum); this module does it
 at the machine's speed, on arrays kept from step to step (a fresh array above ~128 kB is a new
@@ -129,7 +129,7 @@ class LayerBlocks:
             coef: nu_f(w_l, x_i), shape (out, N), for per-neuron blocks (None if shared);
                 it is overwritten (see `coefficients`).
             decay: the moving average's weight on the old G (0 replaces it).
-            eps, min_damping: damping eps tr(G_batch)/D + min_damping (seed 001 Sec. 5.1).
+            eps, min_damping: damping eps tr(G_batch)/D + min_damping (Sun & Nielsen 2016, Sec. 5.1).
             sigma: noise scale of the linear layer's RFIM x~x~^T / sigma^2.
         """
         n, fan_in = x.shape

@@ -1,4 +1,4 @@
-"""Inverting the symmetric positive definite metric blocks that RNGD stores (seed 001 eq. 33)."""
+"""Inverting the symmetric positive definite metric blocks that RNGD stores (Sun & Nielsen 2016, eq. 33)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Classic models of seed 004, chapter 1: the perceptron, Cover's counting, Hopfield networks.
+"""Classic models of the lecture notes, chapter 1: the perceptron, Cover's counting, Hopfield networks.
 
     >>> from tinygrad_edu.classic import perceptron, cover_count, Hopfield
     >>> cover_count(4, 2)

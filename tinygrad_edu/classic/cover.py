@@ -1,4 +1,4 @@
-"""Cover's function counting theorem (seed 004, Theorem 1.4), and a brute-force check of it.
+"""Cover's function counting theorem (lecture notes, Theorem 1.4), and a brute-force check of it.
 
 The seed writes C(s+1, n) = 2 sum_{i=0}^{n-1} binom(s, i); shifted by one this is the form
 used here, C(s, n) = 2 sum_{i<n} binom(s-1, i): the number of labellings of s points in

@@ -1,4 +1,4 @@
-"""The Hopfield network (seed 004, sec. 1.4): Hebbian weights, asynchronous updates, capacity.
+"""The Hopfield network (lecture notes, sec. 1.4): Hebbian weights, asynchronous updates, capacity.
 
 Energy H(X) = -1/2 X^T W X + b^T X over X in {-1, +1}^n, W symmetric with zero diagonal;
 a neuron update X_i <- sgn(sum_j w_ij X_j - b_i) (sgn(0) = +1) never raises H.
@@ -52,7 +52,7 @@ class Hopfield:
         return X
 
     def store(self, patterns) -> None:
-        """Hebbian weights W = (1/n) sum_t x_t x_t^T with a zero diagonal (seed 004).
+        """Hebbian weights W = (1/n) sum_t x_t x_t^T with a zero diagonal (the course notes (lectures)).
 
         Why Hebb's rule: each pattern adds couplings that make its own bits agree with their
         field, so with few patterns each one is a fixed point (cross-talk |C_ti| < 1).
@@ -128,7 +128,7 @@ class Hopfield:
     def is_fixed_point(self, X) -> np.ndarray:
         """Whether each row is meta-stable: sgn(W x - b) = x in every coordinate.
 
-        Why: the minimal requirement for a pattern to count as memorised (seed 004).
+        Why: the minimal requirement for a pattern to count as memorised (the course notes (lectures)).
 
         Example:
             >>> net = Hopfield(4)
@@ -141,7 +141,7 @@ class Hopfield:
 
 
 def capacity_bound(n: int) -> float:
-    """s <= n / (2 log2 n): patterns that are each retrieved with high probability (seed 004).
+    """s <= n / (2 log2 n): patterns that are each retrieved with high probability (lecture notes).
 
     Why: 0.138 n is where recall collapses, but near-perfect recall of a pattern needs the
     sublinear load at which a flipped bit becomes unlikely among all n.
@@ -156,7 +156,7 @@ def capacity_bound(n: int) -> float:
 def capacity_experiment(n: int, loads, trials: int = 1, seed: int = 0) -> dict:
     """Store s = load * n random patterns, start at each one and measure what is retrieved.
 
-    Why: the cross-talk C_{t,i} ~ N(0, s/n) (seed 004) predicts a bit error rate that depends
+    Why: the cross-talk C_{t,i} ~ N(0, s/n) (lecture notes) predicts a bit error rate that depends
     on s/n only, and retrieval that breaks down in an avalanche past s/n ~ 0.138.
     Returns, per load, `overlap` (mean x.xi/n at the fixed point reached from pattern xi),
     `bit_errors` (fraction of wrong bits there), `stable` (fraction of patterns that are

@@ -1,4 +1,4 @@
-"""The perceptron (seed 004, sec. 1.2, Algorithm 1) and Novikoff's mistake bound.
+"""The perceptron (the course notes (lectures), sec. 1.2, Algorithm 1) and Novikoff's mistake bound.
 
 The algorithm is homogeneous: it learns `w` with `sign(w . x)`; append a constant 1 to every
 input (`with_bias_feature`) to learn a bias. Labels are -1 and +1.

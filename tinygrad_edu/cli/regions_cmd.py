@@ -1,6 +1,6 @@
 """`tinygrad-edu regions --widths 2,8,8,1`: count and draw the linear regions of a ReLU MLP.
 
-The count is printed next to the two bounds of seed 004: Zaslavsky's upper bound for one
+The count is printed next to the two bounds of the course notes (lectures): Zaslavsky's upper bound for one
 layer of m hyperplanes in R^n (applied to all hidden units at once, it bounds a one-layer
 network) and Montufar et al.'s lower bound of what depth can reach.
 """

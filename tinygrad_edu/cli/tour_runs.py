@@ -3,7 +3,7 @@
 Why these four: they are the model families of the course, and each comes with a number
 that shows it learned, set against what guessing would give (chance accuracy, or the
 reconstruction error of the mean image and of PCA, the optimum of a linear autoencoder,
-seed 002 sec. 9.1).
+the course notes (summary) sec. 9.1).
 """
 import time
 

@@ -1,7 +1,7 @@
 """Convolution as engine primitives (im2col + one GEMM), and the Tensor methods for
 convolution, pooling and dropout (the pooling and dropout ops live in `pool.py`).
 
-A 2-D convolution (PyTorch's, i.e. a cross-correlation, seed 002) of an input
+A 2-D convolution (PyTorch's, i.e. a cross-correlation, the course notes (summary)) of an input
 x (N, C, H, W) with a weight w (O, C, kH, kW) is
 
     y[n, o, r, c] = b[o] + sum_{ch, i, j} w[o, ch, i, j] * xp[n, ch, r*s + i*d, c*s + j*d]
@@ -17,7 +17,7 @@ works and the gradient of a gradient is exact):
     Conv2d(x, w)            y  = conv(x, w)
     Conv2dInputGrad(g, w)   gx = the adjoint of conv in x ("col2im": k*k shifted adds)
     Conv2dWeightGrad(x, g)  gw = sum over every output position of g * patch of x
-                                 (weight sharing: seed 002, dR/dh = sum_i dR/dx_i dx_i/dh)
+                                 (weight sharing: the course notes (summary), dR/dh = sum_i dR/dx_i dx_i/dh)
 
 Memory layout: arrays are logically NCHW, but the ops here return them channel-major
 in memory (a transposed view of a (C, N, H, W) buffer). The GEMM above lands in that
@@ -100,7 +100,7 @@ def col2im_gemm(w: np.ndarray, rows: np.ndarray, n: int, win: Window) -> np.ndar
 
     Offset (i, j) sends w[:, :, i, j]^T g (a small GEMM) back to the input cells it read,
     one shifted slice per offset: a loop over the kH*kW offsets, never over pixels, never
-    np.add.at. This is the full correlation of g with the rot180 kernel (seed 002). Doing
+    np.add.at. This is the full correlation of g with the rot180 kernel (the course notes (summary)). Doing
     the GEMM per offset keeps the temporary at 1/(kH*kW) of the full W^T @ rows.
     """
     c = w.shape[1]
@@ -164,7 +164,7 @@ class Conv2dInputGrad(Function):
 
 class Conv2dWeightGrad(Function):
     """Weight gradient of conv, f(x, g) = sum over output positions of g * patch(x) (weight
-    sharing, seed 002);  for a cotangent v: df/dx = Conv2dInputGrad(g, v), df/dg = conv(x, v)"""
+    sharing, summary notes);  for a cotangent v: df/dx = Conv2dInputGrad(g, v), df/dg = conv(x, v)"""
 
     def forward(self, x, g, win, rows=None):
         self.win = win

@@ -4,7 +4,7 @@ Why primitives: written with Tensor ops, one LSTM step is a dozen graph nodes (t
 adds, gate activations, slices, products). At the small sizes of recurrent networks the
 engine's cost per node and the fresh memory each node's result needs, not the arithmetic,
 set the speed, so here one node does a whole step: both matmuls, the gates and the state
-update, with the derivative written out (seed 002 sec. 8 for the equations). A layer still
+update, with the derivative written out (the course notes (summary) sec. 8 for the equations). A layer still
 records one node per time step, so BPTT is still autograd summing over the unrolled steps.
 
 Each cell has two backward paths, as `Linear` and `CrossEntropy` have: numpy with buffers
@@ -55,7 +55,7 @@ def _sigmoid_(a):
 
 class LSTMCell(Function):
     """LSTM step f(x, s, W_ih, W_hh, b) = s' with the state s = [h; c] stacked as (2, N, H),
-    gate order i, f, g, o (PyTorch), b = b_ih + b_hh; seed 002 sec. 8:
+    gate order i, f, g, o (PyTorch), b = b_ih + b_hh; the course notes (summary) sec. 8:
         z = x W_ih^T + h W_hh^T + b,  (i, f, g, o) = (sigm, sigm, tanh, sigm)(z),
         c' = f c + i g,  h' = o tanh(c'),  s' = [h'; c'].
     With incoming (g_h, g_c) and  dc = g_c + g_h o (1 - tanh^2 c'):

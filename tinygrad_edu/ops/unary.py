@@ -140,7 +140,7 @@ class Relu(Function):
 
 
 class LeakyRelu(Function):
-    """Leaky rectifier f(x) = x if x > 0 else s x;  df/dx = 1 if x > 0 else s (seed 003)"""
+    """Leaky rectifier f(x) = x if x > 0 else s x;  df/dx = 1 if x > 0 else s (the one-page backprop notes)"""
 
     def forward(self, x, slope):
         slopes = np.where(x > 0, 1.0, slope).astype(x.dtype)

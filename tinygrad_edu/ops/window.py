@@ -17,7 +17,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0,
                      dilation: int = 1) -> int:
     """Output length of a sliding window: floor((size + 2p - d(k-1) - 1) / s) + 1.
 
-    This is seed 002's "(n + 2p - f)/s + 1" with the dilated kernel extent d(k-1) + 1 for f
+    This is the summary notes' "(n + 2p - f)/s + 1" with the dilated kernel extent d(k-1) + 1 for f
     and the floor that drops a last window which would not fit.
 
     Example:
