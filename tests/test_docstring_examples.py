@@ -16,7 +16,8 @@ MODULES = [
     "tinygrad_edu.devices", "tinygrad_edu.ops.conversion", "tinygrad_edu.ops.views",
     "tinygrad_edu.creation", "tinygrad_edu.ops.elementwise", "tinygrad_edu.ops.inplace",
     "tinygrad_edu.tensor", "tinygrad_edu.api_elementwise", "tinygrad_edu.api_reduce",
-    "tinygrad_edu.api_shape", "tinygrad_edu.api_special",
+    "tinygrad_edu.api_shape", "tinygrad_edu.api_special", "tinygrad_edu.api_compare",
+    "tinygrad_edu.ops.comparison",
     # the op families added for PyTorch's op database
     "tinygrad_edu.ops.unary_math", "tinygrad_edu.ops.binary_math", "tinygrad_edu.ops.arrange",
     "tinygrad_edu.ops.indexing", "tinygrad_edu.ops.sorting", "tinygrad_edu.ops.scan",

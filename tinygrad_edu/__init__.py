@@ -32,8 +32,10 @@ from .api_elementwise import abs, round, pow  # noqa: F401 (shadow builtins: not
 from .api_reduce import *  # noqa: F401,F403
 from .api_shape import *  # noqa: F401,F403
 from .api_special import *  # noqa: F401,F403
+from .api_compare import *  # noqa: F401,F403
 from . import (api_elementwise as _api_elementwise, api_reduce as _api_reduce,
-               api_shape as _api_shape, api_special as _api_special)
+               api_shape as _api_shape, api_special as _api_special,
+               api_compare as _api_compare)
 
 __all__ = ([
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -54,7 +56,7 @@ __all__ = ([
     "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
     "searchsorted", "bucketize", "einsum", "histogram",
 ] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
-           + _api_special.__all__)
+           + _api_special.__all__ + _api_compare.__all__)
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.

@@ -151,41 +151,6 @@ def square(input):
     return _t(input).square()
 
 
-def isnan(input):
-    """Where x is NaN. As torch.isnan."""
-    return _t(input).isnan()
-
-
-def isinf(input):
-    """Where x is infinite. As torch.isinf."""
-    return _t(input).isinf()
-
-
-def isfinite(input):
-    """Where x is finite. As torch.isfinite."""
-    return _t(input).isfinite()
-
-
-def isposinf(input):
-    """Where x is +inf. As torch.isposinf."""
-    return _t(input).isposinf()
-
-
-def isneginf(input):
-    """Where x is -inf. As torch.isneginf."""
-    return _t(input).isneginf()
-
-
-def signbit(input):
-    """Where the sign bit is set. As torch.signbit."""
-    return _t(input).signbit()
-
-
-def logical_not(input):
-    """Where x is zero. As torch.logical_not."""
-    return _t(input).logical_not()
-
-
 def round(input, *, decimals=0):
     """Round to `decimals` places, halves to even. As torch.round."""
     return _t(input).round(decimals)
@@ -236,49 +201,44 @@ def logaddexp2(input, other):
     return _t(input).logaddexp2(other)
 
 
-def eq(input, other):
-    """input == other. As torch.eq."""
-    return _t(input).eq(other)
+def positive(input):
+    """input itself. As torch.positive."""
+    return _t(input).positive()
 
 
-def ne(input, other):
-    """input != other. As torch.ne."""
-    return _t(input).ne(other)
+def deg2rad(input):
+    """Degrees to radians. As torch.deg2rad."""
+    return _t(input).deg2rad()
 
 
-def lt(input, other):
-    """input < other. As torch.lt."""
-    return _t(input).lt(other)
+def rad2deg(input):
+    """Radians to degrees. As torch.rad2deg."""
+    return _t(input).rad2deg()
 
 
-def le(input, other):
-    """input <= other. As torch.le."""
-    return _t(input).le(other)
+def sinc(input):
+    """sin(pi x) / (pi x), 1 at 0. As torch.sinc."""
+    return _t(input).sinc()
 
 
-def gt(input, other):
-    """input > other. As torch.gt."""
-    return _t(input).gt(other)
+def copysign(input, other):
+    """|input| with the sign of other. As torch.copysign."""
+    return _t(input).copysign(other)
 
 
-def ge(input, other):
-    """input >= other. As torch.ge."""
-    return _t(input).ge(other)
+def heaviside(input, values):
+    """The step function with `values` at zero. As torch.heaviside."""
+    return _t(input).heaviside(values)
 
 
-def logical_and(input, other):
-    """Both non-zero. As torch.logical_and."""
-    return _t(input).logical_and(other)
+def float_power(input, exponent):
+    """input ** exponent in float64. As torch.float_power."""
+    return _t(input).float_power(exponent)
 
 
-def logical_or(input, other):
-    """Either non-zero. As torch.logical_or."""
-    return _t(input).logical_or(other)
-
-
-def logical_xor(input, other):
-    """Exactly one non-zero. As torch.logical_xor."""
-    return _t(input).logical_xor(other)
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input. As torch.rsub."""
+    return _t(input).rsub(other, alpha=alpha)
 
 
 def mul(input, other):
@@ -358,11 +318,6 @@ arctan = atan
 negative = neg
 fix = trunc
 arctan2 = atan2
-greater = gt
-less = lt
-greater_equal = ge
-less_equal = le
-not_equal = ne
 multiply = mul
 subtract = sub
 divide = div
@@ -371,12 +326,10 @@ sgn = sign
 
 __all__ = [
     "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
-    "exp2", "expm1", "log1p", "log2", "log10", "floor", "ceil",
-    "trunc", "frac", "sign", "sgn", "neg", "negative", "reciprocal", "rsqrt", "square", "isnan",
-    "isinf", "isfinite", "isposinf", "isneginf", "signbit", "logical_not", "arcsin", "arccos",
-    "arctan", "fix", "atan2", "arctan2", "fmod", "remainder", "floor_divide", "true_divide",
-    "hypot", "xlogy", "logaddexp", "logaddexp2", "eq", "ne", "lt", "le", "gt", "ge", "greater",
-    "less", "greater_equal", "less_equal", "not_equal", "logical_and", "logical_or", "logical_xor",
-    "mul", "multiply", "dot", "add", "sub", "subtract", "div", "divide", "lerp", "logit", "clamp",
-    "clip", "clamp_min", "clamp_max", "addcmul", "addcdiv", "nan_to_num",
+    "exp2", "expm1", "log1p", "log2", "log10", "floor", "ceil", "trunc", "frac", "sign", "sgn",
+    "neg", "negative", "reciprocal", "rsqrt", "square", "arcsin", "arccos", "arctan", "fix",
+    "atan2", "arctan2", "fmod", "remainder", "floor_divide", "true_divide", "hypot", "xlogy",
+    "logaddexp", "logaddexp2", "mul", "multiply", "dot", "add", "sub", "subtract", "div", "divide",
+    "lerp", "logit", "clamp", "clip", "clamp_min", "clamp_max", "addcmul", "addcdiv", "nan_to_num",
+    "positive", "deg2rad", "rad2deg", "sinc", "copysign", "heaviside", "float_power", "rsub",
 ]

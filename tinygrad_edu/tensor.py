@@ -16,6 +16,7 @@ from .ops.unary import Cast
 from .ops.unary_math import UnaryMathMethods
 from .ops.special import SpecialMethods
 from .ops.binary_math import BinaryMathMethods
+from .ops.comparison import ComparisonMethods
 from .ops.arrange import ArrangeMethods
 from .ops.indexing import IndexingMethods
 from .ops.scatter_reduce import ScatterReduceMethods
@@ -61,8 +62,9 @@ def _check_grad_dtype(op_name, dtype):
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
              NNMethods, ConvMethods, ConversionMethods, ViewMethods, DeviceMethods, InplaceMethods,
-             UnaryMathMethods, SpecialMethods, BinaryMathMethods, ArrangeMethods, IndexingMethods,
-             ScatterReduceMethods, SortingMethods, ProductMethods, ScanMethods, CreationMethods):
+             UnaryMathMethods, SpecialMethods, BinaryMathMethods, ComparisonMethods, ArrangeMethods,
+             IndexingMethods, ScatterReduceMethods, SortingMethods, ProductMethods, ScanMethods,
+             CreationMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

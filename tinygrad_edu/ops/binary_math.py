@@ -1,7 +1,7 @@
 """More binary elementwise ops with PyTorch's names: atan2, fmod, remainder, xlogy
 (primitives, derivatives next to them); hypot, lerp, logaddexp, addcmul, addcdiv, logit,
-floor_divide (composites); comparison and logical functions and the isnan family (boolean
-results, no gradient); nan_to_num.
+floor_divide, copysign, float_power, rsub (composites); heaviside (gradient 0, as PyTorch);
+nan_to_num. The comparisons and the isnan family are in comparison.py.
 """
 import numpy as np
 
@@ -85,12 +85,8 @@ class RoundedDiv(Function):
         return zero, zero
 
 
-def _data(value):
-    return value.data if hasattr(value, "_operand") else value
-
-
-def _bool(t, array):
-    return t._make(np.asarray(array), None)
+def _array(value):
+    return value.data if hasattr(value, "_operand") else np.asarray(value)
 
 
 class BinaryMathMethods:
@@ -244,72 +240,30 @@ class BinaryMathMethods:
         p = self if eps is None else self.clamp(eps, 1 - eps)
         return (p / (1 - p)).log()
 
-    # ------------------------------------------------------------ comparisons (no gradient)
-    def eq(self, other):
-        """self == other elementwise, a boolean tensor."""
-        return self == other
+    def copysign(self, other):
+        """|self| with the sign of other (its sign bit, so -0.0 counts as negative), as
+        torch.copysign; the gradient is sign(self) times that sign (0 where self is 0)."""
+        magnitude = self._float().abs()
+        negative = np.signbit(_array(self._operand(other)))
+        return magnitude * self._make(np.where(negative, -1.0, 1.0).astype(magnitude.dtype), None)
 
-    def ne(self, other):
-        """self != other elementwise."""
-        return self != other
+    def heaviside(self, values):
+        """The step function: 0 below zero, 1 above, `values` at zero (same dtype as self),
+        as torch.heaviside."""
+        values = self._operand(values)
+        if values.dtype != self.dtype:
+            raise TypeError(f"heaviside: input and values must have the same dtype, got "
+                            f"{self.dtype} and {values.dtype}")
+        return self._make(np.asarray(np.heaviside(self.data, values.data), dtype=self.dtype), None)
 
-    def lt(self, other):
-        """self < other elementwise."""
-        return self < other
+    def float_power(self, exponent):
+        """self ** exponent computed in float64, as torch.float_power (both sides are cast)."""
+        exponent = exponent.to(np.float64) if hasattr(exponent, "_operand") else float(exponent)
+        return self.to(np.float64) ** exponent
 
-    def le(self, other):
-        """self <= other elementwise."""
-        return self <= other
-
-    def gt(self, other):
-        """self > other elementwise."""
-        return self > other
-
-    def ge(self, other):
-        """self >= other elementwise."""
-        return self >= other
-
-    less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
-
-    def logical_and(self, other):
-        """Both non-zero, elementwise (a boolean tensor)."""
-        return _bool(self, np.logical_and(self.data, _data(other)))
-
-    def logical_or(self, other):
-        """Either non-zero, elementwise."""
-        return _bool(self, np.logical_or(self.data, _data(other)))
-
-    def logical_xor(self, other):
-        """Exactly one non-zero, elementwise."""
-        return _bool(self, np.logical_xor(self.data, _data(other)))
-
-    def logical_not(self):
-        """Zero, elementwise."""
-        return _bool(self, np.logical_not(self.data))
-
-    def isnan(self):
-        """Where the value is NaN."""
-        return _bool(self, np.isnan(self.data))
-
-    def isinf(self):
-        """Where the value is +inf or -inf."""
-        return _bool(self, np.isinf(self.data))
-
-    def isfinite(self):
-        """Where the value is neither NaN nor infinite."""
-        return _bool(self, np.isfinite(self.data))
-
-    def isposinf(self):
-        """Where the value is +inf."""
-        return _bool(self, np.isposinf(self.data))
-
-    def isneginf(self):
-        """Where the value is -inf."""
-        return _bool(self, np.isneginf(self.data))
-
-    def signbit(self):
-        """Where the sign bit is set (negative numbers and -0.0)."""
-        return _bool(self, np.signbit(self.data))
+    def rsub(self, other, alpha=1):
+        """other - alpha * self, as torch.rsub."""
+        return self._operand(other) - self * alpha
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         """NaN, +inf and -inf replaced (by 0 and the dtype's largest/smallest by default);

@@ -213,6 +213,33 @@ class UnaryMathMethods:
 
     negative = neg
 
+    def positive(self):
+        """x itself, as torch.positive (refused for booleans, as there)."""
+        if self.data.dtype.kind == "b":
+            raise TypeError("positive: not defined for bool tensors; use the tensor itself")
+        return self
+
+    def deg2rad(self):
+        """Degrees to radians, x pi / 180 (integers give floats)."""
+        return self._float() * (math.pi / 180)
+
+    def rad2deg(self):
+        """Radians to degrees, x 180 / pi (integers give floats)."""
+        return self._float() * (180 / math.pi)
+
+    def sinc(self):
+        """The normalised sinc sin(pi x) / (pi x), 1 at x = 0 (where its gradient is 0).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 0.5]).sinc().tolist()[0]
+            1.0
+        """
+        x = self._float()
+        zero = self._make(x.data == 0, None)
+        safe = type(x).where(zero, x._make(np.ones((), x.dtype), None), x) * math.pi
+        return type(x).where(zero, x._make(np.ones((), x.dtype), None), safe.sin() / safe)
+
     def reciprocal(self):
         """1 / x elementwise (integers give floats)."""
         return 1 / self._float()
