@@ -19,7 +19,8 @@ from .random import (manual_seed, initial_seed, seed, Generator, default_generat
                      set_rng_state)
 from .devices import device
 from .api import (  # noqa: F401 (torch-named module-level functions and dtypes, see api.py)
-    tensor, zeros, ones, full, empty, empty_like, randn, rand, randint, randperm, arange,
+    tensor, zeros, ones, full, empty, empty_like, logspace, tril_indices, triu_indices,
+    scalar_tensor, randint_like, randn, rand, randint, randperm, arange,
     linspace, eye, zeros_like, ones_like, full_like, randn_like, rand_like, normal, multinomial,
     bernoulli, cat, concat, concatenate,
     stack, where, matmul, maximum, minimum, max, min, exp, log, tanh, sigmoid, relu, softmax, sum,
@@ -45,7 +46,8 @@ __all__ = ([
     # PyTorch names (api.py); those that would shadow Python builtins (bool, int, float, max,
     # min, sum, all, any) are left out of `import *` and used as tinygrad_edu.max etc.
     "initial_seed", "get_rng_state", "set_rng_state", "Generator", "default_generator", "device",
-    "tensor", "zeros", "ones", "full", "empty", "empty_like",
+    "tensor", "zeros", "ones", "full", "empty", "empty_like", "logspace", "tril_indices",
+    "triu_indices", "scalar_tensor", "randint_like",
     "randn", "rand", "randint", "randperm", "arange", "linspace", "eye", "zeros_like", "ones_like",
     "full_like", "randn_like", "rand_like", "normal", "multinomial", "bernoulli", "seed", "cat",
     "concat",

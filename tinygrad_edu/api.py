@@ -14,9 +14,10 @@ import builtins
 import numpy as np
 
 from .tensor import Tensor
-from .argcheck import number_arg
+from .argcheck import int_arg, number_arg
+from .dtypes import check_dtype
 from .sampling import (  # noqa: F401 (re-exported; the random draws live in sampling.py)
-    rand, randn, randint, randperm, multinomial, normal, bernoulli)
+    rand, randn, randint, randint_like, randperm, multinomial, normal, bernoulli)
 from .api_math import (  # noqa: F401 (re-exported: one torch-like namespace)
     all, allclose, any, cat, clone, concat, concatenate, exp, histc, is_tensor, log, matmul, max,
     maximum, mean, min, minimum, numel, relu, sigmoid, softmax, stack, sum, tanh, where, hstack,
@@ -96,6 +97,61 @@ def empty_like(input, dtype=None, requires_grad=False, device=None, layout=None,
     """A tensor with `input`'s shape and dtype, to be filled in (zeros here; see `empty`)."""
     return zeros_like(input, dtype=dtype, requires_grad=requires_grad, device=device,
                       layout=layout)
+
+
+def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False, device=None,
+             layout=None, out=None):
+    """`steps` values base ** t for t evenly spaced from start to end, as torch.logspace
+    (computed in float64, then converted to the dtype).
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.logspace(0, 2, 3).tolist()
+        [1.0, 10.0, 100.0]
+    """
+    exponents = linspace(start, end, steps, dtype=np.float64, layout=layout, out=out)
+    dtype = Tensor._dtype(dtype, "logspace")
+    values = np.power(np.float64(base), exponents.data)
+    if dtype.kind in "iu":
+        values = np.trunc(values)
+    return Tensor._creation(values.astype(dtype), requires_grad, dtype, device)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (2, n) row and column indices of the lower triangle of a row x col matrix (diagonal
+    `offset` included), row by row, as torch.tril_indices.
+
+    Example:
+        >>> import tinygrad_edu as tg
+        >>> tg.tril_indices(2, 2).tolist()
+        [[0, 1, 1], [0, 0, 1]]
+    """
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device,
+                             layout)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (2, n) indices of the upper triangle (diagonal `offset` included), as
+    torch.triu_indices."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device,
+                             layout)
+
+
+def _triangle_indices(op, numpy_fn, row, col, offset, dtype, device, layout):
+    _no_out(op, None, layout)
+    row, col = (int_arg(op, name, v, minimum=0) for name, v in (("row", row), ("col", col)))
+    offset = int_arg(op, "offset", offset)
+    dtype = np.dtype(np.int64) if dtype is None else check_dtype(op, dtype)
+    rows, cols = numpy_fn(row, offset, col)
+    return Tensor._creation(np.stack([rows, cols]).astype(dtype), False, dtype, device)
+
+
+def scalar_tensor(s, dtype=None, device=None, layout=None, requires_grad=False):
+    """A 0-d tensor holding the number s, in the default float dtype unless `dtype`."""
+    _no_out("scalar_tensor", None, layout)
+    value = number_arg("scalar_tensor", "s", s)
+    dtype = Tensor._dtype(dtype, "scalar_tensor")
+    return Tensor._creation(np.asarray(value, dtype=dtype), requires_grad, dtype, device)
 
 
 def ones(*size, dtype=None, requires_grad=False, device=None, layout=None, out=None):

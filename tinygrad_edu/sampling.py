@@ -1,5 +1,5 @@
-"""Random draws with PyTorch's names: `rand`, `randn`, `randint`, `randperm`, `multinomial`,
-`normal`, `bernoulli`.
+"""Random draws with PyTorch's names: `rand`, `randn`, `randint`, `randint_like`, `randperm`,
+`multinomial`, `normal`, `bernoulli`.
 
 All of them draw from the global generator that `manual_seed` seeds, or from the
 `Generator` passed as `generator=` (see `random.py`), with PyTorch's CPU algorithms
@@ -106,6 +106,24 @@ def randint(*args, size=None, generator=None, dtype=None, seed=None, requires_gr
     dtype = np.dtype(dtype or np.int64)
     values = draws.integers(resolve(generator, seed, "randint"), int(np.prod(shape)), low, high)
     return Tensor(values.reshape(shape).astype(dtype))
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, requires_grad=False,
+                 device=None, layout=None, memory_format=None):
+    """Random integers in [low, high) with `input`'s shape (and dtype unless `dtype`), as
+    torch.randint_like: `randint_like(x, high)` or `randint_like(x, low, high)`.
+
+    Example:
+        >>> from tinygrad_edu import Tensor, randint_like, Generator
+        >>> randint_like(Tensor.zeros(3), 5, generator=Generator().manual_seed(0)).shape
+        (3,)
+    """
+    if high is None:
+        low, high = 0, low
+    shape = tuple(getattr(input, "shape", ()))
+    result = randint(low, high, shape, generator=generator,
+                     dtype=dtype or getattr(input, "dtype", None), device=device, layout=layout)
+    return result.requires_grad_() if requires_grad else result
 
 
 def randperm(n, generator=None, dtype=None, seed=None, requires_grad=False, device=None,

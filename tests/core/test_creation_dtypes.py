@@ -152,3 +152,22 @@ def test_empty_is_zeros_to_be_filled_in():
     assert tg.empty((4,), dtype=tg.float64, requires_grad=True).requires_grad
     like = tg.empty_like(tg.ones(2, dtype=tg.int64))
     assert like.dtype == tg.int64 and like.tolist() == [0, 0]
+
+
+def test_logspace_and_triangle_indices():
+    import tinygrad_edu as tg
+    assert tg.logspace(0, 3, 4, base=2).tolist() == [1.0, 2.0, 4.0, 8.0]
+    assert tg.tril_indices(3, 3).tolist() == [[0, 1, 1, 2, 2, 2], [0, 0, 1, 0, 1, 2]]
+    assert tg.triu_indices(3, 4, 1).tolist() == [[0, 0, 0, 1, 1, 2], [1, 2, 3, 2, 3, 3]]
+    assert tg.tril_indices(2, 3, -1).dtype == tg.int64
+    s = tg.scalar_tensor(3)
+    assert s.shape == () and s.dtype == tg.get_default_dtype() and s.item() == 3.0
+
+
+def test_triangle_indices_match_pytorch():
+    import pytest
+    import tinygrad_edu as tg
+    torch = pytest.importorskip("torch")
+    for row, col, offset in [(4, 4, 0), (3, 5, 1), (5, 3, -2), (0, 3, 0), (4, 2, 3)]:
+        assert tg.tril_indices(row, col, offset).tolist() == torch.tril_indices(row, col, offset).tolist()
+        assert tg.triu_indices(row, col, offset).tolist() == torch.triu_indices(row, col, offset).tolist()

@@ -119,6 +119,34 @@ class ConversionMethods:
         """
         return self.to(np.bool_)
 
+    def half(self, memory_format=None):
+        """Convert to float16."""
+        return self.to(np.float16)
+
+    def short(self, memory_format=None):
+        """Convert to int16."""
+        return self.to(np.int16)
+
+    def char(self, memory_format=None):
+        """Convert to int8 (PyTorch's char)."""
+        return self.to(np.int8)
+
+    def byte(self, memory_format=None):
+        """Convert to uint8 (PyTorch's byte)."""
+        return self.to(np.uint8)
+
+    # ------------------------------------------------------------ complex parts
+    # Tensors here are real, so these are the tensor itself, as PyTorch's are for real tensors.
+    def conj(self):
+        """The complex conjugate: the tensor itself (tensors here are real)."""
+        return self
+
+    conj_physical = resolve_conj = resolve_neg = conj
+
+    def is_complex(self) -> bool:
+        """False: tensors here are real."""
+        return False
+
     def type(self, dtype=None):
         """Without argument, the type name (e.g. 'tinygrad_edu.FloatTensor'); with a dtype,
         the converted tensor (as `.to(dtype)`).
