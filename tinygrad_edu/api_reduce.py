@@ -148,9 +148,39 @@ def trace(input):
     return _t(input).trace()
 
 
+def nanmedian(input, dim=None, keepdim=False):
+    """The median of the non-NaN elements. As torch.nanmedian."""
+    return _t(input).nanmedian(dim, keepdim)
+
+
+def bincount(input, weights=None, minlength=0):
+    """Counts (or summed weights) of each non-negative integer. As torch.bincount."""
+    return _t(input).bincount(weights, minlength)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Runs of equal values kept once. As torch.unique_consecutive."""
+    return _t(input).unique_consecutive(return_inverse, return_counts, dim)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other. As torch.dist."""
+    return _t(input).dist(other, p)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the rows' variables. As torch.cov."""
+    return _t(input).cov(correction=correction, fweights=fweights, aweights=aweights)
+
+
+def corrcoef(input):
+    """Pearson's correlation matrix of the rows' variables. As torch.corrcoef."""
+    return _t(input).corrcoef()
+
+
 __all__ = [
     "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "argmax", "argmin", "amax", "amin",
     "aminmax", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "median", "mode",
     "kthvalue", "quantile", "nanquantile", "nansum", "nanmean", "count_nonzero", "diff", "norm",
-    "trace",
+    "trace", "nanmedian", "bincount", "unique_consecutive", "dist", "cov", "corrcoef",
 ]

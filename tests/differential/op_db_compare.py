@@ -92,9 +92,9 @@ def _as_arrays(grads, targets, torch):
             for g, t in zip(grads, targets)]
 
 
-def _compare_arrays(ours, theirs, torch, what):
+def _compare_arrays(ours, theirs, torch, what, tol=None):
     for k, (o, t) in enumerate(zip(ours, theirs)):
-        problem = compare_values(Tensor(o, dtype=o.dtype), torch.tensor(t), GRAD_TOL, torch,
+        problem = compare_values(Tensor(o, dtype=o.dtype), torch.tensor(t), tol or GRAD_TOL, torch,
                                  f"{what} {k}")
         if problem:
             return problem
@@ -150,7 +150,7 @@ def _count(tally, key):
 
 
 def compare_gradients(ours_out, theirs_out, our_leaves, their_leaves, torch, second_order=False,
-                      tally=None):
+                      tally=None, tol=None):
     """Input gradients of both results for the same fixed upstream gradient, and with
     `second_order` their derivatives too; None when equal. Both graphs are kept (retain_graph),
     so the first and second order can be asked of the same results. `tally` (a dict) counts
@@ -162,7 +162,8 @@ def compare_gradients(ours_out, theirs_out, our_leaves, their_leaves, torch, sec
     t_first, t_seeds = theirs.first(ups, second_order)
     o_first, o_seeds = ours.first(ups, second_order)
     problem = _compare_arrays(_as_arrays(o_first, ours.ins, torch),
-                              _as_arrays(t_first, theirs.ins, torch), torch, "gradient of input")
+                              _as_arrays(t_first, theirs.ins, torch), torch, "gradient of input",
+                              tol)
     _count(tally, "first_order")
     if problem or not second_order:
         return problem
@@ -178,4 +179,5 @@ def compare_gradients(ours_out, theirs_out, our_leaves, their_leaves, torch, sec
         return f"second order raised {type(error).__name__}: {str(error)[:160]}"
     return _compare_arrays(_as_arrays(o_second, o_targets, torch),
                            _as_arrays(t_second, t_targets, torch), torch,
-                           "second derivative with respect to (inputs, upstream gradients), number")
+                           "second derivative with respect to (inputs, upstream gradients), number",
+                           tol)

@@ -124,6 +124,13 @@ ADAPTERS = {
 }
 
 
+# Gradient tolerances wider than op_compare.GRAD_TOL, each with its reason.
+GRAD_TOLERANCES = {
+    # op_db gives cov float32 aweights next to float64 observations; the float32 sums of the
+    # weights enter the derivatives in a different order of rounding here: float32 noise, ~1e-5
+    "cov": dict(rtol=1e-4, atol=5e-5),
+}
+
 # Ops whose result's values PyTorch leaves undefined (uninitialised memory): shapes and dtypes
 # are compared, not numbers. Here they are zeros (api.py, `empty`).
 VALUES_UNDEFINED = {"empty", "empty_like", "new_empty", "empty_strided"}
@@ -206,7 +213,8 @@ def run_sample(how, opinfo, sample, torch, tally=None, numbers=True):
         return f"harness: output_process_fn_grad failed on ours ({type(error).__name__}: {error})"
     try:
         return compare_gradients(ours_g, theirs_g, our_leaves, their_leaves, torch,
-                                 second_order=bool(opinfo.supports_gradgrad), tally=tally)
+                                 second_order=bool(opinfo.supports_gradgrad), tally=tally,
+                                 tol=GRAD_TOLERANCES.get(opinfo.name))
     except Exception as error:
         return f"gradient raised {type(error).__name__}: {str(error)[:160]}"
 

@@ -1,6 +1,7 @@
 """Scans (running reductions along one dim) and the reductions built on the basic ones, with
 PyTorch's names: cumsum (a primitive), cumprod, logcumsumexp, diff, var_mean, std_mean,
-aminmax, nansum, nanmean, quantile, nanquantile.
+aminmax, nansum, nanmean, quantile, nanquantile; and the statistics of two variables, dist,
+cov, corrcoef.
 """
 from collections import namedtuple
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from ..function import Function
 from .reduce import single_axis, reduce_axes, kept_shape
+from .unary import as_float
 
 AminmaxResult = namedtuple("aminmax", ("min", "max"))
 
@@ -31,6 +33,19 @@ def _scan_input(t, op_name, dim, dtype):
     elif t.data.dtype.kind in "bu" or (t.data.dtype.kind == "i" and t.data.dtype != np.int64):
         t = t.to(np.int64)              # PyTorch's sums of integers and booleans are int64
     return t, axis
+
+
+def _observation_weights(name, given, n, like):
+    """cov's fweights / aweights as a Tensor of n non-negative weights (None when not given)."""
+    if given is None:
+        return None
+    weights = given if hasattr(given, "_operand") else like._make(np.asarray(given), None)
+    if weights.shape != (n,) or (weights.data < 0).any():
+        raise ValueError(f"cov: {name} must be {n} non-negative numbers (one per observation), "
+                         f"got shape {weights.shape}")
+    if name == "fweights" and weights.dtype.kind not in "iu":
+        raise TypeError(f"cov: fweights must be integers (frequencies), got dtype {weights.dtype}")
+    return weights
 
 
 class ScanMethods:
@@ -181,3 +196,50 @@ class ScanMethods:
             shape = kept_shape(self.shape, tuple(range(self.ndim)) if dim is None else (axis,))
             out = out.reshape(*((len(outs),) if qs.ndim else ()), *shape)
         return out
+
+    # ------------------------------------------------------------ statistics of two variables
+    def dist(self, other, p=2):
+        """The p-norm of self - other (broadcast), as torch.dist."""
+        return (self - other).norm(p)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        """The covariance matrix of the variables in the rows (observations in the columns), as
+        torch.cov: with integer frequency weights fweights and observation weights aweights,
+        sum_i w_i (x_i - mean_w)(x_i - mean_w)^T / (sum w - correction * sum(w a) / sum w).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]).cov().tolist()
+            [[1.0, -1.0], [-1.0, 1.0]]
+        """
+        if self.ndim > 2:
+            raise ValueError(f"cov: expects a tensor of at most 2 dims (variables x observations), "
+                             f"got shape {self.shape}")
+        x = self.reshape(1, -1) if self.ndim < 2 else self
+        x = x if x.dtype.kind in "fc" else x.to(as_float(x.data).dtype)
+        n = x.shape[1]
+        fw = _observation_weights("fweights", fweights, n, x)
+        aw = _observation_weights("aweights", aweights, n, x)
+        # the order of PyTorch's arithmetic, so that float32 weights round as there
+        if fw is None and aw is None:
+            centred = x - x.mean(1, keepdim=True)
+            out = (centred @ centred.transpose(0, 1)) / max(n - correction, 0)
+        else:
+            w = fw if aw is None else aw if fw is None else fw * aw    # aweights stay in the graph
+            total = w.sum()
+            centred = x - (x * w).sum(1, keepdim=True) / total
+            norm = total - correction * (w * aw).sum() / total if aw is not None and correction \
+                else total - correction
+            if norm.data <= 0:
+                norm = norm * 0
+            out = (centred @ (centred * w).transpose(0, 1)) / norm
+        return out.reshape(()) if out.shape == (1, 1) else out
+
+    def corrcoef(self):
+        """Pearson's correlation matrix of the variables in the rows (cov normalised by the
+        standard deviations, clipped to [-1, 1]), as torch.corrcoef."""
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c                    # one variable: 1 (nan when it has no variance)
+        d = c.diagonal().sqrt()
+        return (c / d.reshape(-1, 1) / d.reshape(1, -1)).clamp(-1, 1)

@@ -1,5 +1,6 @@
 """Sorting and order statistics with PyTorch's names: sort, argsort, msort, topk, kthvalue,
-median, cummax, cummin, searchsorted, bucketize, unique.
+median, nanmedian, cummax, cummin, searchsorted, bucketize, unique, unique_consecutive,
+bincount.
 
 The order is found on the numpy data (it has no derivative); the values are then picked with
 `gather`, so the gradient of each value goes back to the element it came from.
@@ -142,6 +143,70 @@ class SortingMethods:
         if not keepdim and self.ndim:
             out = MedianResult(out.values.squeeze(axis), out.indices.squeeze(axis))
         return out
+
+    def nanmedian(self, dim=None, keepdim=False):
+        """The lower median of the non-NaN elements (NaN only where every element is NaN): of
+        all elements (a value), or (values, indices) along `dim`, as torch.nanmedian."""
+        if dim is None:
+            flat = self.reshape(-1)
+            if flat.shape[0] == 0:
+                return self._make(np.asarray(np.nan, self.dtype), None)
+            return flat.nanmedian(0).values
+        axis = single_axis("nanmedian", dim, self.ndim)
+        if self.ndim and self.shape[axis] == 0:
+            raise ValueError(f"nanmedian: dim {dim} is empty (shape {self.shape})")
+        data = self.data if self.ndim else self.data.reshape(1)
+        order = np.argsort(data, axis=axis, kind="stable")           # NaN sorts last
+        present = (~np.isnan(data)).sum(axis=axis, keepdims=True) if data.dtype.kind == "f" \
+            else np.full_like(np.take(data, [0], axis=axis), data.shape[axis], dtype=np.int64)
+        index = np.take_along_axis(order, np.maximum(present - 1, 0) // 2, axis=axis)
+        out = MedianResult(self._pick(axis, index) if self.ndim else self.clone(),
+                           self._make(index.astype(np.int64).reshape(index.shape if self.ndim
+                                                                     else ()), None))
+        if not keepdim and self.ndim:
+            out = MedianResult(out.values.squeeze(axis), out.indices.squeeze(axis))
+        return out
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        """The tensor with each run of equal consecutive values (slices along `dim`) kept
+        once, optionally with the inverse indices and the run lengths, as PyTorch."""
+        if dim is None:
+            flat = self.data.reshape(-1)
+            starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if flat.size else \
+                np.zeros(0, np.int64)
+            values = self._make(flat[starts], None)
+            inverse = (np.cumsum(np.r_[True, flat[1:] != flat[:-1]]) - 1).reshape(self.shape) \
+                if flat.size else np.zeros(self.shape, np.int64)
+            total = flat.size
+        else:
+            axis = single_axis("unique_consecutive", dim, self.ndim, scalar_ok=False)
+            moved = np.moveaxis(self.data, axis, 0)
+            n = moved.shape[0]
+            change = np.r_[True, [not np.array_equal(moved[k], moved[k - 1]) for k in range(1, n)]] \
+                if n else np.zeros(0, bool)
+            starts = np.flatnonzero(change)
+            values = self._make(np.moveaxis(moved[starts], 0, axis), None)
+            inverse = np.cumsum(change) - 1 if n else np.zeros(0, np.int64)
+            total = n
+        counts = np.diff(np.r_[starts, total]).astype(np.int64)
+        result = (values,)
+        if return_inverse:
+            result += (self._make(np.asarray(inverse, dtype=np.int64), None),)
+        if return_counts:
+            result += (self._make(counts, None),)
+        return result[0] if len(result) == 1 else result
+
+    def bincount(self, weights=None, minlength=0):
+        """How often each value 0, 1, ... occurs in a 1-D non-negative integer tensor (the sum
+        of `weights` at those places when given), as torch.bincount."""
+        if self.ndim != 1 or self.data.dtype.kind not in "iu" or (self.data < 0).any():
+            raise ValueError(f"bincount: needs a 1-D tensor of non-negative integers, got shape "
+                             f"{self.shape} and dtype {self.dtype}")
+        w = None if weights is None else np.asarray(getattr(weights, "data", weights))
+        counts = np.bincount(self.data, weights=w, minlength=minlength)
+        if w is not None:
+            counts = counts.astype(w.dtype if w.dtype.kind == "f" else np.float64)
+        return self._make(counts, None)
 
     def _running(self, op_name, result, dim, better):
         axis = single_axis(op_name, dim, self.ndim)
