@@ -368,6 +368,16 @@ def chain_matmul(*matrices):
     return _t(matrices[0]).chain_matmul(*matrices[1:])
 
 
+def split_with_sizes(input, split_sizes, dim=0):
+    """Pieces of the given sizes along dim. As torch.split_with_sizes."""
+    return _t(input).split_with_sizes(split_sizes, dim)
+
+
+def diagflat(input, offset=0):
+    """The flattened input on a diagonal of a square matrix. As torch.diagflat."""
+    return _t(input).diagflat(offset)
+
+
 __all__ = [
     "reshape", "flatten", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze",
     "unsqueeze", "flip", "fliplr", "flipud", "roll", "rot90", "narrow", "select", "diagonal",
@@ -377,5 +387,5 @@ __all__ = [
     "scatter", "scatter_add", "scatter_reduce", "masked_select", "masked_fill", "take",
     "take_along_dim", "sort", "argsort", "msort", "topk", "nonzero", "argwhere", "unique", "mm",
     "bmm", "mv", "outer", "ger", "inner", "vdot", "tensordot", "kron", "cross", "addmm", "addmv",
-    "addr", "baddbmm", "addbmm", "cdist", "chain_matmul",
+    "addr", "baddbmm", "addbmm", "cdist", "chain_matmul", "split_with_sizes", "diagflat",
 ]

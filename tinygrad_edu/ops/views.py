@@ -1,10 +1,12 @@
 """The movement family's PyTorch names that are compositions: `view`, `view_as`/`reshape_as`,
-`expand_as`, `t`, `repeat`, `clone` and `contiguous`. Each is built from movement.py's
+`expand_as`, `t`, `repeat`, `clone`, `contiguous`, `unfold` (sliding windows),
+`split_with_sizes` and `diagflat`. Each is built from movement.py's
 primitives (reshape, expand, transpose, Clone), so its gradient is theirs.
 """
 import numpy as np
 
 from .movement import Clone
+from .reduce import single_axis
 from ..argcheck import require_tensor, shape_arg
 
 
@@ -100,3 +102,39 @@ class ViewMethods:
         expanded = [d for r, n in zip(sizes, shape) for d in (r, n)]
         final = tuple(r * n for r, n in zip(sizes, shape))
         return self.reshape(*interleaved).expand(*expanded).reshape(*final)
+
+    def unfold(self, dimension, size, step):
+        """Every window of `size` elements along `dimension`, `step` apart: that dim becomes the
+        number of windows and a last dim of length `size` is added, as PyTorch's Tensor.unfold
+        (indexing, so each element's gradient sums over the windows that contain it).
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor([0.0, 1.0, 2.0, 3.0]).unfold(0, 2, 1).tolist()
+            [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]]
+        """
+        if self.ndim == 0:
+            return self.reshape(1).unfold(0, size, step).reshape(-1)
+        axis = single_axis("unfold", dimension, self.ndim)
+        length = self.shape[axis]
+        if isinstance(size, bool) or not 0 <= size <= length:
+            raise ValueError(f"unfold: size {size!r} must be between 0 and the length {length} of "
+                             f"dim {dimension} (shape {self.shape})")
+        if isinstance(step, bool) or step <= 0:
+            raise ValueError(f"unfold: step must be a positive integer, got {step!r}")
+        count = (length - size) // step + 1
+        index = np.arange(count)[:, None] * step + np.arange(size)[None, :]
+        return self[(slice(None),) * axis + (index,)].movedim(axis + 1, -1)
+
+    def split_with_sizes(self, split_sizes, dim=0):
+        """Pieces of the given sizes along `dim` (they must add up to its length), as PyTorch."""
+        sizes = [int(n) for n in split_sizes]
+        axis = single_axis("split_with_sizes", dim, self.ndim, scalar_ok=False)
+        if sum(sizes) != self.shape[axis] or min(sizes, default=0) < 0:
+            raise ValueError(f"split_with_sizes: sizes {sizes} must be non-negative and add up to "
+                             f"the length {self.shape[axis]} of dim {dim}")
+        return self.split(sizes, dim)
+
+    def diagflat(self, offset=0):
+        """A square matrix with the flattened tensor on diagonal `offset`, as torch.diagflat."""
+        return self.reshape(-1).diag(offset)
