@@ -36,7 +36,8 @@ from .loss_margin import (SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, Ga
                           TripletMarginWithDistanceLoss)
 from .distance import PairwiseDistance, CosineSimilarity
 from .serialization import save, load
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Dropout
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,
                       AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell

@@ -229,32 +229,3 @@ class ConvTranspose1d(_ConvTransposeNd):
                                       "output_padding to the constructor instead")
         with _LayerErrors(self):
             return conv_transpose1d(input, self.weight, self.bias, **self._transposed_options())
-
-
-class Dropout(Module):
-    """Inverted dropout while training (zero with probability p, scale by 1/(1-p)); the
-    identity in eval mode.
-
-    Why: a unit cannot rely on any particular other unit being present, which regularises
-    the network like an average over many thinned networks (the course notes (summary), section 6.6); the
-    1/(1-p) scaling keeps expectations equal, so nothing changes at test time.
-
-    Example:
-        >>> from tinygrad_edu import Tensor
-        >>> layer = Dropout(0.5).eval()
-        >>> layer(Tensor.ones(4)).tolist()
-        [1.0, 1.0, 1.0, 1.0]
-    """
-
-    def __init__(self, p: float = 0.5):
-        super().__init__()
-        if not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ValueError(f"Dropout: p is the probability of zeroing an element and must be "
-                             f"in [0, 1), got {p!r}")
-        self.p = float(p)
-
-    def forward(self, x):
-        return x.dropout(self.p, training=self.training)
-
-    def extra_repr(self):
-        return f"p={self.p}"

@@ -29,6 +29,7 @@ from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # n
                                      triplet_margin_with_distance_loss,
                                      pairwise_distance, cosine_similarity)
 from .functional_norm import group_norm, instance_norm, rms_norm, normalize  # noqa: F401
+from .functional_dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
 from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # noqa: F401
                                upsample_bilinear, pixel_shuffle, pixel_unshuffle, unfold, fold,
                                bilinear)
@@ -158,18 +159,3 @@ def _renorm_rows(weight, rows, max_norm, norm_type):
     norms = np.linalg.norm(table[rows], ord=norm_type, axis=1)
     long = norms > max_norm
     table[rows[long]] *= (max_norm / (norms[long] + 1e-7))[:, None].astype(table.dtype)
-
-
-# ---------------------------------------------------------------- convolution, pooling, dropout
-def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False,
-            generator=None):
-    """Inverted dropout: zero with probability p and scale the rest by 1/(1-p) while training;
-    the identity when training=False (as PyTorch's F.dropout). `inplace` is accepted for
-    PyTorch code (the result is always a new tensor); `generator` draws the mask.
-
-    Example:
-        >>> dropout(Tensor.ones(3), 0.5, training=False).tolist()
-        [1.0, 1.0, 1.0]
-    """
-    require_tensor("dropout", "input", input, Tensor)
-    return input.dropout(p, training=training, generator=generator)
