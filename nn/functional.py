@@ -30,6 +30,7 @@ from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # n
                                      pairwise_distance, cosine_similarity)
 from .functional_norm import group_norm, instance_norm, rms_norm, normalize  # noqa: F401
 from .functional_dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
+from .functional_attention import scaled_dot_product_attention  # noqa: F401
 from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # noqa: F401
                                upsample_bilinear, pixel_shuffle, pixel_unshuffle, unfold, fold,
                                bilinear)
