@@ -25,7 +25,8 @@ from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
                           ContractiveAutoencoder, TiedLinear, reconstruction_error)
 from .vae import VAE, VAELoss, gaussian_kl
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from .normalization_group import GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm
+from .normalization_group import (GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm,
+                                  LocalResponseNorm)
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,
                    HingeLoss)
@@ -39,7 +40,8 @@ from .serialization import save, load
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d,
-                      AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d)
+                      AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d,
+                      MaxUnpool1d, LPPool1d, LPPool2d)
 from .recurrent import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .lazy import LazyLinear, LazyConv2d
 from . import utils

@@ -27,8 +27,9 @@ from .functional_loss_margin import (margin_ranking_loss, soft_margin_loss,  # n
                                      multi_margin_loss, multilabel_margin_loss,
                                      multilabel_soft_margin_loss, triplet_margin_loss,
                                      triplet_margin_with_distance_loss,
-                                     pairwise_distance, cosine_similarity)
-from .functional_norm import group_norm, instance_norm, rms_norm, normalize  # noqa: F401
+                                     pairwise_distance, pdist, cosine_similarity)
+from .functional_norm import (group_norm, instance_norm, rms_norm, normalize,  # noqa: F401
+                              local_response_norm)
 from .functional_dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
 from .functional_attention import scaled_dot_product_attention  # noqa: F401
 from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # noqa: F401
@@ -37,7 +38,8 @@ from .functional_shape import (pad, interpolate, upsample, upsample_nearest,  # 
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
 from .functional_pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d,  # noqa: F401
                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                              adaptive_max_pool2d, max_unpool2d)
+                              adaptive_max_pool2d, lp_pool1d, lp_pool2d)
+from .functional_unpool import max_unpool1d, max_unpool2d  # noqa: F401
 
 # ---------------------------------------------------------------- layers with state
 

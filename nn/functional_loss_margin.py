@@ -1,8 +1,8 @@
 """Margin and embedding losses (PyTorch's F.margin_ranking_loss, soft_margin_loss,
 hinge_embedding_loss, cosine_embedding_loss, multi_margin_loss, multilabel_margin_loss,
 multilabel_soft_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss) and the
-distances they use
-(F.pairwise_distance, F.cosine_similarity), composed from Tensor ops.
+distances they use (F.pairwise_distance, F.pdist, F.cosine_similarity), composed from Tensor
+ops.
 """
 import numpy as np
 
@@ -180,6 +180,22 @@ def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6, keepdim: bool =
     else:
         out = (size ** p).sum(axis=axis) ** (1.0 / p)
     return out.unsqueeze(-1) if keepdim else out
+
+
+def pdist(input, p: float = 2.0):
+    """The p-norm distances between every pair of rows i < j of an (N, M) input, as a vector of
+    N (N - 1) / 2 values in row order (PyTorch's F.pdist; a zero distance has gradient 0).
+
+    Example:
+        >>> pdist(Tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]])).tolist()
+        [5.0, 1.0, 4.242640495300293]
+    """
+    if input.ndim != 2:
+        raise ValueError(f"pdist: expects an (N, M) input, got shape {input.shape}")
+    if p < 0:
+        raise ValueError(f"pdist: p must be non-negative, got {p}")
+    rows, cols = np.triu_indices(input.shape[0], 1)
+    return (input[rows] - input[cols]).norm(p, dim=1)
 
 
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):

@@ -125,3 +125,27 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
         norm = (size ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
     norm = Tensor.where(norm.data > eps, norm, eps)          # clamp_min: no gradient below eps
     return input / norm
+
+
+def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0):
+    """Each value divided by (k + alpha * mean of the squares of `size` neighbouring channels)
+    ^ beta (AlexNet's normalisation across channels), as PyTorch's F.local_response_norm.
+
+    Example:
+        >>> round(local_response_norm(Tensor.ones(1, 3, 1), 2, alpha=1.0).tolist()[0][1][0], 4)
+        0.5946
+    """
+    require_tensor("local_response_norm", "input", input, Tensor)
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm: expects (N, C, ...) input with at least 3 dims, "
+                         f"got shape {input.shape}")
+    if input.numel() == 0:
+        return input
+    from .functional_pool import avg_pool2d          # (pooling imports normalisation helpers)
+    from .functional_shape import pad
+    n, c = input.shape[:2]
+    squares = (input * input).reshape(n, 1, c, -1)   # channels as rows: a (size, 1) window
+    padded = pad(squares, (0, 0, size // 2, (size - 1) // 2))
+    div = avg_pool2d(padded, (size, 1), stride=1).reshape(*input.shape)
+    return input / (div * alpha + k) ** beta

@@ -1,5 +1,6 @@
 """PyTorch's pooling functions (F.max_pool1d/2d, F.avg_pool1d/2d with every option, the
-adaptive pools, F.max_unpool2d) reduced to the engine's pooling primitives and Tensor ops.
+adaptive pools, the power-average pools lp_pool1d/2d) reduced to the engine's pooling
+primitives and Tensor ops (max unpooling is in functional_unpool.py).
 
 The primitives (`Tensor.max_pool2d`, `Tensor.avg_pool2d`) take symmetric integer padding and
 floor the output size. The options are built around them:
@@ -307,46 +308,22 @@ def adaptive_max_pool2d(input, output_size, return_indices: bool = False):
     return _adaptive_max("adaptive_max_pool2d", input, output_size, return_indices, 2)
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool2d: each value goes back to the cell its index names,
-    zeros elsewhere (the indices are those of `max_pool2d(..., return_indices=True)`).
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode: bool = False):
+    """The power-average pool (sum over each window of x^p)^(1/p), as PyTorch's F.lp_pool2d
+    (p = 1 sums, p -> inf approaches max pooling); computed as PyTorch does, from avg_pool2d.
 
     Example:
         >>> from tinygrad_edu import Tensor
-        >>> x = Tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
-        >>> y, i = max_pool2d(x, 2, return_indices=True)
-        >>> max_unpool2d(y, i, 2).tolist()
-        [[[[0.0, 0.0], [0.0, 4.0]]]]
+        >>> lp_pool2d(Tensor([[[[3.0, 4.0]]]]), 2, (1, 2)).tolist()
+        [[[[5.0]]]]
     """
-    index = np.asarray(getattr(indices, "data", indices))
-    if index.shape != input.shape or index.dtype.kind not in "iu":
-        raise ValueError(f"max_unpool2d: indices must be integers of the input's shape "
-                         f"{input.shape}, got {index.dtype} {index.shape}")
-    kernel, pads = _pair(kernel_size), _pair(padding)
-    steps = kernel if stride is None else _pair(stride)
-    if output_size is None:
-        hw = tuple((o - 1) * s - 2 * p + k for o, s, p, k in
-                   zip(input.shape[-2:], steps, pads, kernel))
-    else:
-        hw = tuple(output_size)[-2:]
-    plane = hw[0] * hw[1]
-    if index.size and (index.min() < 0 or index.max() >= plane):
-        raise ValueError(f"max_unpool2d: index {int(index.max())} is out of range for an output "
-                         f"of size {hw}")
-    lead = input.shape[:-2]
-    flat_in = input.reshape(*lead, -1)
-    # a one-hot placement matrix per (n, c) row would be large; scatter by a gather instead:
-    # out[.., q] = sum over p of [index p == q] in[.., p], built as a sparse selection
-    flat_index = index.reshape(*lead, -1)
-    selector = np.zeros(lead + (plane, flat_index.shape[-1]), dtype=input.dtype)
-    np.put_along_axis(selector, flat_index[..., None, :], 1, axis=-2)
-    out = (Tensor(selector, dtype=input.dtype) * flat_in.unsqueeze(-2)).sum(axis=-1)
-    duplicates = selector.sum(axis=-1) > 1
-    if duplicates.any():
-        # several inputs name one cell (overlapping pooling windows): PyTorch writes one of them
-        # (we keep the last) but sends the cell's gradient to all; subtract the others' sum as a
-        # constant, so the value is one write and the gradient stays the sum's
-        last = np.where(np.cumsum(selector[..., ::-1], axis=-1)[..., ::-1] == 1, selector, 0)
-        extra = ((selector - last) * flat_in.data[..., None, :]).sum(axis=-1)
-        out = out - Tensor(extra, dtype=input.dtype)
-    return out.reshape(*lead, *hw)
+    kh, kw = _pair(kernel_size)
+    out = avg_pool2d(input ** norm_type, (kh, kw), stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu() * (kh * kw)) ** (1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode: bool = False):
+    """The power-average pool of (N, C, L) input, as PyTorch's F.lp_pool1d."""
+    k = _single(kernel_size)
+    out = avg_pool1d(input ** norm_type, k, stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu() * k) ** (1.0 / norm_type)

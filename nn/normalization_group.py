@@ -150,3 +150,20 @@ class RMSNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(Module):
+    """Normalisation across `size` neighbouring channels (AlexNet's): x / (k + alpha *
+    mean x^2)^beta, with no parameters.
+
+    Example:
+        >>> LocalResponseNorm(2)(Tensor.ones(1, 3, 2)).shape
+        (1, 3, 2)
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)

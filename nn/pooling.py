@@ -7,6 +7,7 @@ feature map smaller and the detector robust to small shifts of the pattern.
 from tinygrad_edu.argcheck import sizes_arg
 from .module import Module
 from . import functional_pool as P
+from . import functional_unpool as U
 from .conv import _LayerErrors
 
 
@@ -206,5 +207,42 @@ class MaxUnpool2d(Module):
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
 
     def forward(self, input, indices, output_size=None):
-        return P.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+        return U.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
                               output_size)
+
+
+class MaxUnpool1d(Module):
+    """The partial inverse of MaxPool1d(return_indices=True): values back at their indices."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, input, indices, output_size=None):
+        return U.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
+class LPPool1d(Module):
+    """Power-average pooling (sum of x^p over each window)^(1/p) of (N, C, L) input."""
+
+    def __init__(self, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False):
+        super().__init__()
+        self.norm_type, self.kernel_size, self.stride = norm_type, kernel_size, stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return P.lp_pool1d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
+class LPPool2d(LPPool1d):
+    """Power-average pooling (sum of x^p over each window)^(1/p) of (N, C, H, W) input.
+
+    Example:
+        >>> from tinygrad_edu import Tensor
+        >>> LPPool2d(2, (1, 2))(Tensor([[[[3.0, 4.0]]]])).tolist()
+        [[[[5.0]]]]
+    """
+
+    def forward(self, input):
+        return P.lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
