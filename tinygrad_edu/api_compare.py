@@ -124,8 +124,40 @@ def fmin(input, other):
     return _t(input).fmin(other)
 
 
+def bitwise_and(input, other):
+    """Bitwise and of integer or boolean tensors. As torch.bitwise_and."""
+    return _t(input).bitwise_and(other)
+
+
+def bitwise_or(input, other):
+    """Bitwise or. As torch.bitwise_or."""
+    return _t(input).bitwise_or(other)
+
+
+def bitwise_xor(input, other):
+    """Bitwise exclusive or. As torch.bitwise_xor."""
+    return _t(input).bitwise_xor(other)
+
+
+def bitwise_not(input):
+    """Bitwise not. As torch.bitwise_not."""
+    return _t(input).bitwise_not()
+
+
+def bitwise_left_shift(input, other):
+    """input shifted left by other bits. As torch.bitwise_left_shift."""
+    return _t(input).bitwise_left_shift(other)
+
+
+def bitwise_right_shift(input, other):
+    """input shifted right by other bits. As torch.bitwise_right_shift."""
+    return _t(input).bitwise_right_shift(other)
+
+
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal",
     "not_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
     "isfinite", "isposinf", "isneginf", "signbit", "isclose", "equal", "isin", "fmax", "fmin",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+    "bitwise_right_shift",
 ]

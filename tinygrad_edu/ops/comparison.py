@@ -1,4 +1,5 @@
-"""Comparisons and tests with PyTorch's names: eq, ne, lt, le, gt, ge, the logical functions,
+"""Comparisons, tests and bitwise ops with PyTorch's names: eq, ne, lt, le, gt, ge, the logical
+functions, the bitwise ones (and the operators & | ^ ~ << >> of integer and boolean tensors),
 the isnan family, isclose, equal and isin (boolean results, no gradient), and fmax/fmin, the
 extremes that ignore NaN (gradient to the chosen side, as maximum/minimum).
 """
@@ -13,6 +14,22 @@ def _data(value):
 
 def _bool(t, array):
     return t._make(np.asarray(array), None)
+
+
+def _bitwise(op_name, numpy_fn, a, b):
+    """A bitwise op of integer or boolean operands (tensors or Python ints), numpy's promotion
+    as PyTorch's; floats are refused as there."""
+    arrays = [x.data if hasattr(x, "_operand") else np.asarray(x) for x in (a, b)]
+    for array in arrays:
+        if array.dtype.kind not in "iub":
+            raise TypeError(f"{op_name}: bitwise ops take integer or boolean tensors, got dtype "
+                            f"{array.dtype}; use logical_and/or/xor for truth values of floats")
+    tensor = a if hasattr(a, "_operand") else b
+    if np.ndim(b) == 0 and not hasattr(b, "_operand"):      # a Python int keeps the tensor's dtype
+        arrays[1] = arrays[1].astype(arrays[0].dtype)
+    if np.ndim(a) == 0 and not hasattr(a, "_operand"):
+        arrays[0] = arrays[0].astype(arrays[1].dtype)
+    return tensor._make(np.asarray(numpy_fn(*arrays)), None)
 
 
 class ComparisonMethods:
@@ -127,3 +144,52 @@ class ComparisonMethods:
         shape = a.shape
         return Where.apply(self._make(first, None), self.expand(*shape) if self.shape != shape
                            else self, other.expand(*shape) if other.shape != shape else other)
+
+    # ------------------------------------------------------------ bitwise (integers, booleans)
+    def bitwise_and(self, other):
+        """Bitwise and (for booleans: both true), as torch.bitwise_and and `&`."""
+        return _bitwise("bitwise_and", np.bitwise_and, self, other)
+
+    def bitwise_or(self, other):
+        """Bitwise or (for booleans: either true), as torch.bitwise_or and `|`."""
+        return _bitwise("bitwise_or", np.bitwise_or, self, other)
+
+    def bitwise_xor(self, other):
+        """Bitwise exclusive or, as torch.bitwise_xor and `^`."""
+        return _bitwise("bitwise_xor", np.bitwise_xor, self, other)
+
+    def bitwise_not(self):
+        """Bitwise not (for booleans: logical not), as torch.bitwise_not and `~`.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> (~(Tensor([1.0, -1.0]) > 0)).tolist()
+            [False, True]
+        """
+        return _bitwise("bitwise_not", lambda a, b: np.invert(a), self, 0)
+
+    def bitwise_left_shift(self, other):
+        """self * 2**other for integers, as torch.bitwise_left_shift and `<<`."""
+        return _bitwise("bitwise_left_shift", np.left_shift, self, other)
+
+    def bitwise_right_shift(self, other):
+        """self // 2**other for integers (arithmetic shift), as `>>`."""
+        return _bitwise("bitwise_right_shift", np.right_shift, self, other)
+
+    __and__, __or__, __xor__, __invert__ = bitwise_and, bitwise_or, bitwise_xor, bitwise_not
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rand__(self, other):
+        return _bitwise("bitwise_and", np.bitwise_and, other, self)
+
+    def __ror__(self, other):
+        return _bitwise("bitwise_or", np.bitwise_or, other, self)
+
+    def __rxor__(self, other):
+        return _bitwise("bitwise_xor", np.bitwise_xor, other, self)
+
+    def __rlshift__(self, other):
+        return _bitwise("bitwise_left_shift", np.left_shift, other, self)
+
+    def __rrshift__(self, other):
+        return _bitwise("bitwise_right_shift", np.right_shift, other, self)
