@@ -37,6 +37,8 @@ from .loss_margin import (SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, Ga
                           TripletMarginWithDistanceLoss)
 from .distance import PairwiseDistance, CosineSimilarity
 from .attention import MultiheadAttention
+from .transformer import (TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
+                          TransformerDecoder, Transformer)
 from .serialization import save, load
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d

@@ -34,7 +34,7 @@ MODULES = [
     "tinygrad_edu.nn.activation_piecewise", "tinygrad_edu.nn.pooling", "tinygrad_edu.nn.conv",
     "tinygrad_edu.nn.loss", "tinygrad_edu.nn.loss_margin", "tinygrad_edu.nn.distance",
     "tinygrad_edu.nn.dropout", "tinygrad_edu.nn.functional_dropout", "tinygrad_edu.nn.functional_attention",
-    "tinygrad_edu.nn.functional_unpool", "tinygrad_edu.nn.attention",
+    "tinygrad_edu.nn.functional_unpool", "tinygrad_edu.nn.attention", "tinygrad_edu.nn.transformer",
     "tinygrad_edu.nn.functional_loss_margin",
     "tinygrad_edu.nn.functional_loss_regression", "tinygrad_edu.nn.functional_norm",
     "tinygrad_edu.nn.normalization_group", "tinygrad_edu.nn.functional_shape",

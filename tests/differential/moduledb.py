@@ -65,7 +65,32 @@ def to_ours(value, torch):
         return [to_ours(v, torch) for v in value]
     if isinstance(value, dict):
         return {k: to_ours(v, torch) for k, v in value.items()}
+    if isinstance(value, torch.nn.Module):
+        return _our_module(value, torch)
+    if callable(value) and getattr(value, "__module__", "").startswith(("torch.nn.functional",
+                                                                        "torch._C._nn")):
+        return getattr(nn.functional, value.__name__)      # an activation such as F.gelu
     return value
+
+
+def _our_module(module, torch):
+    """Our counterpart of a torch module passed to a constructor (the layer a TransformerEncoder
+    copies, its final norm), built from the module's own settings; the outer module's state
+    dict is copied in afterwards, so its weights need not be."""
+    name = type(module).__name__
+    if name == "LayerNorm":
+        return nn.LayerNorm(module.normalized_shape, eps=module.eps,
+                            elementwise_affine=module.elementwise_affine,
+                            bias=module.bias is not None)
+    if name in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+        attention = module.self_attn
+        return getattr(nn, name)(attention.embed_dim, attention.num_heads,
+                                 module.linear1.out_features, module.dropout.p,
+                                 activation=to_ours(module.activation, torch),
+                                 layer_norm_eps=module.norm1.eps,
+                                 batch_first=attention.batch_first, norm_first=module.norm_first,
+                                 bias=module.linear1.bias is not None)
+    raise TypeError(f"harness: no translation for a {name} constructor argument")
 
 
 def leaves_of(value, torch_or_ours):
