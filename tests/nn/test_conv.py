@@ -112,9 +112,10 @@ def test_dropout_module_respects_train_and_eval():
     manual_seed(7)
     np.testing.assert_array_equal(a, F.dropout(x, 0.3).data)
     assert F.dropout(x, 0.3, training=False) is x
-    for p in (1.0, -0.5):
-        with pytest.raises(ValueError, match=r"Dropout: p .* must be in \[0, 1\)"):
+    for p in (1.5, -0.5):           # p = 1 is allowed, as PyTorch: everything dropped
+        with pytest.raises(ValueError, match=r"Dropout: p .* must be in \[0, 1\]"):
             nn.Dropout(p)
+    assert not nn.Dropout(1.0)(x).data.any()
 
 
 @pytest.mark.parametrize("layer,x,pattern", [
