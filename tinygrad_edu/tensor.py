@@ -28,6 +28,7 @@ from .ops.movement import MovementMethods
 from .ops.linalg import LinalgMethods, ProductMethods
 from .ops.nn import NNMethods
 from .ops.conv import ConvMethods
+from .ops.pool import DropoutMethods
 from .ops.inplace import InplaceMethods
 from .ops.conversion import ConversionMethods
 from .ops.views import ViewMethods
@@ -61,10 +62,10 @@ def _check_grad_dtype(op_name, dtype):
 
 
 class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods, LinalgMethods,
-             NNMethods, ConvMethods, ConversionMethods, ViewMethods, DeviceMethods, InplaceMethods,
-             UnaryMathMethods, SpecialMethods, BinaryMathMethods, ComparisonMethods, ArrangeMethods,
-             IndexingMethods, ScatterReduceMethods, SortingMethods, ProductMethods, ScanMethods,
-             CreationMethods):
+             NNMethods, ConvMethods, DropoutMethods, ConversionMethods, ViewMethods, DeviceMethods,
+             InplaceMethods, UnaryMathMethods, SpecialMethods, BinaryMathMethods,
+             ComparisonMethods, ArrangeMethods, IndexingMethods, ScatterReduceMethods,
+             SortingMethods, ProductMethods, ScanMethods, CreationMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:

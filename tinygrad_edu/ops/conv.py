@@ -1,5 +1,5 @@
 """Convolution as engine primitives (im2col + one GEMM), and the Tensor methods for
-convolution, pooling and dropout (the pooling and dropout ops live in `pool.py`).
+convolution and pooling (the pooling ops live in `pool.py`, with dropout).
 
 A 2-D convolution (PyTorch's, i.e. a cross-correlation, the course notes (summary)) of an input
 x (N, C, H, W) with a weight w (O, C, kH, kW) is
@@ -30,7 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function
 from ..grad_mode import STATE
 from .window import Window, channel_major_zeros, conv_output_size  # noqa: F401 (re-exported)
-from .pool import MaxPool2d, AvgPool2d, Dropout, dropout_mask
+from .pool import MaxPool2d, AvgPool2d
 
 
 # ---------------------------------------------------------------- GEMM layouts
@@ -241,7 +241,7 @@ def _unbatched(x, ndim: int):
 
 
 class ConvMethods:
-    """Convolution, pooling and dropout methods of `Tensor` (mixed into the class)."""
+    """Convolution and pooling methods of `Tensor` (mixed into the class)."""
 
     __slots__ = ()
 
@@ -376,28 +376,6 @@ class ConvMethods:
             (1, _one("avg_pool1d", "kernel_size", kernel_size, 1)),
             None if stride is None or stride == () else (1, _one("avg_pool1d", "stride", stride, 1)),
             (0, _one("avg_pool1d", "padding", padding, 0))).squeeze(2)
-
-    def dropout(self, p: float = 0.5, training: bool = True, generator=None):
-        """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p).
-
-        The scaling keeps the expected value unchanged, so evaluation (training=False) is
-        the identity. The mask comes from `generator` or else from the module-level
-        generator that `tinygrad_edu.manual_seed(seed)` seeds.
-
-        Example:
-            >>> from tinygrad_edu import Tensor
-            >>> Tensor.ones(3).dropout(0.5, training=False).tolist()
-            [1.0, 1.0, 1.0]
-        """
-        if not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"dropout: p is the probability of zeroing an element and must be in "
-                             f"[0, 1], got {p!r}")
-        if not training or p == 0:
-            return self
-        if p == 1:                      # every element dropped: zeros, gradient 0 (as PyTorch)
-            return self * 0.0
-        _check_float("dropout", "input", self)
-        return Dropout.apply(self, mask=dropout_mask(self.shape, p, self.dtype, generator))
 
 
 def _one(op_name: str, arg_name: str, value, minimum: int) -> int:

@@ -1,4 +1,4 @@
-"""Pooling and dropout primitives (the Tensor methods that call them are in `conv.py`).
+"""Pooling and dropout primitives, and Tensor.dropout (the pooling methods are in `conv.py`).
 
 Each pool is a pair of linear maps that are each other's adjoint, so backward is again
 a primitive and create_graph works:
@@ -181,3 +181,33 @@ class AvgPool2dSpread(Function):
 
     def backward(self, u):
         return AvgPool2d.apply(u, win=self.win)
+
+
+class DropoutMethods:
+    """Tensor.dropout (mixed into the class)."""
+
+    __slots__ = ()
+
+    def dropout(self, p: float = 0.5, training: bool = True, generator=None):
+        """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p).
+
+        The scaling keeps the expected value unchanged, so evaluation (training=False) is
+        the identity. The mask comes from `generator` or else from the module-level
+        generator that `tinygrad_edu.manual_seed(seed)` seeds.
+
+        Example:
+            >>> from tinygrad_edu import Tensor
+            >>> Tensor.ones(3).dropout(0.5, training=False).tolist()
+            [1.0, 1.0, 1.0]
+        """
+        if not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"dropout: p is the probability of zeroing an element and must be in "
+                             f"[0, 1], got {p!r}")
+        if not training or p == 0:
+            return self
+        if p == 1:                      # every element dropped: zeros, gradient 0 (as PyTorch)
+            return self * 0.0
+        if self.dtype.kind != "f":
+            raise TypeError(f"dropout: input has dtype {self.dtype}; dropout needs a floating "
+                            f"tensor (convert with .float())")
+        return Dropout.apply(self, mask=dropout_mask(self.shape, p, self.dtype, generator))
