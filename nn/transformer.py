@@ -28,6 +28,11 @@ def _activation(activation):
                      f"{activation!r}")
 
 
+def _attention(d_model, nhead, dropout, bias, batch_first, device, dtype):
+    return MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
+                              device=device, dtype=dtype)
+
+
 class _Layer(Module):
     """What both layers share: the feed-forward block and its dropouts."""
 
@@ -56,8 +61,7 @@ class TransformerEncoderLayer(_Layer):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None):
         Module.__init__(self)
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, device=device, dtype=dtype)
+        self.self_attn = _attention(d_model, nhead, dropout, bias, batch_first, device, dtype)
         _Layer.__init__(self, d_model, dim_feedforward, dropout, activation, bias, dtype)
         self.norm_first = norm_first
         self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
@@ -87,11 +91,8 @@ class TransformerDecoderLayer(_Layer):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None):
         Module.__init__(self)
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, device=device, dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, device=device,
-                                                 dtype=dtype)
+        self.self_attn = _attention(d_model, nhead, dropout, bias, batch_first, device, dtype)
+        self.multihead_attn = _attention(d_model, nhead, dropout, bias, batch_first, device, dtype)
         _Layer.__init__(self, d_model, dim_feedforward, dropout, activation, bias, dtype)
         self.norm_first = norm_first
         self.norm1, self.norm2, self.norm3 = (LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
