@@ -22,7 +22,7 @@ MODULES = [
     "tinygrad_edu.ops.unary_math", "tinygrad_edu.ops.binary_math", "tinygrad_edu.ops.arrange",
     "tinygrad_edu.ops.indexing", "tinygrad_edu.ops.sorting", "tinygrad_edu.ops.scan",
     "tinygrad_edu.ops.linalg", "tinygrad_edu.ops.einsum", "tinygrad_edu.ops.special",
-    "tinygrad_edu.ops.scatter_reduce",
+    "tinygrad_edu.ops.scatter_reduce", "tinygrad_edu.linalg", "tinygrad_edu.ops.inverse",
     # nn, data and optim additions
     "tinygrad_edu.utils.data", "tinygrad_edu.nn.containers", "tinygrad_edu.nn.lazy",
     "tinygrad_edu.nn.functional_act", "tinygrad_edu.nn.functional_conv", "tinygrad_edu.nn.utils",

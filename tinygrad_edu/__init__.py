@@ -34,6 +34,8 @@ from .api_reduce import *  # noqa: F401,F403
 from .api_shape import *  # noqa: F401,F403
 from .api_special import *  # noqa: F401,F403
 from .api_compare import *  # noqa: F401,F403
+from . import linalg  # noqa: F401 (tinygrad_edu.linalg, as torch.linalg)
+from .linalg import det, logdet, slogdet, matrix_power, inv as inverse  # noqa: F401
 from . import (api_elementwise as _api_elementwise, api_reduce as _api_reduce,
                api_shape as _api_shape, api_special as _api_special,
                api_compare as _api_compare)
@@ -56,7 +58,8 @@ __all__ = ([
     "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "double", "half",
     "long", "short", "hstack", "vstack", "dstack", "column_stack", "broadcast_tensors", "meshgrid",
     "block_diag", "cartesian_prod", "atleast_1d", "atleast_2d", "atleast_3d",
-    "searchsorted", "bucketize", "einsum", "histogram",
+    "searchsorted", "bucketize", "einsum", "histogram", "linalg", "det", "logdet", "slogdet",
+    "matrix_power", "inverse",
 ] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
            + _api_special.__all__ + _api_compare.__all__)
 
