@@ -43,7 +43,7 @@ def on_startup(**kwargs):
 API_PAGES = {
     "tensor": ("Tensor", ["tinygrad_edu.Tensor"],
                "The class every computation goes through: data, grad, the ops and backward."),
-    "functions": ("Functions of tinygrad_edu", ["tinygrad_edu"],
+    "functions": ("Functions of tinygrad_edu", ["tinygrad_edu", "tinygrad_edu.linalg"],
                   "Module-level functions with PyTorch's names: factories, random draws, math, "
                   "autograd controls and checks."),
     "nn": ("nn: layers and modules", ["tinygrad_edu.nn"],
@@ -109,7 +109,11 @@ def _api_page(title, namespaces, sentence):
             lines += ["::: tinygrad_edu.Tensor", "    options:", "      heading_level: 2", ""]
             lines += _tensor_families()
             continue
-        names = public_names(namespace)
+        # a name re-exported from another namespace of this page is documented there, once
+        others = set(namespaces) - {namespace}
+        module = importlib.import_module(namespace)
+        names = [n for n in public_names(namespace)
+                 if getattr(getattr(module, n), "__module__", "") not in others]
         if len(namespaces) > 1:
             lines += [f"## `{namespace}`", ""]
         lines += [f"::: {namespace}.{name}\n    options:\n      heading_level: "
