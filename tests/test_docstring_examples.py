@@ -23,6 +23,7 @@ MODULES = [
     "tinygrad_edu.ops.indexing", "tinygrad_edu.ops.sorting", "tinygrad_edu.ops.scan",
     "tinygrad_edu.ops.linalg", "tinygrad_edu.ops.einsum", "tinygrad_edu.ops.special",
     "tinygrad_edu.ops.scatter_reduce", "tinygrad_edu.linalg", "tinygrad_edu.ops.inverse",
+    "tinygrad_edu.ops.scatter_views", "tinygrad_edu.api_indexing",
     # nn, data and optim additions
     "tinygrad_edu.utils.data", "tinygrad_edu.nn.containers", "tinygrad_edu.nn.lazy",
     "tinygrad_edu.nn.functional_act", "tinygrad_edu.nn.functional_conv", "tinygrad_edu.nn.utils",

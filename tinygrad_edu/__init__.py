@@ -34,11 +34,12 @@ from .api_reduce import *  # noqa: F401,F403
 from .api_shape import *  # noqa: F401,F403
 from .api_special import *  # noqa: F401,F403
 from .api_compare import *  # noqa: F401,F403
+from .api_indexing import *  # noqa: F401,F403
 from . import linalg  # noqa: F401 (tinygrad_edu.linalg, as torch.linalg)
 from .linalg import det, logdet, slogdet, matrix_power, inv as inverse  # noqa: F401
 from . import (api_elementwise as _api_elementwise, api_reduce as _api_reduce,
                api_shape as _api_shape, api_special as _api_special,
-               api_compare as _api_compare)
+               api_compare as _api_compare, api_indexing as _api_indexing)
 
 __all__ = ([
     "__version__", "Tensor", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -61,7 +62,8 @@ __all__ = ([
     "searchsorted", "bucketize", "einsum", "histogram", "linalg", "det", "logdet", "slogdet",
     "matrix_power", "inverse",
 ] + _api_elementwise.__all__ + _api_reduce.__all__ + _api_shape.__all__
-           + _api_special.__all__ + _api_compare.__all__)
+           + _api_special.__all__ + _api_compare.__all__
+           + _api_indexing.__all__)
 
 # Subpackages load on first use (`tinygrad_edu.nn`, `from tinygrad_edu import viz`), so that
 # `import tinygrad_edu` stays light and viz's Graphviz imports are paid only by those who draw.

@@ -20,6 +20,7 @@ from .ops.comparison import ComparisonMethods
 from .ops.arrange import ArrangeMethods
 from .ops.indexing import IndexingMethods
 from .ops.scatter_reduce import ScatterReduceMethods
+from .ops.scatter_views import ScatterViewMethods
 from .ops.sorting import SortingMethods
 from .ops.scan import ScanMethods
 from .ops.reduce import ReduceMethods
@@ -65,7 +66,7 @@ class Tensor(ElementwiseMethods, ReduceMethods, ExtremaMethods, MovementMethods,
              NNMethods, ConvMethods, DropoutMethods, ConversionMethods, ViewMethods, DeviceMethods,
              InplaceMethods, UnaryMathMethods, SpecialMethods, BinaryMathMethods,
              ComparisonMethods, ArrangeMethods, IndexingMethods, ScatterReduceMethods,
-             SortingMethods, ProductMethods, ScanMethods, CreationMethods):
+             ScatterViewMethods,             SortingMethods, ProductMethods, ScanMethods, CreationMethods):
     """An n-dimensional array that records the ops applied to it for reverse-mode autodiff.
 
     Example:
