@@ -11,7 +11,8 @@ from .linear import Linear, Bilinear, Identity, Flatten, Unflatten, Sequential
 from .resampling import (ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d,
                          ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, CircularPad1d,
                          CircularPad2d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
-                         PixelShuffle, PixelUnshuffle, Unfold, Fold)
+                         PixelShuffle, PixelUnshuffle, Unfold, Fold, ConstantPad3d, ZeroPad3d,
+                         ReflectionPad3d, ReplicationPad3d, CircularPad3d)
 from .containers import ModuleList, ModuleDict
 from .activation import (ReLU, LeakyReLU, ELU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax, GELU,
                          SiLU, SELU, CELU, Mish, LogSigmoid, Softsign, Tanhshrink, GLU, PReLU,
@@ -24,8 +25,8 @@ from . import functional
 from .autoencoder import (Autoencoder, LinearAutoencoder, DenoisingAutoencoder,
                           ContractiveAutoencoder, TiedLinear, reconstruction_error)
 from .vae import VAE, VAELoss, gaussian_kl
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from .normalization_group import (GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm,
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
+from .normalization_group import (GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, RMSNorm,
                                   LocalResponseNorm)
 from .embedding import Embedding
 from .loss import (MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss,

@@ -150,6 +150,13 @@ class BatchNorm2d(_BatchNorm):
     layout = "(N, C, H, W)"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) volumes, per channel C; as `BatchNorm2d`."""
+
+    accepted_ndims = (5,)
+    layout = "(N, C, D, H, W)"
+
+
 class LayerNorm(Module):
     """Layer normalisation: each sample normalised over its last dims (no batch statistics).
 

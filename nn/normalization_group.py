@@ -123,6 +123,12 @@ class InstanceNorm2d(_InstanceNorm):
     dims = 2
 
 
+class InstanceNorm3d(_InstanceNorm):
+    """Normalise each channel of each (C, D, H, W) volume over D, H and W."""
+
+    dims = 3
+
+
 class RMSNorm(Module):
     """x / sqrt(mean(x^2) + eps) over the last dims, times a learned weight.
 

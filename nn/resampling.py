@@ -1,5 +1,5 @@
 """Padding, resampling and patch layers with PyTorch's names and arguments: ZeroPad*,
-ConstantPad*, ReflectionPad*, ReplicationPad*, CircularPad* (1-D and 2-D), Upsample,
+ConstantPad*, ReflectionPad*, ReplicationPad*, CircularPad* (1-D, 2-D and 3-D), Upsample,
 UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, Unfold, Fold.
 The maths is in `functional_shape.py`.
 """
@@ -56,6 +56,12 @@ class ConstantPad2d(_PadNd):
     dims = 2
 
 
+class ConstantPad3d(_PadNd):
+    """Pad the last three dims with `value`: (left, right, top, bottom, front, back) or one int."""
+
+    dims = 3
+
+
 class ZeroPad1d(ConstantPad1d):
     """Pad the last dim with zeros.
 
@@ -82,6 +88,13 @@ class ZeroPad2d(ConstantPad2d):
         super().__init__(padding, 0.0)
 
 
+class ZeroPad3d(ConstantPad3d):
+    """Pad the last three dims with zeros."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+
 def _mode_pad(mode_name, dims_count, doc):
     class Pad(_PadNd):
         dims = dims_count
@@ -99,9 +112,14 @@ ReplicationPad1d = _mode_pad("replicate", 1, "Repeat the edge values of the last
 ReplicationPad2d = _mode_pad("replicate", 2, "Repeat the edge values of the last two dims.")
 CircularPad1d = _mode_pad("circular", 1, "Wrap the last dim around (periodic padding).")
 CircularPad2d = _mode_pad("circular", 2, "Wrap the last two dims around (periodic padding).")
+ReflectionPad3d = _mode_pad("reflect", 3, "Mirror the last three dims at their edges.")
+ReplicationPad3d = _mode_pad("replicate", 3, "Repeat the edge values of the last three dims.")
+CircularPad3d = _mode_pad("circular", 3, "Wrap the last three dims around (periodic padding).")
 for _cls, _name in ((ReflectionPad1d, "ReflectionPad1d"), (ReflectionPad2d, "ReflectionPad2d"),
                     (ReplicationPad1d, "ReplicationPad1d"), (ReplicationPad2d, "ReplicationPad2d"),
-                    (CircularPad1d, "CircularPad1d"), (CircularPad2d, "CircularPad2d")):
+                    (CircularPad1d, "CircularPad1d"), (CircularPad2d, "CircularPad2d"),
+                    (ReflectionPad3d, "ReflectionPad3d"), (ReplicationPad3d, "ReplicationPad3d"),
+                    (CircularPad3d, "CircularPad3d")):
     _cls.__name__ = _cls.__qualname__ = _name
 
 
