@@ -8,9 +8,7 @@ from . import functional_dropout as D
 class _DropoutNd(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"{type(self).__name__}: p is the probability of zeroing and must "
-                             f"be in [0, 1], got {p!r}")
+        D.check_p(type(self).__name__, p)
         self.p, self.inplace = float(p), inplace
 
     def extra_repr(self):

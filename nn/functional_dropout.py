@@ -25,10 +25,11 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False,
     return input.dropout(p, training=training, generator=generator)
 
 
-def _check_p(op, p):
+def check_p(op, p):
+    """p must be a probability: a number in [0, 1] (1 drops everything, as PyTorch)."""
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"{op}: p is the probability of zeroing a channel and must be in "
-                         f"[0, 1], got {p!r}")
+        raise ValueError(f"{op}: p is the probability of zeroing and must be in [0, 1], got "
+                         f"{p!r}")
 
 
 def _feature_dropout(input, p, training):
@@ -50,7 +51,7 @@ def dropout1d(input, p: float = 0.5, training: bool = True, inplace: bool = Fals
         (2, 3)
     """
     require_tensor("dropout1d", "input", input, Tensor)
-    _check_p("dropout1d", p)
+    check_p("dropout1d", p)
     if input.ndim not in (2, 3):
         raise ValueError(f"dropout1d: expects (N, C, L) or (C, L) input, got shape {input.shape}")
     if input.ndim == 2:
@@ -62,7 +63,7 @@ def dropout2d(input, p: float = 0.5, training: bool = True, inplace: bool = Fals
     """Channel dropout of (N, C, H, W) input, as PyTorch's F.dropout2d (which reads a 3-D input
     as (N, C, L), with a warning, and so does this)."""
     require_tensor("dropout2d", "input", input, Tensor)
-    _check_p("dropout2d", p)
+    check_p("dropout2d", p)
     if input.ndim == 3:
         warnings.warn("dropout2d: a 3-D input is read as (N, C, L), as PyTorch does; use "
                       "dropout1d for channel dropout of sequences", UserWarning, stacklevel=2)
@@ -76,7 +77,7 @@ def dropout2d(input, p: float = 0.5, training: bool = True, inplace: bool = Fals
 def dropout3d(input, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Channel dropout of (N, C, D, H, W) or (C, D, H, W) input, as PyTorch's F.dropout3d."""
     require_tensor("dropout3d", "input", input, Tensor)
-    _check_p("dropout3d", p)
+    check_p("dropout3d", p)
     if input.ndim == 4:
         return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
     if input.ndim != 5:

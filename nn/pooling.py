@@ -192,7 +192,19 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     function = staticmethod(P.adaptive_max_pool2d)
 
 
-class MaxUnpool2d(Module):
+class _MaxUnpool(Module):
+    function = None
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, input, indices, output_size=None):
+        return type(self).function(input, indices, self.kernel_size, self.stride, self.padding,
+                                   output_size)
+
+
+class MaxUnpool2d(_MaxUnpool):
     """The partial inverse of MaxPool2d(return_indices=True): values back at their indices.
 
     Example:
@@ -202,29 +214,17 @@ class MaxUnpool2d(Module):
         (1, 1, 4, 4)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-
-    def forward(self, input, indices, output_size=None):
-        return U.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+    function = staticmethod(U.max_unpool2d)
 
 
-class MaxUnpool1d(Module):
+class MaxUnpool1d(_MaxUnpool):
     """The partial inverse of MaxPool1d(return_indices=True): values back at their indices."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-
-    def forward(self, input, indices, output_size=None):
-        return U.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
-                              output_size)
+    function = staticmethod(U.max_unpool1d)
 
 
-class LPPool1d(Module):
-    """Power-average pooling (sum of x^p over each window)^(1/p) of (N, C, L) input."""
+class _LPPool(Module):
+    function = None
 
     def __init__(self, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False):
         super().__init__()
@@ -232,10 +232,17 @@ class LPPool1d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input):
-        return P.lp_pool1d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+        return type(self).function(input, self.norm_type, self.kernel_size, self.stride,
+                                   self.ceil_mode)
 
 
-class LPPool2d(LPPool1d):
+class LPPool1d(_LPPool):
+    """Power-average pooling (sum of x^p over each window)^(1/p) of (N, C, L) input."""
+
+    function = staticmethod(P.lp_pool1d)
+
+
+class LPPool2d(_LPPool):
     """Power-average pooling (sum of x^p over each window)^(1/p) of (N, C, H, W) input.
 
     Example:
@@ -244,5 +251,4 @@ class LPPool2d(LPPool1d):
         [[[[5.0]]]]
     """
 
-    def forward(self, input):
-        return P.lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+    function = staticmethod(P.lp_pool2d)
